@@ -1,0 +1,21 @@
+package dev.ferry.connector;
+
+import java.util.List;
+
+/**
+ * A user as an upstream connector describes them (Dex: connector.Identity). {@code connectorData}
+ * is opaque state the connector wants back on refresh; it never reaches a token.
+ */
+public record Identity(
+    String userId,
+    String username,
+    String preferredUsername,
+    String email,
+    boolean emailVerified,
+    List<String> groups,
+    byte[] connectorData) {
+
+  public Identity {
+    groups = List.copyOf(groups);
+  }
+}

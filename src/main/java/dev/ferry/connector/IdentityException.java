@@ -1,0 +1,19 @@
+package dev.ferry.connector;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An upstream token or login could not be turned into an identity. The message says why, for the
+ * log; endpoints answer with a generic {@code access_denied}.
+ */
+public final class IdentityException extends Exception {
+  private static final long serialVersionUID = 1L;
+
+  public IdentityException(String message) {
+    super(message);
+  }
+
+  public IdentityException(String message, @Nullable Throwable cause) {
+    super(message, cause);
+  }
+}

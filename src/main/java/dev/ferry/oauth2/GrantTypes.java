@@ -1,0 +1,20 @@
+package dev.ferry.oauth2;
+
+import java.util.List;
+
+/** Grant type identifiers (RFC 6749 §4, RFC 8628 §3.4, RFC 8693 §2.1) as Dex spells them. */
+public final class GrantTypes {
+  public static final String AUTHORIZATION_CODE = "authorization_code";
+  public static final String REFRESH_TOKEN = "refresh_token";
+  public static final String IMPLICIT = "implicit";
+  public static final String PASSWORD = "password";
+  public static final String CLIENT_CREDENTIALS = "client_credentials";
+  public static final String DEVICE_CODE = "urn:ietf:params:oauth:grant-type:device_code";
+  public static final String TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+
+  /** Every grant type Dex knows; connector {@code grantTypes} may only name these (Dex HEAD). */
+  public static final List<String> CONNECTOR_GRANT_TYPES =
+      List.of(AUTHORIZATION_CODE, REFRESH_TOKEN, IMPLICIT, PASSWORD, DEVICE_CODE, TOKEN_EXCHANGE);
+
+  private GrantTypes() {}
+}

@@ -1,0 +1,25 @@
+package dev.ferry.storage;
+
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** An authorization code (Dex: storage.AuthCode, HEAD fields included). */
+public record AuthCode(
+    String id,
+    String clientId,
+    String redirectUri,
+    String nonce,
+    List<String> scopes,
+    String connectorId,
+    byte[] connectorData,
+    Claims claims,
+    Instant expiry,
+    Pkce pkce,
+    String sessionId,
+    @Nullable Instant authTime) {
+
+  public AuthCode {
+    scopes = List.copyOf(scopes);
+  }
+}

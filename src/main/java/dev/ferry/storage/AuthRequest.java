@@ -1,0 +1,34 @@
+package dev.ferry.storage;
+
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** A pending browser login (Dex: storage.AuthRequest, HEAD fields included). */
+public record AuthRequest(
+    String id,
+    String clientId,
+    List<String> responseTypes,
+    List<String> scopes,
+    String redirectUri,
+    String nonce,
+    String state,
+    boolean forceApprovalPrompt,
+    Instant expiry,
+    boolean loggedIn,
+    Claims claims,
+    String connectorId,
+    byte[] connectorData,
+    Pkce pkce,
+    byte[] hmacKey,
+    String prompt,
+    int maxAge,
+    @Nullable Instant authTime,
+    boolean mfaValidated,
+    byte[] webauthnSessionData) {
+
+  public AuthRequest {
+    responseTypes = List.copyOf(responseTypes);
+    scopes = List.copyOf(scopes);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.ferry.storage;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * A signed-in browser session (Dex HEAD: storage.AuthSession). {@code clientStates} is kept as
+ * the JSON Dex stores; {@code logoutState} likewise.
+ */
+public record AuthSession(
+    String id,
+    String secret,
+    String userId,
+    String connectorId,
+    Map<String, ClientAuthState> clientStates,
+    Instant createdAt,
+    Instant lastActivity,
+    String ipAddress,
+    String userAgent,
+    Instant absoluteExpiry,
+    Instant idleExpiry,
+    byte[] logoutState) {
+
+  public AuthSession {
+    clientStates = Map.copyOf(clientStates);
+  }
+
+  /** One client's view of a session (Dex HEAD: ClientAuthState). */
+  public record ClientAuthState(
+      Instant authenticatedAt, Instant lastActivity, Instant lastTokenIssuedAt, boolean viaSso) {}
+}

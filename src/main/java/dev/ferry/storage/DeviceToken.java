@@ -1,0 +1,13 @@
+package dev.ferry.storage;
+
+import java.time.Instant;
+
+/** The polling state of a device flow keyed by device code (Dex: storage.DeviceToken). */
+public record DeviceToken(
+    String deviceCode,
+    String status,
+    String token,
+    Instant expiry,
+    Instant lastRequestTime,
+    int pollIntervalSeconds,
+    Pkce pkce) {}

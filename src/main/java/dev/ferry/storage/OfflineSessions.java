@@ -1,0 +1,19 @@
+package dev.ferry.storage;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The refresh tokens of one user through one connector, at most one per client (Dex:
+ * storage.OfflineSessions). Keyed by (userId, connId).
+ */
+public record OfflineSessions(
+    String userId, String connId, Map<String, RefreshTokenRef> refresh, byte[] connectorData) {
+
+  public OfflineSessions {
+    refresh = Map.copyOf(refresh);
+  }
+
+  /** A reference from an offline session to one refresh token. */
+  public record RefreshTokenRef(String id, String clientId, Instant createdAt, Instant lastUsed) {}
+}

@@ -1,0 +1,23 @@
+package dev.ferry.storage;
+
+import java.time.Instant;
+import java.util.List;
+
+/** A refresh token (Dex: storage.RefreshToken). */
+public record RefreshToken(
+    String id,
+    String token,
+    String obsoleteToken,
+    Instant createdAt,
+    Instant lastUsed,
+    String clientId,
+    String connectorId,
+    byte[] connectorData,
+    Claims claims,
+    List<String> scopes,
+    String nonce) {
+
+  public RefreshToken {
+    scopes = List.copyOf(scopes);
+  }
+}

@@ -1,0 +1,26 @@
+package dev.ferry.storage;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What Ferry remembers about one user of one connector across logins (Dex HEAD:
+ * storage.UserIdentity): claims, consents per client, and MFA material kept as opaque JSON.
+ */
+public record UserIdentity(
+    String userId,
+    String connectorId,
+    Claims claims,
+    Map<String, List<String>> consents,
+    byte[] mfaSecrets,
+    byte[] webauthnCredentials,
+    Instant createdAt,
+    Instant lastLogin,
+    @Nullable Instant blockedUntil) {
+
+  public UserIdentity {
+    consents = Map.copyOf(consents);
+  }
+}
