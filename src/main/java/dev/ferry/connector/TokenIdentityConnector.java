@@ -1,8 +1,8 @@
 package dev.ferry.connector;
 
 /**
- * A connector that can verify a token its upstream issued and turn it into an {@link Identity}:
- * the capability behind RFC 8693 token exchange (Dex: connector.TokenIdentityConnector).
+ * A connector that can verify a token its upstream issued and turn it into an {@link Identity}: the
+ * capability behind RFC 8693 token exchange (Dex: connector.TokenIdentityConnector).
  */
 public interface TokenIdentityConnector extends Connector {
 

@@ -1,6 +1,6 @@
 /**
- * Protocol vocabulary without I/O: grant type, token type and scope constants, and the catalogue
- * of OAuth errors that every endpoint renders the same way.
+ * Protocol vocabulary without I/O: grant type, token type and scope constants, and the catalogue of
+ * OAuth errors that every endpoint renders the same way.
  */
 @NullMarked
 package dev.ferry.oauth2;

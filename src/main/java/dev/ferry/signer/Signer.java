@@ -3,8 +3,8 @@ package dev.ferry.signer;
 import com.nimbusds.jose.jwk.JWKSet;
 
 /**
- * Signs Ferry's tokens with the current key and publishes the public keys. Implementations keep
- * the keys in memory between rotations: signing never touches storage.
+ * Signs Ferry's tokens with the current key and publishes the public keys. Implementations keep the
+ * keys in memory between rotations: signing never touches storage.
  */
 public interface Signer {
 

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A signed-in browser session (Dex HEAD: storage.AuthSession). {@code clientStates} is kept as
- * the JSON Dex stores; {@code logoutState} likewise.
+ * A signed-in browser session (Dex HEAD: storage.AuthSession). {@code clientStates} is kept as the
+ * JSON Dex stores; {@code logoutState} likewise.
  */
 public record AuthSession(
     String id,

@@ -3,8 +3,8 @@ package dev.ferry.storage;
 import java.util.List;
 
 /**
- * An OAuth client (Dex: storage.Client, HEAD fields included). A public client has an empty
- * secret or {@code publicClient} set; see Dex §2.2 for what "public" changes.
+ * An OAuth client (Dex: storage.Client, HEAD fields included). A public client has an empty secret
+ * or {@code publicClient} set; see Dex §2.2 for what "public" changes.
  */
 public record Client(
     String id,
@@ -35,20 +35,8 @@ public record Client(
   /** A client with only an id, secret and name; every other field empty. */
   public static Client of(String id, String secret, String name) {
     return new Client(
-        id,
-        secret,
-        List.of(),
-        List.of(),
-        false,
-        name,
-        "",
-        List.of(),
-        List.of(),
-        "",
-        "",
-        List.of(),
-        List.of(),
-        List.of());
+        id, secret, List.of(), List.of(), false, name, "", List.of(), List.of(), "", "", List.of(),
+        List.of(), List.of());
   }
 
   public Client withPublic(boolean value) {

@@ -89,9 +89,9 @@ public interface Storage extends AutoCloseable {
   Optional<Keys> getKeys();
 
   /**
-   * Compare-and-swap on the key singleton. The updater receives the stored keys, or empty when
-   * none were ever stored, and returns the keys to store. Throwing from the updater aborts (this
-   * is how a replica backs off when another one rotated first).
+   * Compare-and-swap on the key singleton. The updater receives the stored keys, or empty when none
+   * were ever stored, and returns the keys to store. Throwing from the updater aborts (this is how
+   * a replica backs off when another one rotated first).
    */
   void updateKeys(KeysUpdater updater);
 
@@ -111,8 +111,7 @@ public interface Storage extends AutoCloseable {
 
   List<UserIdentity> listUserIdentities();
 
-  void updateUserIdentity(
-      String userId, String connectorId, UnaryOperator<UserIdentity> updater);
+  void updateUserIdentity(String userId, String connectorId, UnaryOperator<UserIdentity> updater);
 
   void deleteUserIdentity(String userId, String connectorId);
 
