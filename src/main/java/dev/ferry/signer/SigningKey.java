@@ -12,6 +12,12 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import dev.ferry.json.GoJson;
+import java.text.ParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A private JWK ready to sign: the JCA signer is built once per key, not once per token. The
@@ -36,12 +42,25 @@ final class SigningKey {
             default ->
                 throw new IllegalArgumentException("unsupported key type " + jwk.getKeyType());
           };
-      // Dex's header is exactly {"alg","kid"}: no typ (dex.md §4.4).
-      JWSHeader header = new JWSHeader.Builder(algorithm).keyID(jwk.getKeyID()).build();
-      return new SigningKey(signer, header);
-    } catch (JOSEException e) {
+      return new SigningKey(signer, header(algorithm, jwk.getKeyID()));
+    } catch (JOSEException | ParseException e) {
       throw new IllegalArgumentException("unusable signing key: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Dex's protected header is exactly {@code {"alg":...,"kid":...}} in that order with no {@code
+   * typ} (dex.md §4.4). Nimbus serializes a parsed header from its original bytes, so the header is
+   * parsed from the JSON we write rather than built.
+   */
+  private static JWSHeader header(JWSAlgorithm algorithm, @Nullable String kid)
+      throws ParseException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("alg", algorithm.getName());
+    if (kid != null) {
+      json.put("kid", kid);
+    }
+    return JWSHeader.parse(Base64URL.encode(GoJson.compact(json)));
   }
 
   static JWSAlgorithm algorithmOf(JWK jwk) {
