@@ -40,26 +40,37 @@ public final class ConnectorCache implements AutoCloseable {
     }
     dev.ferry.storage.Connector definition = stored.get();
     OpenedConnector cached = opened.get(id);
-    if (cached != null
-        && cached.definition().resourceVersion().equals(definition.resourceVersion())
-        && cached.definition().equals(definition)) {
+    if (cached != null && cached.definition().equals(definition)) {
       return Optional.of(cached);
     }
-    try {
-      OpenedConnector fresh = new OpenedConnector(definition, open(definition));
-      OpenedConnector previous = opened.put(id, fresh);
-      if (previous != null) {
-        previous.connector().close();
-      }
-      return Optional.of(fresh);
-    } catch (ConnectorException e) {
-      log.atError()
-          .setMessage("failed to open connector")
-          .addKeyValue("connector_id", id)
-          .addKeyValue("err", e.getMessage())
-          .log();
+    // compute() serialises concurrent (re)opens of one id, so no caller is handed a connector
+    // that another caller is about to close.
+    OpenedConnector result =
+        opened.compute(
+            id,
+            (key, current) -> {
+              if (current != null && current.definition().equals(definition)) {
+                return current;
+              }
+              try {
+                OpenedConnector fresh = new OpenedConnector(definition, open(definition));
+                if (current != null) {
+                  current.connector().close();
+                }
+                return fresh;
+              } catch (ConnectorException e) {
+                log.atError()
+                    .setMessage("failed to open connector")
+                    .addKeyValue("connector_id", id)
+                    .addKeyValue("err", e.getMessage())
+                    .log();
+                return current;
+              }
+            });
+    if (result == null || !result.definition().equals(definition)) {
       return Optional.empty();
     }
+    return Optional.of(result);
   }
 
   /** Whether Ferry has a factory for this type (as opposed to a type Dex knows but we don't). */
