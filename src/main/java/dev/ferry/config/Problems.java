@@ -16,6 +16,11 @@ final class Problems {
     problems.add(new Problem(key, message));
   }
 
+  /** Whether a problem was already recorded at exactly {@code key}, e.g. a type error. */
+  boolean has(String key) {
+    return problems.stream().anyMatch(p -> p.key().equals(key));
+  }
+
   boolean isEmpty() {
     return problems.isEmpty();
   }

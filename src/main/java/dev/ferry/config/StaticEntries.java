@@ -29,6 +29,9 @@ final class StaticEntries {
     for (int i = 0; i < connectors.size(); i++) {
       ConnectorConfig c = connectors.get(i);
       String key = KeyPath.index("connectors", i);
+      if (problems.has(key)) {
+        continue; // not a mapping: its fields would only repeat that
+      }
       if (c.id().isEmpty() || c.type().isEmpty() || c.name().isEmpty()) {
         problems.add(key, "ID, Type and Name fields are required for a connector");
       }
@@ -61,6 +64,10 @@ final class StaticEntries {
     for (int i = 0; i < clients.size(); i++) {
       StaticClient c = clients.get(i);
       String key = KeyPath.index("staticClients", i);
+      if (problems.has(key)) {
+        resolved.add(c);
+        continue;
+      }
       if (c.name().isEmpty()) {
         problems.add(key + ".name", "Name field is required for a client");
       }
@@ -110,6 +117,10 @@ final class StaticEntries {
     List<StaticPassword> resolved = new ArrayList<>(passwords.size());
     for (int i = 0; i < passwords.size(); i++) {
       StaticPassword p = passwords.get(i);
+      if (problems.has(KeyPath.index("staticPasswords", i))) {
+        resolved.add(p);
+        continue;
+      }
       String key = KeyPath.index("staticPasswords", i) + ".hash";
       String hash = p.hash();
       if (hash.isEmpty() && !p.hashFromEnv().isEmpty()) {

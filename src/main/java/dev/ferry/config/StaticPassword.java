@@ -29,15 +29,15 @@ public record StaticPassword(
   /** Binds a file entry: absent strings are "", an absent {@code emailVerified} is true. */
   @JsonCreator
   public StaticPassword(
-      @Nullable String email,
-      @Nullable String hash,
-      @Nullable String hashFromEnv,
-      @Nullable String username,
+      @JsonProperty("email") @Nullable String email,
+      @JsonProperty("hash") @Nullable String hash,
+      @JsonProperty("hashFromEnv") @Nullable String hashFromEnv,
+      @JsonProperty("username") @Nullable String username,
       @JsonProperty("userID") @Nullable String userId,
-      @Nullable String name,
-      @Nullable String preferredUsername,
-      @Nullable Boolean emailVerified,
-      @Nullable List<String> groups) {
+      @JsonProperty("name") @Nullable String name,
+      @JsonProperty("preferredUsername") @Nullable String preferredUsername,
+      @JsonProperty("emailVerified") @Nullable Boolean emailVerified,
+      @JsonProperty("groups") @Nullable List<String> groups) {
     this(
         Defaults.str(email),
         Defaults.str(hash),
