@@ -49,8 +49,7 @@ final class ConfigAssembler {
     if (frontend.dir().isEmpty()) {
       frontend = frontend.withDir(env.getOrDefault("DEX_FRONTEND_DIR", ""));
     }
-    List<StaticPassword> passwords =
-        Defaults.items(raw.staticPasswords(), StaticPassword::empty);
+    List<StaticPassword> passwords = Defaults.items(raw.staticPasswords(), StaticPassword::empty);
     MfaConfig mfa = Defaults.orElse(raw.mfa(), MfaConfig.NONE);
 
     checkDexFastChecks(issuer, raw, passwords, web, grpc);

@@ -31,14 +31,14 @@ import java.util.Set;
 /**
  * Reads a Dex configuration file (Dex: {@code dex serve config.yaml}).
  *
- * <p>The steps, each as Dex does them: parse YAML; expand environment variables inside the
- * storage, connector and signer {@code config} blocks (unless {@code DEX_EXPAND_ENV} is false);
- * bind to records with case-insensitive keys, ignoring unknown keys unless {@code
- * DEX_CONFIG_DISALLOW_UNKNOWN_FIELDS} is true; apply command-line listen addresses; validate.
- * Every problem found is reported together in one {@link ConfigException}.
+ * <p>The steps, each as Dex does them: parse YAML; expand environment variables inside the storage,
+ * connector and signer {@code config} blocks (unless {@code DEX_EXPAND_ENV} is false); bind to
+ * records with case-insensitive keys, ignoring unknown keys unless {@code
+ * DEX_CONFIG_DISALLOW_UNKNOWN_FIELDS} is true; apply command-line listen addresses; validate. Every
+ * problem found is reported together in one {@link ConfigException}.
  *
- * <p>The environment comes in through the constructor, so tests and {@code config check} can
- * load a file against any environment. A loader is immutable and can be shared.
+ * <p>The environment comes in through the constructor, so tests and {@code config check} can load a
+ * file against any environment. A loader is immutable and can be shared.
  */
 public final class ConfigLoader {
   /** A config file is small; refusing huge ones keeps a wrong path from exhausting memory. */
@@ -136,11 +136,13 @@ public final class ConfigLoader {
       // The first line only: later lines of a YAML error quote the file, which may hold secrets.
       String reason = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw ConfigException.unreadable(file, "not valid YAML" + where + ": " + reason);
     }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
-      return JsonNodeFactory.instance.objectNode(); // an empty file: validation says what is missing
+      return JsonNodeFactory.instance
+          .objectNode(); // an empty file: validation says what is missing
     }
     if (tree instanceof ObjectNode object) {
       return object;
