@@ -103,9 +103,12 @@ class ConfigLoaderTest {
   void emptyListsTakeDexsDefaultsToo() throws Exception {
     FerryConfig config =
         Fixtures.load(
-            "issuer: https://dex.example.com\nstorage: {type: memory}\n"
-                + "web: {http: ':5556', allowedHeaders: []}\n"
-                + "oauth2: {responseTypes: [], pkce: {codeChallengeMethodsSupported: []}}\n");
+            """
+            issuer: https://dex.example.com
+            storage: {type: memory}
+            web: {http: ':5556', allowedHeaders: []}
+            oauth2: {responseTypes: [], pkce: {codeChallengeMethodsSupported: []}}
+            """);
 
     assertThat(config.web().allowedHeaders()).containsExactly("Authorization");
     assertThat(config.oauth2().responseTypes()).containsExactly("code");
@@ -246,6 +249,33 @@ class ConfigLoaderTest {
     assertThat(config.staticClients().get(0).publicClient()).isTrue();
     assertThat(config.staticClients().get(0).redirectUris()).containsExactly("http://localhost/cb");
     assertThat(config.expiry().idTokens()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void ofKeysThatDifferOnlyInCaseTheLastWinsAsInGo() throws Exception {
+    FerryConfig config =
+        Fixtures.load(
+            "issuer: https://a.example.com\nIssuer: https://b.example.com\n"
+                + "storage: {type: memory}\nweb: {http: ':5556'}\n");
+
+    assertThat(config.issuer()).isEqualTo("https://b.example.com");
+  }
+
+  @Test
+  void anEmptyListItemIsAnEmptyEntryAsInGo() {
+    assertThat(Fixtures.problems(MINIMAL + "connectors:\n-\n"))
+        .contains(
+            new Problem("connectors[0]", "ID, Type and Name fields are required for a connector"));
+  }
+
+  @Test
+  void aSectionOfTheWrongTypeIsReportedOnce() {
+    assertThat(
+            Fixtures.problems(
+                "issuer: [https://dex.example.com]\nstorage: memory\nweb: {http: ':5556'}\n"))
+        .containsExactly(
+            new Problem("issuer", "expected a string, got a list"),
+            new Problem("storage", "expected a mapping, got a string"));
   }
 
   @Test

@@ -350,6 +350,17 @@ class ConfigValidationTest {
             NO_ENV,
             "oauth2.grantTypes[0]",
             "expected a string, got a list"),
+        bad(MINIMAL + "expiry: 5", NO_ENV, "expiry", "expected a mapping, got a number"),
+        bad(
+            MINIMAL + "staticClients: {id: app}",
+            NO_ENV,
+            "staticClients",
+            "expected a list, got a mapping"),
+        bad(
+            MINIMAL + "frontend: {extra: {logo: [a, b]}}",
+            NO_ENV,
+            "frontend.extra.logo",
+            "expected a string, got a list"),
         bad(base("web: {htp: ':5556', http: ':5556'}"), STRICT, "web.htp", "unknown field \"htp\""),
         bad(
             MINIMAL + "signer: {type: local, config: {keysRotationPeriod: 6h, algo: ES256}}",
