@@ -107,7 +107,7 @@ final class BindingProblems extends DeserializationProblemHandler {
     };
   }
 
-  private static String expected(Class<?> type) {
+  static String expected(Class<?> type) {
     if (type == String.class) {
       return "a string";
     } else if (type == boolean.class || type == Boolean.class) {
@@ -124,7 +124,7 @@ final class BindingProblems extends DeserializationProblemHandler {
     if (type == String.class) {
       return "";
     } else if (type == boolean.class || type == Boolean.class) {
-      return Boolean.FALSE;
+      return false;
     } else if (Collection.class.isAssignableFrom(type)) {
       return new ArrayList<>();
     } else if (Map.class.isAssignableFrom(type)) {

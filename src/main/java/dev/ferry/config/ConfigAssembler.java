@@ -49,8 +49,7 @@ final class ConfigAssembler {
     if (frontend.dir().isEmpty()) {
       frontend = frontend.withDir(env.getOrDefault("DEX_FRONTEND_DIR", ""));
     }
-    List<StaticPassword> passwords =
-        Defaults.items(raw.staticPasswords(), StaticPassword::empty);
+    List<StaticPassword> passwords = Defaults.items(raw.staticPasswords(), StaticPassword::empty);
     MfaConfig mfa = Defaults.orElse(raw.mfa(), MfaConfig.NONE);
 
     checkDexFastChecks(issuer, raw, passwords, web, grpc);
@@ -104,14 +103,14 @@ final class ConfigAssembler {
       List<StaticPassword> passwords,
       WebConfig web,
       GrpcConfig grpc) {
-    if (issuer.isEmpty()) {
+    if (issuer.isEmpty() && !problems.has("issuer")) {
       problems.add("issuer", "no issuer specified in config file");
     }
     if (!raw.enablePasswordDb() && !passwords.isEmpty()) {
       problems.add(
           "staticPasswords", "cannot specify static passwords without enabling password db");
     }
-    if (raw.storage() == null) {
+    if (raw.storage() == null && !problems.has("storage")) {
       problems.add("storage", "no storage supplied in config file");
     }
     if (web.http().isEmpty() && web.https().isEmpty()) {

@@ -26,7 +26,9 @@ public final class ConfigException extends Exception {
   /** The file could not be read or parsed at all (Dex: "failed to read config file"). */
   static ConfigException unreadable(Path file, String reason) {
     return new ConfigException(
-        file, List.of(new Problem("", reason)), "failed to read config file " + file + ": " + reason);
+        file,
+        List.of(new Problem("", reason)),
+        "failed to read config file " + file + ": " + reason);
   }
 
   /** The file parsed but has problems (Dex: "invalid Config:"). */
@@ -41,7 +43,7 @@ public final class ConfigException extends Exception {
     return file;
   }
 
-  /** Every problem, in file order for decoding problems, then in Dex's validation order. */
+  /** Every problem: those found while reading values first, then Dex's validation checks. */
   public List<Problem> problems() {
     return problems;
   }

@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The file's top level as written, before defaults, environment look-ups and validation (Dex:
- * {@code Config}). Absent sections stay null here so that validation can tell "absent" from
- * "empty" where Dex does.
+ * {@code Config}). Absent sections stay null here so that validation can tell "absent" from "empty"
+ * where Dex does.
  */
 record ConfigFile(
     @Nullable String issuer,

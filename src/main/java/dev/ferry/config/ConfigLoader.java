@@ -8,10 +8,14 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -31,14 +35,14 @@ import java.util.Set;
 /**
  * Reads a Dex configuration file (Dex: {@code dex serve config.yaml}).
  *
- * <p>The steps, each as Dex does them: parse YAML; expand environment variables inside the
- * storage, connector and signer {@code config} blocks (unless {@code DEX_EXPAND_ENV} is false);
- * bind to records with case-insensitive keys, ignoring unknown keys unless {@code
- * DEX_CONFIG_DISALLOW_UNKNOWN_FIELDS} is true; apply command-line listen addresses; validate.
- * Every problem found is reported together in one {@link ConfigException}.
+ * <p>The steps, each as Dex does them: parse YAML; expand environment variables inside the storage,
+ * connector and signer {@code config} blocks (unless {@code DEX_EXPAND_ENV} is false); bind to
+ * records with case-insensitive keys, ignoring unknown keys unless {@code
+ * DEX_CONFIG_DISALLOW_UNKNOWN_FIELDS} is true; apply command-line listen addresses; validate. Every
+ * problem found is reported together in one {@link ConfigException}.
  *
- * <p>The environment comes in through the constructor, so tests and {@code config check} can
- * load a file against any environment. A loader is immutable and can be shared.
+ * <p>The environment comes in through the constructor, so tests and {@code config check} can load a
+ * file against any environment. A loader is immutable and can be shared.
  */
 public final class ConfigLoader {
   /** A config file is small; refusing huge ones keeps a wrong path from exhausting memory. */
@@ -85,7 +89,7 @@ public final class ConfigLoader {
               .readValue(root);
     } catch (JsonMappingException e) {
       // Only what BindingProblems cannot recover from lands here.
-      problems.add(path(e), "invalid value");
+      problems.add(path(e), describe(e));
       throw ConfigException.invalid(file, problems.list());
     } catch (IOException e) {
       throw ConfigException.unreadable(file, "cannot bind the config: " + e.getClass().getName());
@@ -136,11 +140,13 @@ public final class ConfigLoader {
       // The first line only: later lines of a YAML error quote the file, which may hold secrets.
       String reason = String.valueOf(e.getOriginalMessage()).lines().findFirst().orElse("");
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw ConfigException.unreadable(file, "not valid YAML" + where + ": " + reason);
     }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
-      return JsonNodeFactory.instance.objectNode(); // an empty file: validation says what is missing
+      return JsonNodeFactory.instance
+          .objectNode(); // an empty file: validation says what is missing
     }
     if (tree instanceof ObjectNode object) {
       return object;
@@ -175,6 +181,13 @@ public final class ConfigLoader {
     return path;
   }
 
+  private static String describe(JsonMappingException e) {
+    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      return "expected " + BindingProblems.expected(mismatch.getTargetType());
+    }
+    return "invalid value";
+  }
+
   private static String kind(JsonNode node) {
     if (node.isArray()) {
       return "a list";
@@ -196,12 +209,18 @@ public final class ConfigLoader {
         new ReportingDeserializer<>(LogFormat.class, LogFormat::parse, "text or json"));
     YAMLFactory yaml =
         YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
-    return YAMLMapper.builder(yaml)
-        // Dex decodes through Go's encoding/json, which matches keys case-insensitively.
-        .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
-        // Unknown keys are decided by BindingProblems (strict mode or not).
-        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-        .addModule(goValues)
-        .build();
+    YAMLMapper mapper =
+        YAMLMapper.builder(yaml)
+            // Dex decodes through Go's encoding/json, which matches keys case-insensitively.
+            .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+            // Unknown keys are decided by BindingProblems (strict mode or not).
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .addModule(goValues)
+            .build();
+    // An empty list item ("-" alone) reads as "", which Go decodes as an empty entry.
+    mapper
+        .coercionConfigFor(LogicalType.POJO)
+        .setCoercion(CoercionInputShape.EmptyString, CoercionAction.AsNull);
+    return mapper;
   }
 }

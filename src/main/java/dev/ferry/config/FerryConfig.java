@@ -54,8 +54,8 @@ public record FerryConfig(
 
   /**
    * Settings this file uses that Ferry parses but does not serve yet, as config keys (with the
-   * value where the key alone is not enough), so that {@code serve} can warn about each. Empty
-   * when everything configured is served.
+   * value where the key alone is not enough), so that {@code serve} can warn about each. Empty when
+   * everything configured is served.
    */
   public List<String> unsupportedFeatures() {
     List<String> features = new ArrayList<>();

@@ -5,11 +5,11 @@ import java.util.Map;
 /**
  * Go's {@code os.Expand} with the environment as mapping, as Dex applies it to config strings.
  *
- * <p>The rules, which differ from a shell's: {@code $NAME} and {@code ${NAME}} expand ({@code
- * NAME} is {@code [A-Za-z0-9_]+} without braces, anything up to the first {@code }} with them);
- * one special character after {@code $} ({@code *#$@!?-} or a digit) is itself a name, so {@code
- * $$} reads the variable "$"; {@code ${}} and an unterminated {@code ${} are dropped; a {@code $}
- * at the end or before any other character stays literally. Unset variables expand to "".
+ * <p>The rules, which differ from a shell's: {@code $NAME} and {@code ${NAME}} expand ({@code NAME}
+ * is {@code [A-Za-z0-9_]+} without braces, anything up to the first <code>}</code> with them); one
+ * special character after {@code $} ({@code *#$@!?-} or a digit) is itself a name, so {@code $$}
+ * reads the variable "$"; <code>${}</code> and an unterminated <code>${</code> are dropped; a
+ * {@code $} at the end or before any other character stays literally. Unset variables expand to "".
  */
 final class GoExpand {
   private GoExpand() {}

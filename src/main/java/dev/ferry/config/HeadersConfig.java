@@ -6,8 +6,8 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * {@code web.headers}: security headers added to every routed response, each unset when blank
- * (Dex: {@code Headers}). The YAML keys are the header names themselves.
+ * {@code web.headers}: security headers added to every routed response, each unset when blank (Dex:
+ * {@code Headers}). The YAML keys are the header names themselves.
  */
 public record HeadersConfig(
     @JsonProperty("Content-Security-Policy") String contentSecurityPolicy,

@@ -2,8 +2,8 @@ package dev.ferry.config;
 
 /**
  * Checks {@code web.clientRemoteIP.trustedProxies} entries: an IPv4 or IPv6 address with an
- * optional prefix length ({@code 10.0.0.0/8}, {@code fd00::/8}, {@code 192.0.2.1}). Written by
- * hand because {@link java.net.InetAddress} would resolve a host name through DNS.
+ * optional prefix length ({@code 10.0.0.0/8}, {@code fd00::/8}, {@code 192.0.2.1}). Written by hand
+ * because {@link java.net.InetAddress} would resolve a host name through DNS.
  */
 final class IpPrefix {
   private IpPrefix() {}
@@ -74,7 +74,8 @@ final class IpPrefix {
     }
     String[] groups =
         doubleColon >= 0
-            ? (text.substring(0, doubleColon) + ":" + text.substring(doubleColon + 2)).split(":", -1)
+            ? (text.substring(0, doubleColon) + ":" + text.substring(doubleColon + 2))
+                .split(":", -1)
             : text.split(":", -1);
     int count = 0;
     for (String group : groups) {

@@ -23,17 +23,13 @@ final class KeyPath {
     return render(context);
   }
 
-  /** The key of a field named {@code name} in the object the parser is in. */
+  /**
+   * The key of an unknown field named {@code name}. Jackson reports it with the parser on the
+   * field's value, whose path already ends in {@code name}; otherwise the name is appended.
+   */
   static String ofField(JsonParser p, String name) {
-    JsonStreamContext context = p.getParsingContext();
-    JsonToken token = p.currentToken();
-    if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY)
-        && context.getParent() != null
-        && !name.equals(context.getCurrentName())) {
-      context = context.getParent();
-    }
-    String parent = render(context.getParent());
-    return join(parent, name);
+    String path = ofValue(p);
+    return path.equals(name) || path.endsWith("." + name) ? path : join(path, name);
   }
 
   static String join(String parent, String name) {

@@ -3,9 +3,9 @@ package dev.ferry.config;
 import java.util.Locale;
 
 /**
- * {@code logger.level} as Go's {@code slog.Level}: a name (debug, info, warn, error; any case)
- * with an optional signed offset such as {@code info+2} or {@code error-1}. Levels are integers
- * four apart, so {@code info+4} is warn.
+ * {@code logger.level} as Go's {@code slog.Level}: a name (debug, info, warn, error; any case) with
+ * an optional signed offset such as {@code info+2} or {@code error-1}. Levels are integers four
+ * apart, so {@code info+4} is warn.
  *
  * @param value slog's number: debug -4, info 0, warn 4, error 8, plus the offset
  */

@@ -9,9 +9,9 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a scalar through a parse function and, when it fails, records the problem under the
- * value's key and returns null instead of stopping, so one load reports every bad value. An empty
- * string means "unset" (null), as Dex skips empty durations and levels.
+ * Reads a scalar through a parse function and, when it fails, records the problem under the value's
+ * key and returns null instead of stopping, so one load reports every bad value. An empty string
+ * means "unset" (null), as Dex skips empty durations and levels.
  */
 final class ReportingDeserializer<T> extends StdScalarDeserializer<T> {
   private static final long serialVersionUID = 1L;

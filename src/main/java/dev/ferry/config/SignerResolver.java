@@ -57,7 +57,8 @@ final class SignerResolver {
     String periodText = text(config, "keysRotationPeriod");
     if (periodText.isEmpty()) {
       problems.add(
-          "signer.config.keysRotationPeriod", "keysRotationPeriod is required for the local signer");
+          "signer.config.keysRotationPeriod",
+          "keysRotationPeriod is required for the local signer");
     } else {
       try {
         period = GoDuration.parse(periodText);
@@ -112,7 +113,8 @@ final class SignerResolver {
       return value.asText();
     }
     problems.add(
-        "signer.config." + name, "expected a string, got " + (value.isArray() ? "a list" : "a mapping"));
+        "signer.config." + name,
+        "expected a string, got " + (value.isArray() ? "a list" : "a mapping"));
     return "";
   }
 

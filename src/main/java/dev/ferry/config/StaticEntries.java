@@ -167,8 +167,7 @@ final class StaticEntries {
   private void checkChain(String key, List<String> chain, Set<String> ids) {
     for (int i = 0; i < chain.size(); i++) {
       if (!ids.contains(chain.get(i))) {
-        problems.add(
-            KeyPath.index(key, i), "unknown MFA authenticator \"" + chain.get(i) + "\"");
+        problems.add(KeyPath.index(key, i), "unknown MFA authenticator \"" + chain.get(i) + "\"");
       }
     }
   }

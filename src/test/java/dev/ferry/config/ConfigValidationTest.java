@@ -17,8 +17,7 @@ class ConfigValidationTest {
       Map.of("DEX_CONFIG_DISALLOW_UNKNOWN_FIELDS", "true");
   private static final String HASH = "$2a$10$33EMT0cVYVlPy6WAMCLsceLYjWhuHpbz5yuZxu/GAFj03J9Lytjuy";
 
-  private static Arguments bad(
-      String yaml, Map<String, String> env, String key, String message) {
+  private static Arguments bad(String yaml, Map<String, String> env, String key, String message) {
     return Arguments.of(key + ": " + message, yaml, env, new Problem(key, message));
   }
 
@@ -133,7 +132,8 @@ class ConfigValidationTest {
             "telemetry.http",
             "invalid listen address \"127.0.0.1:99999\": port must be at most 65535"),
         bad(
-            base("web: {http: ':5556', clientRemoteIP: {header: X-Real-IP, trustedProxies: [10.0.0.0/33]}}"),
+            base(
+                "web: {http: ':5556', clientRemoteIP: {header: X-Real-IP, trustedProxies: [10.0.0.0/33]}}"),
             NO_ENV,
             "web.clientRemoteIP.trustedProxies[0]",
             "invalid CIDR or IP address \"10.0.0.0/33\""),
@@ -189,12 +189,14 @@ class ConfigValidationTest {
             "staticClients[0].secret",
             "Secret or SecretEnv field is required for client \"app\""),
         bad(
-            MINIMAL + "staticClients:\n- {id: app, name: App, secret: s, secretEnv: S, public: true}",
+            MINIMAL
+                + "staticClients:\n- {id: app, name: App, secret: s, secretEnv: S, public: true}",
             NO_ENV,
             "staticClients[0].secretEnv",
             "Secret and SecretEnv fields are exclusive for client \"app\""),
         bad(
-            MINIMAL + "staticClients:\n- {id: app, name: App, secret: s, refreshTokenLifetime: ever}",
+            MINIMAL
+                + "staticClients:\n- {id: app, name: App, secret: s, refreshTokenLifetime: ever}",
             NO_ENV,
             "staticClients[0].refreshTokenLifetime",
             "invalid refreshTokenLifetime \"ever\" for client \"app\", expected \"standalone\" or"
@@ -347,6 +349,17 @@ class ConfigValidationTest {
             MINIMAL + "oauth2: {grantTypes: [[authorization_code]]}",
             NO_ENV,
             "oauth2.grantTypes[0]",
+            "expected a string, got a list"),
+        bad(MINIMAL + "expiry: 5", NO_ENV, "expiry", "expected a mapping, got a number"),
+        bad(
+            MINIMAL + "staticClients: {id: app}",
+            NO_ENV,
+            "staticClients",
+            "expected a list, got a mapping"),
+        bad(
+            MINIMAL + "frontend: {extra: {logo: [a, b]}}",
+            NO_ENV,
+            "frontend.extra.logo",
             "expected a string, got a list"),
         bad(base("web: {htp: ':5556', http: ':5556'}"), STRICT, "web.htp", "unknown field \"htp\""),
         bad(

@@ -80,8 +80,7 @@ class GoDurationTest {
         Arguments.of("1H", "time: unknown unit \"H\" in duration \"1H\""),
         Arguments.of("abc", "time: invalid duration \"abc\""),
         Arguments.of("9223372036854775808ns", "time: invalid duration \"9223372036854775808ns\""),
-        Arguments.of(
-            "9223372036854775.808us", "time: invalid duration \"9223372036854775.808us\""),
+        Arguments.of("9223372036854775.808us", "time: invalid duration \"9223372036854775.808us\""),
         Arguments.of(
             "9223372036s854ms775us808ns", "time: invalid duration \"9223372036s854ms775us808ns\""),
         Arguments.of(
