@@ -1,0 +1,31 @@
+package dev.ferry.storage.sql;
+
+import dev.ferry.storage.Storage;
+import dev.ferry.storage.StorageConformanceTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The conformance suite on MariaDB or MySQL ({@code FERRY_TEST_MYSQL_URL}). */
+class MysqlStorageTest extends StorageConformanceTest {
+
+  private static TestDatabase db;
+
+  @BeforeAll
+  static void createDatabase() {
+    db = TestDatabase.mysql();
+  }
+
+  @AfterAll
+  static void dropDatabase() {
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Override
+  protected Storage newStorage() {
+    SqlStorage storage = SqlStorage.open(db.settings());
+    db.clear();
+    return storage;
+  }
+}
