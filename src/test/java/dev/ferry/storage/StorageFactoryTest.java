@@ -53,7 +53,7 @@ class StorageFactoryTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "type=[{0}]")
   @CsvSource(
       delimiter = '|',
       value = {
