@@ -127,7 +127,9 @@ public enum Dialect {
       case 11, 26 ->
           "is corrupt or not an SQLite database; Ferry left it untouched, restore it from a backup";
       case 13 -> "cannot be written: the disk is full";
-      case 14 -> "cannot be opened: check that its directory exists and is accessible";
+      case 14 ->
+          "cannot be opened for reading and writing: check that the file and its directory exist"
+              + " and are writable";
       default -> null;
     };
   }

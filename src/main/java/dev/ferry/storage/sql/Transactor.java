@@ -1,5 +1,6 @@
 package dev.ferry.storage.sql;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.ferry.storage.StorageException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,7 +9,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,14 +44,14 @@ final class Transactor {
     void run(Connection connection) throws SQLException;
   }
 
-  private final DataSource dataSource;
+  private final HikariDataSource dataSource;
   private final Dialect dialect;
   private final String target;
 
   /**
    * @param target what the storage is, for messages: the SQLite file or {@code host/database}
    */
-  Transactor(DataSource dataSource, Dialect dialect, String target) {
+  Transactor(HikariDataSource dataSource, Dialect dialect, String target) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.target = target;
@@ -76,14 +76,23 @@ final class Transactor {
     while (true) {
       boolean committing = false;
       try (Connection c = dataSource.getConnection()) {
-        c.setAutoCommit(false);
+        try {
+          c.setAutoCommit(false);
+        } catch (SQLException e) {
+          // sqlite-jdbc begins the transaction here; when that fails (SQLITE_BUSY) the driver is
+          // left believing a transaction is open, so the connection must not be reused.
+          dataSource.evictConnection(c);
+          throw e;
+        }
         try {
           R result = work.run(c);
           committing = true;
           c.commit();
           return result;
         } catch (SQLException | RuntimeException | Error e) {
-          rollbackQuietly(c);
+          if (!rollback(c)) {
+            dataSource.evictConnection(c);
+          }
           throw e;
         }
       } catch (SQLException e) {
@@ -149,11 +158,13 @@ final class Transactor {
     }
   }
 
-  private static void rollbackQuietly(Connection c) {
+  /** Rolls back; false when that failed too, and the connection's state is unknown. */
+  private static boolean rollback(Connection c) {
     try {
       c.rollback();
-    } catch (SQLException ignored) {
-      // The original failure matters; a failed rollback ends with the connection anyway.
+      return true;
+    } catch (SQLException e) {
+      return false;
     }
   }
 }
