@@ -2,17 +2,22 @@ package dev.ferry.storage.sql;
 
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.StorageConformanceTest;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The conformance suite on MariaDB or MySQL ({@code FERRY_TEST_MYSQL_URL}). */
 class MysqlStorageTest extends StorageConformanceTest {
 
-  private static TestDatabase db;
+  private static @Nullable TestDatabase db;
 
   @BeforeAll
   static void createDatabase() {
     db = TestDatabase.mysql();
+  }
+
+  private static TestDatabase db() {
+    return TestDatabase.require(db, Dialect.MYSQL);
   }
 
   @AfterAll
@@ -24,8 +29,8 @@ class MysqlStorageTest extends StorageConformanceTest {
 
   @Override
   protected Storage newStorage() {
-    SqlStorage storage = SqlStorage.open(db.settings());
-    db.clear();
+    SqlStorage storage = SqlStorage.open(db().settings());
+    db().clear();
     return storage;
   }
 }

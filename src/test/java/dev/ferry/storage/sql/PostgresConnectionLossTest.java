@@ -7,6 +7,7 @@ import dev.ferry.storage.StorageException;
 import dev.ferry.storage.StorageFixtures;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,11 +19,15 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresConnectionLossTest {
 
-  private static TestDatabase db;
+  private static @Nullable TestDatabase db;
 
   @BeforeAll
   static void createDatabase() {
     db = TestDatabase.postgres();
+  }
+
+  private static TestDatabase db() {
+    return TestDatabase.require(db, Dialect.POSTGRES);
   }
 
   @AfterAll
@@ -34,15 +39,15 @@ class PostgresConnectionLossTest {
 
   private static void terminateBackends() {
     TestDatabase.exec(
-        db.adminUrl,
+        db().adminUrl,
         "select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
-            + db.name
+            + db().name
             + "' and pid <> pg_backend_pid()");
   }
 
   @Test
   void survivesTerminatedBackends() {
-    try (SqlStorage storage = SqlStorage.open(db.settings())) {
+    try (SqlStorage storage = SqlStorage.open(db().settings())) {
       storage.createClient(StorageFixtures.counterClient("counter", 0));
       int committed = 0;
       List<String> failures = new ArrayList<>();

@@ -2,17 +2,22 @@ package dev.ferry.storage.sql;
 
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.StorageConformanceTest;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 
 /** The conformance suite on PostgreSQL ({@code FERRY_TEST_POSTGRES_URL}). */
 class PostgresStorageTest extends StorageConformanceTest {
 
-  private static TestDatabase db;
+  private static @Nullable TestDatabase db;
 
   @BeforeAll
   static void createDatabase() {
     db = TestDatabase.postgres();
+  }
+
+  private static TestDatabase db() {
+    return TestDatabase.require(db, Dialect.POSTGRES);
   }
 
   @AfterAll
@@ -24,8 +29,8 @@ class PostgresStorageTest extends StorageConformanceTest {
 
   @Override
   protected Storage newStorage() {
-    SqlStorage storage = SqlStorage.open(db.settings());
-    db.clear();
+    SqlStorage storage = SqlStorage.open(db().settings());
+    db().clear();
     return storage;
   }
 }

@@ -11,6 +11,9 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A throw-away PostgreSQL or MariaDB database for one test class, created on the server named by
@@ -38,6 +41,8 @@ final class TestDatabase implements AutoCloseable {
           "user_identity",
           "auth_session");
 
+  private static final Logger LOG = LoggerFactory.getLogger(TestDatabase.class);
+
   private static final Pattern URL = Pattern.compile("^(jdbc:[a-z]+://[^/]+/)([^?]*)(\\?.*)?$");
 
   final Dialect dialect;
@@ -57,16 +62,35 @@ final class TestDatabase implements AutoCloseable {
     exec(adminUrl, "create database " + name);
   }
 
-  static TestDatabase postgres() {
-    String url = System.getenv(POSTGRES_ENV);
-    assumeTrue(url != null && !url.isBlank(), POSTGRES_ENV + " not set: skipping PostgreSQL tests");
-    return new TestDatabase(Dialect.POSTGRES, url);
+  /** A fresh PostgreSQL database, or null (with a warning) when the variable is not set. */
+  static @Nullable TestDatabase postgres() {
+    return create(Dialect.POSTGRES, POSTGRES_ENV);
   }
 
-  static TestDatabase mysql() {
-    String url = System.getenv(MYSQL_ENV);
-    assumeTrue(url != null && !url.isBlank(), MYSQL_ENV + " not set: skipping MySQL/MariaDB tests");
-    return new TestDatabase(Dialect.MYSQL, url);
+  /** A fresh MariaDB/MySQL database, or null (with a warning) when the variable is not set. */
+  static @Nullable TestDatabase mysql() {
+    return create(Dialect.MYSQL, MYSQL_ENV);
+  }
+
+  private static @Nullable TestDatabase create(Dialect dialect, String env) {
+    String url = System.getenv(env);
+    if (url == null || url.isBlank()) {
+      LOG.warn("{}", skipMessage(dialect));
+      return null;
+    }
+    return new TestDatabase(dialect, url);
+  }
+
+  private static String skipMessage(Dialect dialect) {
+    return dialect == Dialect.POSTGRES
+        ? POSTGRES_ENV + " not set: skipping PostgreSQL storage tests"
+        : MYSQL_ENV + " not set: skipping MySQL/MariaDB storage tests";
+  }
+
+  /** Skips the current test, saying why, when its database is not configured. */
+  static TestDatabase require(@Nullable TestDatabase db, Dialect dialect) {
+    assumeTrue(db != null, skipMessage(dialect));
+    return java.util.Objects.requireNonNull(db);
   }
 
   SqlSettings settings() {
