@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@link Storage} over SQLite, PostgreSQL or MySQL/MariaDB with Dex's schema (Dex: storage/sql).
  * Open one with {@link #open(SqlSettings)}; it migrates the schema before returning.
+ *
+ * <p>The class is long only because the interface is wide: every entity method is a one-line call
+ * to the generic create/get/list/update/delete, which build their statements from {@link Tables}.
  */
 public final class SqlStorage implements Storage {
 

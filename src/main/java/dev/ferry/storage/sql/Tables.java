@@ -21,7 +21,8 @@ import java.util.Locale;
 /**
  * Every entity's mapping onto Dex's tables (dex.md §6.4). Column names and encodings are Dex's; the
  * one Ferry-only column, {@code client.ferry_client_credentials_groups}, has a prefix so that a
- * later Dex migration can never collide with it.
+ * later Dex migration can never collide with it. All mappings stay in this one file, long as it is,
+ * so that the whole schema can be read (and compared with Dex's) in one place.
  */
 final class Tables {
 

@@ -75,7 +75,14 @@ final class Transactor {
     int connectionFailures = 0;
     while (true) {
       boolean committing = false;
-      try (Connection c = dataSource.getConnection()) {
+      Connection connection;
+      try {
+        connection = dataSource.getConnection();
+      } catch (SQLException e) {
+        // The pool already waited its connection timeout; waiting again would only add to it.
+        throw failure(what, e);
+      }
+      try (Connection c = connection) {
         try {
           c.setAutoCommit(false);
         } catch (SQLException e) {
