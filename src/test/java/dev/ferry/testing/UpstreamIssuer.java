@@ -15,7 +15,10 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -25,6 +28,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +45,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -130,7 +136,14 @@ public final class UpstreamIssuer implements AutoCloseable {
     } catch (JOSEException | GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+    if (builder.tls) {
+      HttpsServer https = HttpsServer.create(loopback, 0);
+      https.setHttpsConfigurator(new HttpsConfigurator(serverTls()));
+      this.server = https;
+    } else {
+      this.server = HttpServer.create(loopback, 0);
+    }
     this.executor =
         Executors.newCachedThreadPool(r -> {
           Thread t = new Thread(r, "upstream-issuer");
@@ -140,7 +153,7 @@ public final class UpstreamIssuer implements AutoCloseable {
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
-    this.base = "http://127.0.0.1:" + server.getAddress().getPort();
+    this.base = (builder.tls ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
   }
 
   public static Builder builder() {
@@ -158,6 +171,16 @@ public final class UpstreamIssuer implements AutoCloseable {
     private String issuerPath = "";
     private boolean userInfo = true;
     private @Nullable List<String> signingAlgorithms;
+    private boolean tls;
+
+    /**
+     * Serves HTTPS with a self-signed certificate for 127.0.0.1 whose PEM is {@link
+     * UpstreamIssuer#testCaPem()}; clients must trust it explicitly.
+     */
+    public Builder tls(boolean enabled) {
+      this.tls = enabled;
+      return this;
+    }
 
     /** The clock minted tokens take {@code iat} and {@code exp} from. */
     public Builder clock(Clock clock) {
@@ -208,6 +231,39 @@ public final class UpstreamIssuer implements AutoCloseable {
     return issuerPath + relative;
   }
 
+  /** The PEM of the certificate an HTTPS issuer serves (it is its own root). */
+  public static String testCaPem() {
+    try (InputStream in = resource("/tls/upstream.pem")) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static SSLContext serverTls() throws IOException {
+    try (InputStream in = resource("/tls/upstream.p12")) {
+      char[] password = "changeit".toCharArray();
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password);
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, password);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys.getKeyManagers(), null, null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new IOException(e);
+    }
+  }
+
+  private static InputStream resource(String name) throws IOException {
+    InputStream in = UpstreamIssuer.class.getResourceAsStream(name);
+    if (in == null) {
+      throw new IOException("missing test resource " + name);
+    }
+    return in;
+  }
+
   // ---- tokens and keys
 
   /** A builder for a token of this issuer, valid by default. */
@@ -250,6 +306,12 @@ public final class UpstreamIssuer implements AutoCloseable {
   public RSAKey rotateRsaKey() {
     String next = "rsa-" + UUID.randomUUID();
     rsaKey = newRsaKey(next);
+    return rsaKey;
+  }
+
+  /** Replaces the RSA key with new key material under the same {@code kid} (kid reuse). */
+  public RSAKey replaceRsaKeyKeepingKid() {
+    rsaKey = newRsaKey(String.valueOf(rsaKey.getKeyID()));
     return rsaKey;
   }
 

@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
+import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.jwk.source.RateLimitedJWKSetSource;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
@@ -59,8 +60,14 @@ final class UpstreamKeys implements JWKSource<SecurityContext> {
       return matches;
     }
     // Unknown kid: refetch unless another thread already replaced this set; rate limited below.
-    JWKSet fresh =
-        source.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(cached), now, context);
+    JWKSet fresh;
+    try {
+      fresh =
+          source.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(cached), now, context);
+    } catch (RateLimitReachedException e) {
+      throw new KeySourceException(
+          "no matching key(s) found, and the JWKS was refetched too recently to look again", e);
+    }
     return selector.select(fresh);
   }
 

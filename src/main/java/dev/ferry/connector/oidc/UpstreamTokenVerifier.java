@@ -81,7 +81,8 @@ final class UpstreamTokenVerifier {
     } catch (BadJOSEException e) {
       throw new IdentityException(errorPrefix + e.getMessage(), e);
     } catch (JOSEException e) {
-      throw new IdentityException(errorPrefix + "cannot get upstream keys: " + e.getMessage(), e);
+      // Key source trouble: the upstream JWKS could not be fetched, or a refetch was rate-limited.
+      throw new IdentityException(errorPrefix + e.getMessage(), e);
     }
     try {
       return UpstreamJson.object(jws.getPayload().toString());
