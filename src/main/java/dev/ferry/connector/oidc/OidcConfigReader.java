@@ -5,8 +5,11 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.ferry.connector.ConnectorException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -14,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads and checks an {@code oidc} connector config. Decoding follows Go's {@code encoding/json} as
@@ -28,6 +32,13 @@ final class OidcConfigReader {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .withCoercionConfig(
+              LogicalType.Textual,
+              textual ->
+                  textual
+                      .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
           .build()
           .readerFor(OidcConfig.class);
 
@@ -45,8 +56,12 @@ final class OidcConfigReader {
       }
       return config;
     } catch (MismatchedInputException e) {
+      String key = path(e);
+      if (key.isEmpty()) {
+        throw new ConnectorException("oidc: connector config must be a JSON object", e);
+      }
       throw new ConnectorException(
-          "oidc: config key \"" + path(e) + "\": wrong type (" + e.getOriginalMessage() + ")", e);
+          "oidc: config key \"" + key + "\": expected " + describe(e.getTargetType()), e);
     } catch (JsonMappingException e) {
       throw new ConnectorException(
           "oidc: config key \"" + path(e) + "\": " + e.getOriginalMessage(), e);
@@ -112,6 +127,22 @@ final class OidcConfigReader {
     } catch (URISyntaxException e) {
       return false;
     }
+  }
+
+  private static String describe(@Nullable Class<?> type) {
+    if (type == null) {
+      return "another JSON type";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    return "an object";
   }
 
   private static String path(JsonMappingException e) {

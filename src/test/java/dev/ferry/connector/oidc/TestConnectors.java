@@ -7,6 +7,7 @@ import dev.ferry.testing.UpstreamIssuer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** Opens connectors against an {@link UpstreamIssuer} with short, test-friendly limits. */
@@ -25,7 +26,7 @@ final class TestConnectors {
   static Map<String, Object> config(UpstreamIssuer upstream, Map<String, ?> config) {
     Map<String, Object> all = new LinkedHashMap<>();
     all.put("issuer", upstream.issuer());
-    all.put("scopes", java.util.List.of("openid", "groups"));
+    all.put("scopes", List.of("openid", "groups"));
     all.putAll(config);
     return all;
   }
