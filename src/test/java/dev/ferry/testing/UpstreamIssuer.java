@@ -76,8 +76,12 @@ public final class UpstreamIssuer implements AutoCloseable {
     BAD_JSON,
     /** Sends nothing until the issuer is closed, or at most {@link #MAX_HANG}. */
     HANG,
-    /** HTTP 200 with a 2 MiB JSON body. */
-    HUGE
+    /** HTTP 200 with a 2 MiB JSON body and its Content-Length. */
+    HUGE,
+    /** HTTP 200 with a 2 MiB JSON body, chunked (no length announced). */
+    HUGE_CHUNKED,
+    /** HTTP 200 headers and a few body bytes, then nothing until closed or {@link #MAX_HANG}. */
+    STALL_BODY
   }
 
   /** The longest a {@link Fault#HANG} holds a request. */
@@ -113,6 +117,7 @@ public final class UpstreamIssuer implements AutoCloseable {
   private volatile @Nullable Map<String, Object> userInfoClaims;
   private volatile int userInfoStatus = 200;
   private volatile boolean userInfoAsJwt;
+  private volatile UpstreamToken.Signing userInfoJwtSigning = UpstreamToken.Signing.RSA;
 
   private UpstreamIssuer(Builder builder) throws IOException {
     this.clock = builder.clock;
@@ -363,6 +368,11 @@ public final class UpstreamIssuer implements AutoCloseable {
     this.userInfoAsJwt = asJwt;
   }
 
+  /** How a signed userinfo answer is signed; e.g. UNPUBLISHED_RSA to forge one. */
+  public void userInfoJwtSigning(UpstreamToken.Signing signing) {
+    this.userInfoJwtSigning = signing;
+  }
+
   /** The {@code issuer} the discovery document claims; null restores the real one. */
   public void discoveryIssuer(@Nullable String issuer) {
     this.discoveryIssuer = issuer;
@@ -415,16 +425,39 @@ public final class UpstreamIssuer implements AutoCloseable {
       switch (fault) {
         case SERVER_ERROR -> send(exchange, 500, "text/plain", "upstream exploded");
         case BAD_JSON -> send(exchange, 200, "application/json", "{\"issuer\": \"unterminated");
-        case HANG -> {
-          try {
-            closed.await(MAX_HANG.toMillis(), TimeUnit.MILLISECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        case HANG -> hang();
+        case HUGE -> send(exchange, 200, "application/json", "[" + "0,".repeat(1 << 20) + "0]");
+        case HUGE_CHUNKED -> {
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, 0);
+          try (OutputStream out = exchange.getResponseBody()) {
+            byte[] chunk = "0,".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+            out.write('[');
+            for (int i = 0; i < 128; i++) {
+              out.write(chunk);
+            }
+            out.write('0');
+            out.write(']');
           }
         }
-        case HUGE -> send(exchange, 200, "application/json", "[" + "0,".repeat(1 << 20) + "0]");
+        case STALL_BODY -> {
+          exchange.getResponseHeaders().set("Content-Type", "application/json");
+          exchange.sendResponseHeaders(200, 0);
+          OutputStream out = exchange.getResponseBody();
+          out.write("{\"issuer\":".getBytes(StandardCharsets.US_ASCII));
+          out.flush();
+          hang();
+        }
         case NONE -> route(exchange, path);
       }
+    }
+  }
+
+  private void hang() {
+    try {
+      closed.await(MAX_HANG.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -491,7 +524,8 @@ public final class UpstreamIssuer implements AutoCloseable {
       return;
     }
     if (userInfoAsJwt) {
-      UpstreamToken signed = token().noClaims().unknownToUserInfo().rawPayload(body);
+      UpstreamToken signed =
+          token().noClaims().unknownToUserInfo().signedWith(userInfoJwtSigning).rawPayload(body);
       send(exchange, 200, "application/jwt", signed.build());
     } else {
       send(exchange, 200, "application/json", body);

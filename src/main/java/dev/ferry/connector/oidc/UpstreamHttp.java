@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodySubscriber;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -86,6 +87,12 @@ final class UpstreamHttp implements AutoCloseable {
       throw new IOException("GET " + uri + ": interrupted", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof HttpTimeoutException) {
+        // No response headers before the deadline: the same failure as a body that never ends.
+        throw new IOException(
+            "GET " + uri + ": no complete response within " + requestTimeout.toMillis() + " ms",
+            cause);
+      }
       throw new IOException("GET " + uri + ": " + describe(cause), cause);
     }
   }

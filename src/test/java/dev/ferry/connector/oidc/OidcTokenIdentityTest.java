@@ -115,6 +115,21 @@ class OidcTokenIdentityTest {
     }
   }
 
+  @Test
+  void forgedSignedUserInfoResponseIsRefused() throws Exception {
+    upstream.userInfoAsJwt(true);
+    upstream.userInfoJwtSigning(UpstreamToken.Signing.UNPUBLISHED_RSA);
+    try (OidcConnector connector = open(Map.of("getUserInfo", true))) {
+      String token = upstream.opaqueAccessToken(Map.of("sub", "jwt-sub", "name", "jwt-name"));
+      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, token))
+          .hasMessageStartingWith("oidc: failed to verify userinfo response")
+          .hasMessageContaining("signature");
+    } finally {
+      upstream.userInfoAsJwt(false);
+      upstream.userInfoJwtSigning(UpstreamToken.Signing.RSA);
+    }
+  }
+
   static Stream<Arguments> rejectedIdTokens() {
     return Stream.<Arguments>of(
         // §9.6 item 13

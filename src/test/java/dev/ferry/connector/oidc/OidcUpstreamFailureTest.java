@@ -45,7 +45,13 @@ class OidcUpstreamFailureTest {
   }
 
   static Stream<Arguments> brokenEndpoints() {
-    return Stream.of(Fault.SERVER_ERROR, Fault.BAD_JSON, Fault.HANG, Fault.HUGE)
+    return Stream.of(
+            Fault.SERVER_ERROR,
+            Fault.BAD_JSON,
+            Fault.HANG,
+            Fault.HUGE,
+            Fault.HUGE_CHUNKED,
+            Fault.STALL_BODY)
         .flatMap(fault ->
             Stream.of(
                 Arguments.of(UpstreamIssuer.DISCOVERY, fault),
