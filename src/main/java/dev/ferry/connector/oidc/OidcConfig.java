@@ -102,6 +102,24 @@ public record OidcConfig(
         : Stream.concat(Stream.of("openid"), scopes.stream()).toList();
   }
 
+  /** Names the connector's upstream; never shows {@code clientSecret}, which may reach a log. */
+  @Override
+  public String toString() {
+    return "OidcConfig[issuer="
+        + issuer
+        + ", issuerAlias="
+        + issuerAlias
+        + ", clientID="
+        + clientId
+        + ", clientSecret="
+        + (clientSecret.isEmpty() ? "" : "(redacted)")
+        + ", getUserInfo="
+        + getUserInfo
+        + ", scopes="
+        + scopes
+        + "]";
+  }
+
   /** {@code providerDiscoveryOverrides}: each non-empty URL replaces the discovered one. */
   public record DiscoveryOverrides(
       @JsonProperty("tokenURL") String tokenUrl,

@@ -25,17 +25,21 @@ import java.util.List;
 /**
  * The upstream's JWKS, cached.
  *
- * <p>Design: the chain is Nimbus's ({@code JWKSourceBuilder} builds the same one): remote fetch
- * through {@link UpstreamHttp}, outage tolerance, a rate limit of two fetches per {@code
- * jwksRefetchInterval}, and a cache with a TTL. A key lookup that finds nothing in the cache forces
- * one refetch, so a real upstream rotation is picked up by the first token signed with the new key;
- * the rate limit bounds what a flood of tokens with made-up {@code kid}s can cost the upstream.
- * This class replaces Nimbus's {@code JWKSetBasedJWKSource} only to read time from the injected
- * {@link Clock}: every layer of the chain takes the time as an argument.
+ * <p>Design: Nimbus's building blocks ({@code JWKSourceBuilder} uses the same ones): a remote fetch
+ * through {@link UpstreamHttp}, outage tolerance (the last good set keeps verifying while the
+ * endpoint fails), and a cache with a TTL. A lookup that finds no key in the cache forces one
+ * refetch, so a real upstream rotation is picked up by the first token signed with the new key,
+ * without waiting for the TTL. Those forced refetches pass a Nimbus rate limiter (two per {@code
+ * jwksRefetchInterval}) that bounds what a flood of tokens with made-up {@code kid}s can cost the
+ * upstream; the TTL refresh itself is not rate limited, so an attacker exhausting the refetch
+ * budget cannot keep genuine tokens from verifying. This class replaces Nimbus's {@code
+ * JWKSetBasedJWKSource} only to read time from the injected {@link Clock}: every layer takes the
+ * time as an argument.
  */
 final class UpstreamKeys implements JWKSource<SecurityContext> {
 
-  private final JWKSetSource<SecurityContext> source;
+  private final JWKSetSource<SecurityContext> cache;
+  private final JWKSetSource<SecurityContext> refetchBudget;
   private final Clock clock;
 
   UpstreamKeys(URI jwksUri, UpstreamHttp http, OidcHttpSettings settings, Clock clock) {
@@ -45,30 +49,44 @@ final class UpstreamKeys implements JWKSource<SecurityContext> {
       chain =
           new OutageTolerantJWKSetSource<>(chain, settings.jwksOutageTolerance().toMillis(), null);
     }
-    chain = new RateLimitedJWKSetSource<>(chain, settings.jwksRefetchInterval().toMillis(), null);
-    this.source =
+    this.cache =
         new CachingJWKSetSource<>(
             chain, settings.jwksCacheTtl().toMillis(), settings.requestTimeout().toMillis(), null);
+    this.refetchBudget =
+        new RateLimitedJWKSetSource<>(
+            new NothingToFetch(), settings.jwksRefetchInterval().toMillis(), null);
   }
 
   @Override
   public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
     long now = clock.millis();
-    JWKSet cached = source.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
+    JWKSet cached = cache.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
     List<JWK> matches = selector.select(cached);
     if (!matches.isEmpty()) {
       return matches;
     }
-    // Unknown kid: refetch unless another thread already replaced this set; rate limited below.
-    JWKSet fresh;
     try {
-      fresh =
-          source.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(cached), now, context);
+      refetchBudget.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, context);
     } catch (RateLimitReachedException e) {
       throw new KeySourceException(
           "no matching key(s) found, and the JWKS was refetched too recently to look again", e);
     }
+    // Refetch unless another thread already replaced the set this lookup saw.
+    JWKSet fresh =
+        cache.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(cached), now, context);
     return selector.select(fresh);
+  }
+
+  /** The rate limiter's inner source: the limiter is used as a gate only. */
+  private static final class NothingToFetch implements JWKSetSource<SecurityContext> {
+    @Override
+    public JWKSet getJWKSet(
+        JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context) {
+      return new JWKSet();
+    }
+
+    @Override
+    public void close() {}
   }
 
   private static ResourceRetriever fetcher(UpstreamHttp http) {

@@ -105,6 +105,15 @@ class OidcConfigTest {
   }
 
   @Test
+  void toStringHidesTheClientSecret() throws Exception {
+    String text = OidcConfigReader.readValid(FULL).toString();
+    assertThat(text)
+        .contains("https://issuer.example.com")
+        .doesNotContain("secret\"")
+        .doesNotContain("=secret");
+  }
+
+  @Test
   void defaultsAreGoZeroValuesAndDexScopes() throws Exception {
     OidcConfig c = OidcConfigReader.readValid("{\"issuer\":\"https://i.example.com\"}");
     assertThat(c.effectiveScopes()).containsExactly("openid", "profile", "email");
