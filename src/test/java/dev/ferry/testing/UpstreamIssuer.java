@@ -2,17 +2,10 @@ package dev.ferry.testing;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
-import com.nimbusds.jose.util.Base64URL;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
@@ -26,14 +19,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,13 +93,7 @@ public final class UpstreamIssuer implements AutoCloseable {
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
   private final Map<String, String> minted = new ConcurrentHashMap<>();
 
-  private volatile RSAKey rsaKey;
-  private final ECKey ecKey;
-  private final OctetKeyPair edKey;
-  private final PrivateKey edPrivateKey;
-  private final List<JWK> extraKeys = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private volatile boolean publishEc = true;
-  private volatile boolean publishEd = true;
+  private final IssuerKeys keys = new IssuerKeys();
   private volatile boolean userInfoEnabled;
   private volatile @Nullable String discoveryIssuer;
   private volatile @Nullable List<String> signingAlgorithms;
@@ -124,23 +107,6 @@ public final class UpstreamIssuer implements AutoCloseable {
     this.issuerPath = builder.issuerPath;
     this.userInfoEnabled = builder.userInfo;
     this.signingAlgorithms = builder.signingAlgorithms;
-    this.rsaKey = newRsaKey("rsa-1");
-    try {
-      this.ecKey =
-          new ECKeyGenerator(Curve.P_256).keyID("ec-1").keyUse(KeyUse.SIGNATURE).generate();
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
-      KeyPair ed = generator.generateKeyPair();
-      byte[] spki = ed.getPublic().getEncoded();
-      byte[] raw = Arrays.copyOfRange(spki, spki.length - 32, spki.length);
-      this.edKey =
-          new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(raw))
-              .keyID("ed-1")
-              .keyUse(KeyUse.SIGNATURE)
-              .build();
-      this.edPrivateKey = ed.getPrivate();
-    } catch (JOSEException | GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
     InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     if (builder.tls) {
       HttpsServer https = HttpsServer.create(loopback, 0);
@@ -292,53 +258,42 @@ public final class UpstreamIssuer implements AutoCloseable {
   }
 
   public RSAKey rsaKey() {
-    return rsaKey;
+    return keys.rsa();
   }
 
   public ECKey ecKey() {
-    return ecKey;
+    return keys.ec();
   }
 
   String edKeyId() {
-    return String.valueOf(edKey.getKeyID());
+    return keys.edKeyId();
   }
 
   PrivateKey edPrivateKey() {
-    return edPrivateKey;
+    return keys.edPrivate();
   }
 
   /** Replaces the RSA key with a new one under a new {@code kid}; the old one leaves the JWKS. */
   public RSAKey rotateRsaKey() {
-    String next = "rsa-" + UUID.randomUUID();
-    rsaKey = newRsaKey(next);
-    return rsaKey;
+    return keys.rotateRsa();
   }
 
   /** Replaces the RSA key with new key material under the same {@code kid} (kid reuse). */
   public RSAKey replaceRsaKeyKeepingKid() {
-    rsaKey = newRsaKey(String.valueOf(rsaKey.getKeyID()));
-    return rsaKey;
+    return keys.replaceRsaKeepingKid();
   }
 
   /** Publishes an extra key in the JWKS (e.g. one reusing a {@code kid}). */
   public void publish(JWK key) {
-    extraKeys.add(key.toPublicJWK());
+    keys.publish(key);
   }
 
   public void publishEcKey(boolean publish) {
-    this.publishEc = publish;
+    keys.publishEc(publish);
   }
 
   public void publishEdKey(boolean publish) {
-    this.publishEd = publish;
-  }
-
-  static RSAKey newRsaKey(String kid) {
-    try {
-      return new RSAKeyGenerator(2048).keyID(kid).keyUse(KeyUse.SIGNATURE).generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException(e);
-    }
+    keys.publishEd(publish);
   }
 
   // ---- behaviour switches
@@ -494,16 +449,7 @@ public final class UpstreamIssuer implements AutoCloseable {
 
   /** The published keys, public parts only. */
   public JWKSet jwks() {
-    List<JWK> keys = new ArrayList<>();
-    keys.add(rsaKey.toPublicJWK());
-    if (publishEc) {
-      keys.add(ecKey.toPublicJWK());
-    }
-    if (publishEd) {
-      keys.add(edKey);
-    }
-    keys.addAll(extraKeys);
-    return new JWKSet(keys);
+    return keys.jwks();
   }
 
   private void userInfo(HttpExchange exchange) throws IOException {

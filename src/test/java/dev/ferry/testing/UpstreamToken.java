@@ -189,7 +189,7 @@ public final class UpstreamToken {
   private String sign(byte[] input) throws JOSEException, GeneralSecurityException {
     return switch (signing) {
       case RSA -> rsa(issuer.rsaKey(), input);
-      case UNPUBLISHED_RSA -> rsa(UpstreamIssuer.newRsaKey("unpublished"), input);
+      case UNPUBLISHED_RSA -> rsa(IssuerKeys.newRsaKey("unpublished"), input);
       case EC -> {
         ECKey key = issuer.ecKey();
         yield new ECDSASigner(key).sign(new JWSHeader(JWSAlgorithm.ES256), input).toString();

@@ -30,11 +30,11 @@ import org.jspecify.annotations.Nullable;
  */
 final class UpstreamHttp implements AutoCloseable {
 
-  /** An upstream answer; {@code contentType} is the media type, lower case, without parameters. */
-  record Response(int status, String contentType, byte[] body) {
-    String text() {
-      return new String(body, StandardCharsets.UTF_8);
-    }
+  /**
+   * An upstream answer; {@code contentType} is the media type, lower case, without parameters, and
+   * {@code text} the body decoded as UTF-8 (JSON and JWTs are UTF-8 by definition).
+   */
+  record Response(int status, String contentType, String text) {
 
     /** A short excerpt for error messages, as go-oidc quotes the body of a failed response. */
     String excerpt() {
@@ -76,7 +76,8 @@ final class UpstreamHttp implements AutoCloseable {
               .firstValue("Content-Type")
               .map(v -> v.split(";", 2)[0].strip().toLowerCase(Locale.ROOT))
               .orElse("");
-      return new Response(response.statusCode(), contentType, response.body());
+      return new Response(
+          response.statusCode(), contentType, new String(response.body(), StandardCharsets.UTF_8));
     } catch (TimeoutException e) {
       pending.cancel(true);
       throw new IOException(

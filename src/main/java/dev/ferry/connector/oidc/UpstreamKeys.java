@@ -16,6 +16,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
 import java.io.IOException;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -107,7 +108,7 @@ final class UpstreamKeys implements JWKSource<SecurityContext> {
   private static URL toUrl(URI uri) {
     try {
       return uri.toURL();
-    } catch (java.net.MalformedURLException e) {
+    } catch (MalformedURLException e) {
       throw new IllegalArgumentException("JWKS URL " + uri + " is not a URL", e);
     }
   }

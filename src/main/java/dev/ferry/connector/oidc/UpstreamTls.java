@@ -49,9 +49,9 @@ final class UpstreamTls {
   }
 
   /**
-   * Reads the certificates of every {@code rootCAs} entry. Like Dex, an entry is first tried as a
-   * file path, then as base64-encoded PEM, then as PEM text; an entry yielding no certificate is an
-   * error that names its position (the entry itself may be a whole PEM block).
+   * Reads the certificates of every configured root CA entry. Like Dex, an entry is first tried as
+   * a file path, then as base64-encoded PEM, then as PEM text; an entry yielding no certificate is
+   * an error that names its position (the entry itself may be a whole PEM block).
    */
   static List<X509Certificate> readAll(List<String> rootCas) throws ConnectorException {
     List<X509Certificate> certificates = new ArrayList<>();
