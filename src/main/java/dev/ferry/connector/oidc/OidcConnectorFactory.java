@@ -48,6 +48,11 @@ public final class OidcConnectorFactory implements ConnectorFactory {
               + " configured",
           connectorId);
     }
+    if (config.insecureSkipVerify()) {
+      LOG.warn(
+          "connector {} has insecureSkipVerify: upstream TLS certificates are not checked",
+          connectorId);
+    }
     SSLContext tls = UpstreamTls.context(config.rootCas(), config.insecureSkipVerify());
     UpstreamHttp http = new UpstreamHttp(tls, settings);
     LazyProvider provider =
