@@ -173,11 +173,16 @@ public final class FerryServer implements AutoCloseable {
   }
 
   /**
-   * Opens every configured connector once at start-up so that problems show in the log early. As
-   * with Dex's DEX_CONTINUE_ON_CONNECTOR_FAILURE, a failure does not stop the server: the
-   * connector is retried on use.
+   * Opens every configured connector once at start-up so that problems show in the log early. An
+   * {@code oidc} connector whose upstream is unreachable still opens (it discovers lazily and is
+   * retried on use); what fails here is a connector whose config is unusable. As with Dex's {@code
+   * DEX_CONTINUE_ON_CONNECTOR_FAILURE} (default true), such failures are logged and the server
+   * starts unless every connector failed; with the flag false, any failure stops the start.
    */
-  private static void openConfiguredConnectors(FerryConfig config, ConnectorCache connectors) {
+  private static void openConfiguredConnectors(FerryConfig config, ConnectorCache connectors)
+      throws StartupException {
+    List<String> failed = new ArrayList<>();
+    int served = 0;
     for (ConnectorConfig connector : config.connectors()) {
       if (!connectors.serves(connector.type())) {
         log.atWarn()
@@ -187,13 +192,20 @@ public final class FerryServer implements AutoCloseable {
             .log();
         continue;
       }
-      Optional<ConnectorCache.OpenedConnector> opened = connectors.get(connector.id());
-      if (opened.isPresent()) {
-        log.atInfo()
-            .setMessage("config connector")
-            .addKeyValue("connector_id", connector.id())
-            .log();
+      served++;
+      if (connectors.get(connector.id()).isEmpty()) {
+        failed.add(connector.id());
       }
+    }
+    if (failed.isEmpty()) {
+      return;
+    }
+    if (!config.featureFlags().continueOnConnectorFailure()) {
+      throw new StartupException(
+          "failed to open connectors " + failed + " (DEX_CONTINUE_ON_CONNECTOR_FAILURE=false)");
+    }
+    if (failed.size() == served) {
+      throw new StartupException("failed to open all connectors " + failed);
     }
   }
 
