@@ -1,0 +1,113 @@
+package dev.ferry.server;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import net.logstash.logback.encoder.LogstashEncoder;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Configures logging the way Dex's {@code logger} section does: {@code level} (slog level names,
+ * with an optional {@code +N}/{@code -N} offset) and {@code format} {@code text} (slog's key=value
+ * lines) or {@code json}, to stderr; {@code excludeFields} drops attributes from every line.
+ */
+public final class LogSetup {
+  private LogSetup() {}
+
+  /**
+   * Replaces the logging configuration.
+   *
+   * @throws IllegalArgumentException for an unknown level or format
+   */
+  public static void configure(String level, String format, List<String> excludeFields) {
+    Level logbackLevel = parseLevel(level);
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.reset();
+    Encoder<ILoggingEvent> encoder = encoder(format, excludeFields, context);
+    ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
+    appender.setContext(context);
+    appender.setName("stderr");
+    appender.setTarget("System.err");
+    appender.setEncoder(encoder);
+    appender.start();
+    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    root.setLevel(logbackLevel);
+    root.addAppender(appender);
+    // Libraries chatter at INFO; Ferry's own lines are what an operator reads.
+    context.getLogger("org.eclipse.jetty").setLevel(maxLevel(logbackLevel, Level.WARN));
+    context.getLogger("com.zaxxer.hikari").setLevel(maxLevel(logbackLevel, Level.WARN));
+  }
+
+  private static Level maxLevel(Level a, Level b) {
+    return a.isGreaterOrEqual(b) ? a : b;
+  }
+
+  private static Encoder<ILoggingEvent> encoder(
+      String format, List<String> excludeFields, LoggerContext context) {
+    switch (format.isEmpty() ? "text" : format.toLowerCase(Locale.ROOT)) {
+      case "json" -> {
+        LogstashEncoder json = new LogstashEncoder();
+        json.setContext(context);
+        excludeFields.forEach(json::addExcludeMdcKeyName);
+        json.start();
+        return json;
+      }
+      case "text" -> {
+        SlogTextLayout layout = new SlogTextLayout(excludeFields);
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> text = new LayoutWrappingEncoder<>();
+        text.setContext(context);
+        text.setLayout(layout);
+        text.setCharset(StandardCharsets.UTF_8);
+        text.start();
+        return text;
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "logger.format: log format is not one of the supported values (text, json): "
+                  + format);
+    }
+  }
+
+  /**
+   * Dex parses the level with slog's {@code Level.UnmarshalText}: {@code debug}=-4, {@code info}=0,
+   * {@code warn}=4, {@code error}=8, case-insensitive, with an optional signed offset.
+   */
+  static Level parseLevel(String text) {
+    String value = text.isBlank() ? "info" : text.trim().toLowerCase(Locale.ROOT);
+    int sign = Math.max(value.indexOf('+'), value.indexOf('-'));
+    String name = sign < 0 ? value : value.substring(0, sign);
+    int offset = 0;
+    if (sign >= 0) {
+      try {
+        offset = Integer.parseInt(value.substring(sign));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("logger.level: invalid level offset in " + text, e);
+      }
+    }
+    int base =
+        switch (name) {
+          case "debug" -> -4;
+          case "info" -> 0;
+          case "warn" -> 4;
+          case "error" -> 8;
+          default -> throw new IllegalArgumentException("logger.level: unknown level " + text);
+        };
+    int slog = base + offset;
+    if (slog < 0) {
+      return Level.DEBUG;
+    }
+    if (slog < 4) {
+      return Level.INFO;
+    }
+    return slog < 8 ? Level.WARN : Level.ERROR;
+  }
+}
