@@ -37,6 +37,8 @@ import dev.ferry.token.TokenIssuer;
 import dev.ferry.token.TokenVerifier;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -192,6 +194,27 @@ public final class WebFixture implements AutoCloseable {
       r.header("Content-Type", contentType);
     }
     return send(r.build());
+  }
+
+  /**
+   * Sends {@code head} (request line and headers, without the blank line) and {@code body} over a
+   * plain socket, for requests java.net.http refuses to build (malformed escapes in the URI).
+   * Returns the whole raw response; the connection is closed by the request.
+   */
+  public String raw(String head, byte[] body) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", web.httpPort().orElseThrow())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          (head
+                  + "\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   /** A valid token exchange form (Dex §9.1/§9.2 defaults), as an ordered, editable map. */
