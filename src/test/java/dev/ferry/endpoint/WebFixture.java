@@ -116,7 +116,7 @@ public final class WebFixture implements AutoCloseable {
             new ConnectorPolicy(connectors),
             workers);
     health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
-    registry = new PrometheusRegistry();
+    registry = HttpMetrics.newRegistry("test");
     Router webRouter =
         Router.builder(URI.create(issuer).getRawPath(), random)
             .settings(settings)
@@ -162,7 +162,10 @@ public final class WebFixture implements AutoCloseable {
   }
 
   public String webBase() {
-    return "http://127.0.0.1:" + web.httpPort().orElseThrow() + URI.create(issuer).getRawPath();
+    String path = URI.create(issuer).getRawPath();
+    return "http://127.0.0.1:"
+        + web.httpPort().orElseThrow()
+        + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
   }
 
   public String telemetryBase() {

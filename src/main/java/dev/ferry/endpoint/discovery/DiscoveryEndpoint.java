@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.http.HttpEndpoint;
 import dev.ferry.http.HttpRequest;
 import dev.ferry.http.HttpResponse;
+import dev.ferry.http.IndentedJson;
 import dev.ferry.http.Router;
 import dev.ferry.json.GoJson;
 import dev.ferry.signer.Signer;
@@ -41,6 +42,8 @@ public final class DiscoveryEndpoint implements HttpEndpoint {
           "at_hash",
           "groups",
           "federated_claims");
+
+  private static final IndentedJson INDENTED = new IndentedJson("  ");
 
   private final String issuer;
   private final String base;
@@ -115,7 +118,7 @@ public final class DiscoveryEndpoint implements HttpEndpoint {
         "token_endpoint_auth_methods_supported",
         List.of("client_secret_basic", "client_secret_post"));
     array(doc, "claims_supported", CLAIMS);
-    byte[] body = GoJson.indented(doc);
+    byte[] body = INDENTED.write(doc);
     if (cacheable) {
       cached = body;
     }

@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.JWK;
 import dev.ferry.http.HttpEndpoint;
 import dev.ferry.http.HttpRequest;
 import dev.ferry.http.HttpResponse;
+import dev.ferry.http.IndentedJson;
 import dev.ferry.json.GoJson;
 import dev.ferry.signer.Signer;
 import java.util.LinkedHashMap;
@@ -41,6 +42,8 @@ public final class KeysEndpoint implements HttpEndpoint {
           "x5t",
           "x5t#S256");
 
+  private static final IndentedJson INDENTED = new IndentedJson("  ");
+
   private final Signer signer;
 
   public KeysEndpoint(Signer signer) {
@@ -65,7 +68,7 @@ public final class KeysEndpoint implements HttpEndpoint {
     for (JWK key : keys) {
       array.add(ordered(key.toPublicJWK().toJSONObject()));
     }
-    return HttpResponse.json(200, GoJson.indented(set))
+    return HttpResponse.json(200, INDENTED.write(set))
         .withHeader("Cache-Control", "max-age=600, must-revalidate");
   }
 

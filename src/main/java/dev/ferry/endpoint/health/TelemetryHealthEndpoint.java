@@ -1,17 +1,12 @@
 package dev.ferry.endpoint.health;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
-import com.fasterxml.jackson.core.util.Separators;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.http.FormException;
 import dev.ferry.http.HttpEndpoint;
 import dev.ferry.http.HttpRequest;
 import dev.ferry.http.HttpResponse;
+import dev.ferry.http.IndentedJson;
 import dev.ferry.json.GoJson;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 
 /**
@@ -22,21 +17,10 @@ import java.time.Instant;
  */
 public final class TelemetryHealthEndpoint implements HttpEndpoint {
   private final StorageHealthCheck check;
-  private final ObjectWriter tabs;
+  private final IndentedJson tabs = new IndentedJson("\t");
 
   public TelemetryHealthEndpoint(StorageHealthCheck check) {
     this.check = check;
-    DefaultIndenter indenter = new DefaultIndenter("\t", "\n");
-    this.tabs =
-        GoJson.mapper()
-            .writer(
-                new DefaultPrettyPrinter(
-                        Separators.createDefaultInstance()
-                            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-                            .withObjectEmptySeparator("")
-                            .withArrayEmptySeparator(""))
-                    .withObjectIndenter(indenter)
-                    .withArrayIndenter(indenter));
   }
 
   @Override
@@ -72,15 +56,10 @@ public final class TelemetryHealthEndpoint implements HttpEndpoint {
         storage.put("timeOfFirstFailure", time(firstFailure));
       }
     }
-    byte[] json;
-    try {
-      byte[] raw = tabs.writeValueAsBytes(body);
-      json = new byte[raw.length + 1];
-      System.arraycopy(raw, 0, json, 0, raw.length);
-      json[raw.length] = '\n';
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    byte[] raw = tabs.write(body);
+    byte[] json = new byte[raw.length + 1];
+    System.arraycopy(raw, 0, json, 0, raw.length);
+    json[raw.length] = '\n';
     return HttpResponse.json(result.healthy() ? 200 : 503, json);
   }
 
