@@ -109,9 +109,12 @@ class IntrospectionEndpointTest {
   @Test
   void inactiveTokensLookAlike() throws Exception {
     String token = exchange("openid");
-    for (String bad :
-        new String[] {"not-a-jwt", token.substring(0, token.length() - 2) + "xx", ""}) {
-      HttpResponse<String> response = introspect(bad);
+    for (String body :
+        new String[] {
+          "token=not-a-jwt", "token=" + token.substring(0, token.length() - 2) + "xx", "token="
+        }) {
+      HttpResponse<String> response =
+          ferry.postRaw("/token/introspect", body, "application/x-www-form-urlencoded");
       assertThat(response.statusCode()).isEqualTo(200);
       assertThat(response.body()).isEqualTo("{\"active\":false}\n");
       assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
