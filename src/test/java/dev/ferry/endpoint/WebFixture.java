@@ -15,6 +15,7 @@ import dev.ferry.endpoint.health.StorageHealthCheck;
 import dev.ferry.endpoint.health.TelemetryHealthEndpoint;
 import dev.ferry.endpoint.health.WebHealthEndpoint;
 import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
+import dev.ferry.endpoint.routes.Routes;
 import dev.ferry.endpoint.token.ClientAuthenticator;
 import dev.ferry.endpoint.token.ConnectorPolicy;
 import dev.ferry.endpoint.token.TokenEndpoint;
@@ -118,28 +119,25 @@ public final class WebFixture implements AutoCloseable {
     health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
     registry = HttpMetrics.newRegistry("test");
     Router webRouter =
-        Router.builder(URI.create(issuer).getRawPath(), random)
-            .settings(settings)
-            .metrics(new HttpMetrics(registry))
-            .corsRoute(
-                "/.well-known/openid-configuration",
+        Routes.web(
+                Router.builder(URI.create(issuer).getRawPath(), random)
+                    .settings(settings)
+                    .metrics(new HttpMetrics(registry)),
                 new DiscoveryEndpoint(
-                    issuer, signer, b.grantTypes, List.of("code"), List.of("S256", "plain")))
-            .corsRoute("/token", token)
-            .corsRoute("/keys", new KeysEndpoint(signer))
-            .corsRoute("/userinfo", new UserinfoEndpoint(verifier, workers))
-            .corsRoute(
-                "/token/introspect", new IntrospectionEndpoint(issuer, verifier, storage, workers))
-            .route("/healthz", new WebHealthEndpoint(health))
+                    issuer, signer, b.grantTypes, List.of("code"), List.of("S256", "plain")),
+                new KeysEndpoint(signer),
+                token,
+                new UserinfoEndpoint(verifier, workers),
+                new IntrospectionEndpoint(issuer, verifier, storage, workers),
+                new WebHealthEndpoint(health))
             .build();
     web = new HttpServer(settings, webRouter);
-    TelemetryHealthEndpoint telemetryHealth = new TelemetryHealthEndpoint(health);
     Router telemetryRouter =
-        Router.builder("", random)
-            .route("/metrics", new MetricsEndpoint(registry))
-            .route("/healthz", telemetryHealth)
-            .route("/healthz/live", new LivenessEndpoint())
-            .route("/healthz/ready", telemetryHealth)
+        Routes.telemetry(
+                Router.builder("", random),
+                new MetricsEndpoint(registry),
+                new TelemetryHealthEndpoint(health),
+                new LivenessEndpoint())
             .build();
     telemetry =
         new HttpServer(
