@@ -73,6 +73,6 @@ public final class HttpMetrics {
     String code = Integer.toString(status);
     requests.labelValues(code, m, handler).inc();
     duration.labelValues(code, m, handler).observe(seconds);
-    size.labelValues(code, m, handler).observe(bytes);
+    size.labelValues(code, m, handler).observe((double) bytes);
   }
 }

@@ -10,16 +10,36 @@ import java.util.TreeMap;
  * request id and writes it. Header names are case-insensitive; setting one replaces it, as Go's
  * {@code Header.Set} does.
  */
-public record HttpResponse(int status, Map<String, String> headers, byte[] body) {
+public final class HttpResponse {
 
   public static final String JSON = "application/json";
   public static final String TEXT = "text/plain; charset=utf-8";
   public static final String HTML = "text/html; charset=utf-8";
 
-  public HttpResponse {
+  private final int status;
+  private final Map<String, String> headers;
+  private final byte[] body;
+
+  public HttpResponse(int status, Map<String, String> headers, byte[] body) {
     TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     copy.putAll(headers);
-    headers = Collections.unmodifiableMap(copy);
+    this.status = status;
+    this.headers = Collections.unmodifiableMap(copy);
+    this.body = body;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  /** The headers, looked up case-insensitively. */
+  public Map<String, String> headers() {
+    return headers;
+  }
+
+  /** The body bytes; not copied, so callers must not modify them. */
+  public byte[] body() {
+    return body;
   }
 
   /** A body with its {@code Content-Type} and {@code Content-Length}. */

@@ -85,7 +85,15 @@ public final class RemoteIpResolver {
   }
 
   /** An address prefix such as {@code 10.0.0.0/8} or {@code fd00::/8}. */
-  record Cidr(byte[] network, int bits) {
+  static final class Cidr {
+    private final byte[] network;
+    private final int bits;
+
+    private Cidr(byte[] network, int bits) {
+      this.network = network;
+      this.bits = bits;
+    }
+
     static Cidr parse(String text) {
       String s = text.trim();
       int slash = s.indexOf('/');

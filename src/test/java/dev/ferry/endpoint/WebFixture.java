@@ -39,6 +39,7 @@ import dev.ferry.token.TokenVerifier;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -203,7 +204,8 @@ public final class WebFixture implements AutoCloseable {
    * Returns the whole raw response; the connection is closed by the request.
    */
   public String raw(String head, byte[] body) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", web.httpPort().orElseThrow())) {
+    try (Socket socket =
+        new Socket(InetAddress.getLoopbackAddress(), web.httpPort().orElseThrow())) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
       out.write(

@@ -13,6 +13,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.ferry.endpoint.WebFixture;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -62,7 +63,8 @@ class UserinfoEndpointTest {
   void validTokenReturnsItsClaimsVerbatimWithAnyPrefixCase() throws Exception {
     try (WebFixture ferry = WebFixture.start()) {
       String token = exchange(ferry);
-      String payload = new String(SignedJWT.parse(token).getParsedParts()[1].decode(), "UTF-8");
+      String payload =
+          new String(SignedJWT.parse(token).getParsedParts()[1].decode(), StandardCharsets.UTF_8);
       for (String prefix : new String[] {"Bearer ", "bearer ", "BEARER "}) {
         HttpResponse<String> response = userinfo(ferry, prefix + token);
         assertThat(response.statusCode()).isEqualTo(200);

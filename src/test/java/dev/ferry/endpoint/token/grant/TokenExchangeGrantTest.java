@@ -280,7 +280,7 @@ class TokenExchangeGrantTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("allowedConnectors")
   void allowedConnectors(String name, List<String> allowed, int status) throws Exception {
-    String id = "allowed-" + Math.abs(name.hashCode());
+    String id = "allowed-" + Integer.toHexString(name.hashCode());
     ferry.storage.createClient(Client.of(id, "s", name).withAllowedConnectors(allowed));
     HttpResponse<String> response = exchange(form("client_id", id, "client_secret", "s"));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
