@@ -24,10 +24,12 @@ public final class LogSetup {
   /**
    * Replaces the logging configuration.
    *
-   * @throws IllegalArgumentException for an unknown level or format
+   * @param level the threshold, already parsed from {@code logger.level}
+   * @throws IllegalArgumentException for an unknown format
    */
-  public static void configure(String level, String format, List<String> excludeFields) {
-    Level logbackLevel = parseLevel(level);
+  public static void configure(
+      org.slf4j.event.Level level, String format, List<String> excludeFields) {
+    Level logbackLevel = Level.convertAnSLF4JLevel(level);
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
     context.reset();
     Encoder<ILoggingEvent> encoder = encoder(format, excludeFields, context);
@@ -77,37 +79,4 @@ public final class LogSetup {
     }
   }
 
-  /**
-   * Dex parses the level with slog's {@code Level.UnmarshalText}: {@code debug}=-4, {@code info}=0,
-   * {@code warn}=4, {@code error}=8, case-insensitive, with an optional signed offset.
-   */
-  static Level parseLevel(String text) {
-    String value = text.isBlank() ? "info" : text.trim().toLowerCase(Locale.ROOT);
-    int sign = Math.max(value.indexOf('+'), value.indexOf('-'));
-    String name = sign < 0 ? value : value.substring(0, sign);
-    int offset = 0;
-    if (sign >= 0) {
-      try {
-        offset = Integer.parseInt(value.substring(sign));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("logger.level: invalid level offset in " + text, e);
-      }
-    }
-    int base =
-        switch (name) {
-          case "debug" -> -4;
-          case "info" -> 0;
-          case "warn" -> 4;
-          case "error" -> 8;
-          default -> throw new IllegalArgumentException("logger.level: unknown level " + text);
-        };
-    int slog = base + offset;
-    if (slog < 0) {
-      return Level.DEBUG;
-    }
-    if (slog < 4) {
-      return Level.INFO;
-    }
-    return slog < 8 ? Level.WARN : Level.ERROR;
-  }
 }

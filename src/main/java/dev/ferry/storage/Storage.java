@@ -16,7 +16,9 @@ import java.util.function.UnaryOperator;
  *   <li>{@code update*} is an atomic compare-and-swap: the updater receives the current value and
  *       returns the new one; it may be called more than once (a backend retries after a conflict)
  *       so it must be free of side effects. An exception thrown by the updater aborts the update
- *       and propagates unchanged. Unknown keys throw {@link NotFoundException}.
+ *       and propagates unchanged. Unknown keys throw {@link NotFoundException}. An updater that
+ *       returns an object with a different key is refused with a {@link StorageException} and
+ *       nothing is written.
  *   <li>{@code delete*} throws {@link NotFoundException} for unknown keys.
  *   <li>Any other failure is a {@link StorageException}.
  * </ul>

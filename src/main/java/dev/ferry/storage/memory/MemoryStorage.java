@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * every call. An update runs the updater while holding the lock, so a compare-and-swap can never
  * lose a write and the updater runs exactly once here (the interface still allows more). Records
  * are immutable apart from their {@code byte[]} fields, which callers must treat as read-only.
- * Lists are returned sorted by key so that callers and tests see a stable order.
+ * Lists are returned sorted by key so that callers and tests see a stable order. The class is long
+ * only because the interface is wide; each method is one call to a generic helper.
  */
 public final class MemoryStorage implements Storage {
 

@@ -1,0 +1,47 @@
+package dev.ferry.cli;
+
+import dev.ferry.server.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code ferry}: the command line, shaped like Dex's ({@code serve}, {@code version}). */
+@Command(
+    name = "ferry",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "A Dex-compatible OpenID Connect provider built for machine authentication.",
+    subcommands = {ServeCommand.class, ConfigCommand.class, VersionCommand.class})
+public final class Main implements Runnable {
+  @CommandLine.Spec CommandLine.Model.@org.jspecify.annotations.Nullable CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit status (for tests). */
+  public static int run(String... args) {
+    CommandLine commandLine = new CommandLine(new Main());
+    commandLine.setExecutionExceptionHandler(
+        (error, cmd, parsed) -> {
+          // Bad input never ends in a stack trace: one line naming the problem.
+          cmd.getErr().println("ferry: " + error.getMessage());
+          return 1;
+        });
+    return commandLine.execute(args);
+  }
+
+  @Override
+  public void run() {
+    if (spec != null) {
+      spec.commandLine().usage(spec.commandLine().getOut());
+    }
+  }
+
+  /** The version for {@code --version}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"ferry " + Version.current()};
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package dev.ferry.cli;
+
+import dev.ferry.config.ConfigException;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.ListenOverrides;
+import dev.ferry.server.FerryServer;
+import dev.ferry.server.LogSetup;
+import dev.ferry.server.StartupException;
+import dev.ferry.server.StartupReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry serve CONFIG}: runs the provider until SIGTERM/SIGINT (Dex: {@code dex serve}). */
+@Command(name = "serve", description = "Launch Ferry.")
+final class ServeCommand implements Callable<Integer> {
+  @Spec @org.jspecify.annotations.Nullable CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "Dex/Ferry YAML config file")
+  @org.jspecify.annotations.Nullable Path file;
+
+  @Option(names = "--web-http-addr", description = "Web HTTP address (overrides web.http)")
+  String webHttp = "";
+
+  @Option(names = "--web-https-addr", description = "Web HTTPS address (overrides web.https)")
+  String webHttps = "";
+
+  @Option(
+      names = "--telemetry-addr",
+      description = "Telemetry address (overrides telemetry.http)")
+  String telemetry = "";
+
+  @Option(names = "--grpc-addr", description = "gRPC API address (overrides grpc.addr)")
+  String grpc = "";
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintWriter err = spec == null ? new PrintWriter(System.err) : spec.commandLine().getErr();
+    Path path = java.util.Objects.requireNonNull(file);
+    FerryConfig config;
+    try {
+      config =
+          new ConfigLoader(System.getenv())
+              .load(path, new ListenOverrides(webHttp, webHttps, telemetry, grpc));
+    } catch (ConfigException e) {
+      err.println("ferry: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    LogSetup.configure(
+        config.logger().level().slf4j(),
+        config.logger().format().name(),
+        config.logger().excludeFields());
+    StartupReport.log(config);
+    FerryServer server;
+    try {
+      server = FerryServer.start(config, Clock.systemUTC(), new SecureRandom());
+    } catch (StartupException e) {
+      err.println("ferry: " + e.getMessage());
+      err.flush();
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "ferry-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.ferry.connector.oidc;
+
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.SecurityContext;
+import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.ConnectorFactory;
+import dev.ferry.connector.IdentityException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Opens connectors of Dex type {@code oidc}. A config error fails {@link #open} with a {@link
+ * ConnectorException} naming the key; an unreachable or misbehaving upstream does not (Dex's {@code
+ * DEX_CONTINUE_ON_CONNECTOR_FAILURE}): discovery is tried once at open and then again, with
+ * backoff, when the connector is used.
+ */
+public final class OidcConnectorFactory implements ConnectorFactory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OidcConnectorFactory.class);
+
+  private final Clock clock;
+  private final OidcHttpSettings settings;
+
+  public OidcConnectorFactory(Clock clock, OidcHttpSettings settings) {
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  @Override
+  public String type() {
+    return "oidc";
+  }
+
+  @Override
+  public OidcConnector open(String connectorId, String configJson) throws ConnectorException {
+    OidcConfig config = OidcConfigReader.readValid(configJson);
+    Optional<Pattern> groupsFilter = groupsFilter(connectorId, config);
+    if (!config.providerDiscoveryOverrides().isEmpty()) {
+      LOG.warn(
+          "overrides for connector {} are set, this can be a vulnerability when not properly"
+              + " configured",
+          connectorId);
+    }
+    if (config.insecureSkipVerify()) {
+      LOG.warn(
+          "connector {} has insecureSkipVerify: upstream TLS certificates are not checked",
+          connectorId);
+    }
+    SSLContext tls = UpstreamTls.context(config.rootCas(), config.insecureSkipVerify());
+    UpstreamHttp http = new UpstreamHttp(tls, settings);
+    LazyProvider provider =
+        new LazyProvider(
+            connectorId,
+            new Discovery(config, http),
+            metadata -> assemble(metadata, http),
+            clock,
+            settings);
+    OidcConnector connector =
+        new OidcConnector(
+            connectorId,
+            config,
+            provider,
+            new ClaimMapper(config, groupsFilter),
+            http,
+            settings.maxTokenBytes());
+    try {
+      provider.get();
+    } catch (IdentityException e) {
+      // Logged by the provider; the connector stays usable and retries discovery on use.
+    }
+    return connector;
+  }
+
+  /**
+   * Checks a config without contacting the upstream: every problem, each naming its key (for {@code
+   * config check}). Empty when {@link #open} would accept the config.
+   */
+  public static List<String> validate(String configJson) {
+    try {
+      return OidcConfigReader.problems(OidcConfigReader.read(configJson));
+    } catch (ConnectorException e) {
+      return List.of(String.valueOf(e.getMessage()));
+    }
+  }
+
+  private LazyProvider.Upstream assemble(ProviderMetadata metadata, UpstreamHttp http) {
+    JWKSource<SecurityContext> keys =
+        metadata
+            .jwksUri()
+            .<JWKSource<SecurityContext>>map(uri -> new UpstreamKeys(uri, http, settings, clock))
+            .orElse((selector, context) -> {
+              throw new KeySourceException("the upstream discovery document has no jwks_uri");
+            });
+    return new LazyProvider.Upstream(
+        metadata,
+        new UpstreamTokenVerifier(
+            metadata.expectedIssuer(), metadata.idTokenAlgorithms(), keys, clock));
+  }
+
+  private static Optional<Pattern> groupsFilter(String connectorId, OidcConfig config) {
+    String regex = config.claimModifications().filterGroupClaims().groupsFilter();
+    if (regex.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Pattern.compile(regex));
+    } catch (PatternSyntaxException e) {
+      // Dex logs and ignores an invalid groupsFilter.
+      LOG.warn(
+          "ignoring invalid groupsFilter: connector_id={} error={}",
+          connectorId,
+          e.getDescription());
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package dev.ferry.connector.oidc;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import java.net.URI;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What discovery (plus {@code providerDiscoveryOverrides}) says about the upstream, reduced to what
+ * the connector uses.
+ *
+ * @param expectedIssuer the exact {@code iss} every upstream token must carry
+ * @param jwksUri where the verification keys are; absent only for a broken upstream
+ * @param userInfoEndpoint absent when the upstream has none (GitHub Actions, Kubernetes)
+ * @param idTokenAlgorithms the accepted JWS algorithms: discovery's list filtered to the asymmetric
+ *     ones, or RS256 alone (go-oidc)
+ */
+record ProviderMetadata(
+    String expectedIssuer,
+    Optional<URI> jwksUri,
+    Optional<URI> userInfoEndpoint,
+    Set<JWSAlgorithm> idTokenAlgorithms) {
+
+  ProviderMetadata {
+    idTokenAlgorithms = Set.copyOf(idTokenAlgorithms);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.ferry.connector.oidc;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * Parses JSON that came from upstream (discovery, userinfo, token payloads). Duplicate keys are
+ * rejected: Go keeps the last one and Nimbus may keep another, and a claim whose value depends on
+ * which parser read it is a classic verification bypass (RFC 8725 §3.1). Nesting is capped.
+ */
+final class UpstreamJson {
+
+  private static final ObjectReader READER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(64).build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build()
+          .reader();
+
+  private UpstreamJson() {}
+
+  /** Parses a JSON object; anything else (array, string, malformed text) is an IOException. */
+  static ObjectNode object(String json) throws IOException {
+    JsonNode node = READER.readTree(json);
+    if (node instanceof ObjectNode object) {
+      return object;
+    }
+    throw new IOException("expected a JSON object");
+  }
+}

@@ -1,0 +1,32 @@
+package dev.ferry.server;
+
+import dev.ferry.config.ConnectorConfig;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.connector.oidc.OidcConnectorFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The checks {@code config check} adds to the file validation: each storage backend's and each
+ * served connector's own config, which only those packages understand.
+ */
+public final class ConfigChecks {
+  private ConfigChecks() {}
+
+  /** Problems, each naming its key; empty when the configuration can be served. */
+  public static List<String> deepProblems(FerryConfig config) {
+    List<String> problems = new ArrayList<>();
+    problems.addAll(
+        StorageSetup.factory().validate(config.storage().type(), config.storage().config()));
+    for (int i = 0; i < config.connectors().size(); i++) {
+      ConnectorConfig connector = config.connectors().get(i);
+      if (connector.type().equals("oidc")) {
+        String prefix = "connectors[" + i + "].config";
+        for (String problem : OidcConnectorFactory.validate(connector.config().toString())) {
+          problems.add(prefix + ": " + problem);
+        }
+      }
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,264 @@
+package dev.ferry.server;
+
+import dev.ferry.config.ConnectorConfig;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.LocalSignerConfig;
+import dev.ferry.config.SignerConfig;
+import dev.ferry.connector.ConnectorFactory;
+import dev.ferry.connector.mock.MockCallbackConnectorFactory;
+import dev.ferry.connector.oidc.OidcConnectorFactory;
+import dev.ferry.connector.oidc.OidcHttpSettings;
+import dev.ferry.endpoint.OpenedConnector;
+import dev.ferry.endpoint.health.StorageHealthCheck;
+import dev.ferry.http.HttpServer;
+import dev.ferry.signer.KeyGenerator;
+import dev.ferry.signer.LocalSigner;
+import dev.ferry.storage.GarbageCollection;
+import dev.ferry.storage.IdGenerator;
+import dev.ferry.storage.Storage;
+import dev.ferry.storage.StorageException;
+import dev.ferry.token.TokenIssuer;
+import dev.ferry.token.TokenVerifier;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ferry's composition root: everything a configuration describes, opened and wired, plus the
+ * background jobs Dex runs (dex.md §6.3, §7, §11): key rotation every 30 seconds, garbage
+ * collection every 5 minutes, the storage health check every 15 seconds.
+ *
+ * <p>Start-up order follows Dex: storage, static overlays, the first key rotation (blocking, so the
+ * first request can be signed), connectors (a connector that cannot be opened is logged and retried
+ * on use), then the listeners. Any failure closes what was opened and surfaces as a {@link
+ * StartupException} with one clear message.
+ */
+public final class FerryServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(FerryServer.class);
+  static final Duration ROTATION_CHECK = Duration.ofSeconds(30);
+  static final Duration GC_PERIOD = Duration.ofMinutes(5);
+
+  private final List<AutoCloseable> resources;
+  private final HttpServer web;
+  private final Optional<HttpServer> telemetry;
+  private final Storage storage;
+  private final LocalSigner signer;
+
+  private FerryServer(
+      List<AutoCloseable> resources,
+      HttpServer web,
+      Optional<HttpServer> telemetry,
+      Storage storage,
+      LocalSigner signer) {
+    this.resources = resources;
+    this.web = web;
+    this.telemetry = telemetry;
+    this.storage = storage;
+    this.signer = signer;
+  }
+
+  /** Opens everything {@code config} describes and starts listening. */
+  public static FerryServer start(FerryConfig config, Clock clock, SecureRandom random)
+      throws StartupException {
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      return startOrThrow(config, clock, random, opened);
+    } catch (StartupException e) {
+      closeAll(opened);
+      throw e;
+    } catch (RuntimeException e) {
+      closeAll(opened);
+      throw new StartupException("failed to start: " + e.getMessage(), e);
+    }
+  }
+
+  private static FerryServer startOrThrow(
+      FerryConfig config, Clock clock, SecureRandom random, List<AutoCloseable> opened)
+      throws StartupException {
+    Storage storage = StorageSetup.open(config);
+    opened.add(storage);
+
+    LocalSigner signer = newSigner(config, storage, clock, random);
+    if (signer.rotateIfDue() == LocalSigner.Outcome.FAILED) {
+      throw new StartupException("failed to initialize signing keys: storage is not usable");
+    }
+
+    Map<String, ConnectorFactory> factories =
+        Map.of(
+            "oidc", new OidcConnectorFactory(clock, OidcHttpSettings.defaults()),
+            "mockCallback", new MockCallbackConnectorFactory());
+    ConnectorCache connectors = new ConnectorCache(storage, factories);
+    opened.add(connectors);
+    openConfiguredConnectors(config, connectors);
+
+    TokenIssuer issuer =
+        new TokenIssuer(
+            config.issuer(),
+            signer,
+            storage::getClient,
+            config.expiry().idTokens(),
+            clock,
+            random);
+    TokenVerifier verifier = new TokenVerifier(config.issuer(), signer, clock);
+    StorageHealthCheck health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
+
+    Listeners.Started listeners =
+        Listeners.start(
+            config,
+            new Listeners.Components(
+                storage,
+                signer,
+                issuer,
+                verifier,
+                id -> connectors.get(id).map(c -> new OpenedConnector(c.definition(), c.connector())),
+                health,
+                clock,
+                random));
+    opened.add(listeners.workers());
+    opened.add(listeners.web());
+    listeners.telemetry().ifPresent(opened::add);
+
+    ScheduledExecutorService jobs =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "ferry-jobs");
+              thread.setDaemon(true);
+              return thread;
+            });
+    opened.add(jobs::shutdownNow);
+    jobs.scheduleWithFixedDelay(
+        signer::rotateIfDue,
+        ROTATION_CHECK.toMillis(),
+        ROTATION_CHECK.toMillis(),
+        TimeUnit.MILLISECONDS);
+    jobs.scheduleWithFixedDelay(
+        () -> collectGarbage(storage, clock), 0, GC_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    health.schedule(jobs, StorageHealthCheck.PERIOD);
+
+    log.atInfo()
+        .setMessage("listening")
+        .addKeyValue("issuer", config.issuer())
+        .addKeyValue("http", listeners.web().httpPort().isPresent() ? config.web().http() : "")
+        .addKeyValue("https", listeners.web().httpsPort().isPresent() ? config.web().https() : "")
+        .log();
+    return new FerryServer(
+        List.copyOf(opened), listeners.web(), listeners.telemetry(), storage, signer);
+  }
+
+  private static LocalSigner newSigner(
+      FerryConfig config, Storage storage, Clock clock, SecureRandom random)
+      throws StartupException {
+    SignerConfig signerConfig = config.signer();
+    if (!(signerConfig instanceof LocalSignerConfig local)) {
+      throw new StartupException(
+          "signer.type: " + signerConfig.type() + " is not supported by Ferry yet (use local)");
+    }
+    return new LocalSigner(
+        storage,
+        new KeyGenerator(random),
+        clock,
+        local.keysRotationPeriod(),
+        config.expiry().idTokens(),
+        local.algorithm());
+  }
+
+  /**
+   * Opens every configured connector once at start-up so that problems show in the log early. As
+   * with Dex's DEX_CONTINUE_ON_CONNECTOR_FAILURE, a failure does not stop the server: the
+   * connector is retried on use.
+   */
+  private static void openConfiguredConnectors(FerryConfig config, ConnectorCache connectors) {
+    for (ConnectorConfig connector : config.connectors()) {
+      if (!connectors.serves(connector.type())) {
+        log.atWarn()
+            .setMessage("connector type is not served by Ferry yet; the connector is unavailable")
+            .addKeyValue("connector_id", connector.id())
+            .addKeyValue("type", connector.type())
+            .log();
+        continue;
+      }
+      Optional<ConnectorCache.OpenedConnector> opened = connectors.get(connector.id());
+      if (opened.isPresent()) {
+        log.atInfo()
+            .setMessage("config connector")
+            .addKeyValue("connector_id", connector.id())
+            .log();
+      }
+    }
+  }
+
+  private static void collectGarbage(Storage storage, Clock clock) {
+    try {
+      GarbageCollection result = storage.garbageCollect(clock.instant());
+      if (!result.isEmpty()) {
+        log.atInfo()
+            .setMessage("garbage collection run, delete auth")
+            .addKeyValue("requests", result.authRequests())
+            .addKeyValue("auth_codes", result.authCodes())
+            .addKeyValue("device_requests", result.deviceRequests())
+            .addKeyValue("device_tokens", result.deviceTokens())
+            .addKeyValue("auth_sessions", result.authSessions())
+            .log();
+      }
+    } catch (StorageException e) {
+      log.error("garbage collection failed: {}", e.getMessage());
+    }
+  }
+
+  /** The bound port of the web HTTP listener, when there is one. */
+  public OptionalInt webHttpPort() {
+    return web.httpPort();
+  }
+
+  /** The bound port of the web HTTPS listener, when there is one. */
+  public OptionalInt webHttpsPort() {
+    return web.httpsPort();
+  }
+
+  /** The bound port of the telemetry listener, when there is one. */
+  public OptionalInt telemetryPort() {
+    return telemetry.map(HttpServer::httpPort).orElse(OptionalInt.empty());
+  }
+
+  /** The storage this server uses (for tests and tools). */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** The signer (for tests: forcing a rotation check). */
+  public LocalSigner signer() {
+    return signer;
+  }
+
+  /** Blocks until the listeners stop. */
+  public void join() throws InterruptedException {
+    web.join();
+  }
+
+  @Override
+  public void close() {
+    List<AutoCloseable> reversed = new ArrayList<>(resources);
+    java.util.Collections.reverse(reversed);
+    closeAll(reversed);
+  }
+
+  private static void closeAll(List<AutoCloseable> resources) {
+    for (AutoCloseable resource : resources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        log.warn("error while closing: {}", e.getMessage());
+      }
+    }
+  }
+}

@@ -1,0 +1,186 @@
+package dev.ferry.server;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.WebConfig;
+import dev.ferry.endpoint.ConnectorLookup;
+import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
+import dev.ferry.endpoint.discovery.KeysEndpoint;
+import dev.ferry.endpoint.health.LivenessEndpoint;
+import dev.ferry.endpoint.health.StorageHealthCheck;
+import dev.ferry.endpoint.health.TelemetryHealthEndpoint;
+import dev.ferry.endpoint.health.WebHealthEndpoint;
+import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
+import dev.ferry.endpoint.token.ClientAuthenticator;
+import dev.ferry.endpoint.token.ConnectorPolicy;
+import dev.ferry.endpoint.token.TokenEndpoint;
+import dev.ferry.endpoint.token.grant.TokenExchangeGrant;
+import dev.ferry.endpoint.userinfo.UserinfoEndpoint;
+import dev.ferry.http.CpuWorkers;
+import dev.ferry.http.HttpMetrics;
+import dev.ferry.http.HttpServer;
+import dev.ferry.http.HttpServerSettings;
+import dev.ferry.http.MetricsEndpoint;
+import dev.ferry.http.Router;
+import dev.ferry.signer.Signer;
+import dev.ferry.storage.Storage;
+import dev.ferry.token.TokenIssuer;
+import dev.ferry.token.TokenVerifier;
+import io.prometheus.metrics.core.metrics.Info;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the two listeners from the configuration: the web listener with Dex's routes under the
+ * issuer path, and the telemetry listener with metrics and health (dex.md §1.1, §1.2).
+ */
+final class Listeners {
+  private Listeners() {}
+
+  /** What the endpoints are built from. */
+  record Components(
+      Storage storage,
+      Signer signer,
+      TokenIssuer issuer,
+      TokenVerifier verifier,
+      ConnectorLookup connectors,
+      StorageHealthCheck health,
+      Clock clock,
+      SecureRandom random) {}
+
+  /** The started listeners and the bounded pool the CPU-heavy work runs on. */
+  record Started(HttpServer web, Optional<HttpServer> telemetry, CpuWorkers workers) {}
+
+  static Started start(FerryConfig config, Components c) throws StartupException {
+    HttpServerSettings settings = webSettings(config.web());
+    CpuWorkers workers = new CpuWorkers(settings);
+    List<AutoCloseable> opened = new ArrayList<>();
+    opened.add(workers);
+    try {
+      PrometheusRegistry registry = new PrometheusRegistry();
+      JvmMetrics.builder().register(registry);
+      Info buildInfo =
+          Info.builder()
+              .name("ferry_build_info")
+              .help("Ferry build information")
+              .labelNames("version", "java_version")
+              .register(registry);
+      buildInfo.addLabelValues(Version.current(), System.getProperty("java.version", ""));
+
+      TokenEndpoint token =
+          new TokenEndpoint(
+              List.of(new TokenExchangeGrant(c.issuer(), c.clock())),
+              config.effectiveGrantTypes(),
+              new ClientAuthenticator(c.storage()),
+              new ConnectorPolicy(c.connectors()),
+              workers);
+      Router webRouter =
+          Router.builder(URI.create(config.issuer()).getRawPath(), c.random())
+              .settings(settings)
+              .metrics(new HttpMetrics(registry))
+              .corsRoute(
+                  "/.well-known/openid-configuration",
+                  new DiscoveryEndpoint(
+                      config.issuer(),
+                      c.signer(),
+                      config.effectiveGrantTypes(),
+                      config.oauth2().responseTypes(),
+                      config.oauth2().pkce().codeChallengeMethodsSupported()))
+              .corsRoute("/token", token)
+              .corsRoute("/keys", new KeysEndpoint(c.signer()))
+              .corsRoute("/userinfo", new UserinfoEndpoint(c.verifier(), workers))
+              .corsRoute(
+                  "/token/introspect",
+                  new IntrospectionEndpoint(config.issuer(), c.verifier(), c.storage(), workers))
+              .route("/healthz", new WebHealthEndpoint(c.health()))
+              .build();
+      HttpServer web = listen("web", settings, webRouter);
+      opened.add(web);
+
+      TelemetryHealthEndpoint telemetryHealth = new TelemetryHealthEndpoint(c.health());
+      Router telemetryRouter =
+          Router.builder("", c.random())
+              .route("/metrics", new MetricsEndpoint(registry))
+              .route("/healthz", telemetryHealth)
+              .route("/healthz/live", new LivenessEndpoint())
+              .route("/healthz/ready", telemetryHealth)
+              .build();
+      String telemetryAddress = config.telemetry().http();
+      Optional<HttpServer> telemetry = Optional.empty();
+      if (!telemetryAddress.isEmpty()) {
+        telemetry =
+            Optional.of(
+                listen(
+                    "telemetry",
+                    HttpServerSettings.builder().httpAddress(telemetryAddress).build(),
+                    telemetryRouter));
+      }
+      return new Started(web, telemetry, workers);
+    } catch (StartupException | RuntimeException e) {
+      for (AutoCloseable resource : opened) {
+        try {
+          resource.close();
+        } catch (Exception ignored) {
+          // closing after a failed start: the start failure is what the operator needs
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static HttpServerSettings webSettings(WebConfig web) {
+    return HttpServerSettings.builder()
+        .httpAddress(web.http())
+        .httpsAddress(web.https())
+        .tls(web.tlsCert(), web.tlsKey())
+        .tlsVersions(web.tlsMinVersion(), web.tlsMaxVersion())
+        .allowedOrigins(web.allowedOrigins())
+        .allowedHeaders(web.allowedHeaders())
+        .headers(web.headers().asMap())
+        .clientRemoteIp(web.clientRemoteIp().header(), web.clientRemoteIp().trustedProxies())
+        .build();
+  }
+
+  private static HttpServer listen(String name, HttpServerSettings settings, Router router)
+      throws StartupException {
+    HttpServer server;
+    try {
+      server = new HttpServer(settings, router);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new StartupException(
+          "listening (" + name + "): cannot load TLS certificate or key: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new StartupException("listening (" + name + "): " + e.getMessage(), e);
+    }
+    try {
+      server.start();
+      return server;
+    } catch (Exception e) {
+      closeQuietly(server);
+      Throwable cause = e;
+      while (cause.getCause() != null && !(cause instanceof BindException)) {
+        cause = cause.getCause();
+      }
+      String address =
+          settings.httpAddress().isEmpty() ? settings.httpsAddress() : settings.httpAddress();
+      throw new StartupException(
+          "listening (" + name + ") on " + address + ": " + cause.getMessage(), e);
+    }
+  }
+
+  private static void closeQuietly(HttpServer server) {
+    try {
+      server.close();
+    } catch (Exception ignored) {
+      // already failing
+    }
+  }
+}

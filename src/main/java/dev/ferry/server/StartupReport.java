@@ -1,0 +1,58 @@
+package dev.ferry.server;
+
+import dev.ferry.config.ConnectorConfig;
+import dev.ferry.config.FerryConfig;
+import dev.ferry.signer.CryptoProviders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What {@code serve} says at start-up, as Dex does ({@code config issuer}, {@code config storage},
+ * one line per connector and client), plus one warning for every configured feature Ferry parses
+ * but does not serve yet, so that nothing is silently ignored.
+ */
+public final class StartupReport {
+  private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
+
+  private StartupReport() {}
+
+  /** Logs the summary and installs the preferred crypto provider, logging which one is used. */
+  public static void log(FerryConfig config) {
+    log.atInfo().setMessage("Ferry Version: " + Version.current()).log();
+    log.atInfo().setMessage("config issuer").addKeyValue("issuer", config.issuer()).log();
+    log.atInfo()
+        .setMessage("config storage")
+        .addKeyValue("storage_type", config.storage().type())
+        .log();
+    for (ConnectorConfig connector : config.connectors()) {
+      log.atInfo()
+          .setMessage("config connector")
+          .addKeyValue("connector_id", connector.id())
+          .addKeyValue("type", connector.type())
+          .log();
+    }
+    config
+        .staticClients()
+        .forEach(
+            client ->
+                log.atInfo()
+                    .setMessage("config static client")
+                    .addKeyValue("client_name", client.name())
+                    .log());
+    log.atInfo()
+        .setMessage("config grant types")
+        .addKeyValue("grant_types", config.effectiveGrantTypes())
+        .log();
+    for (String feature : config.unsupportedFeatures()) {
+      log.atWarn()
+          .setMessage("configured feature is not supported by Ferry yet and is ignored")
+          .addKeyValue("feature", feature)
+          .log();
+    }
+    log.atInfo().setMessage("crypto provider").addKeyValue("provider", cryptoProvider()).log();
+  }
+
+  private static String cryptoProvider() {
+    return CryptoProviders.installPreferred();
+  }
+}

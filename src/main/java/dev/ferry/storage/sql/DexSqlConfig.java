@@ -1,0 +1,203 @@
+package dev.ferry.storage.sql;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Translates Dex's {@code storage.config} for {@code sqlite3}, {@code postgres} and {@code mysql}
+ * (Dex: storage/sql/config.go; dex.md §5.2) into {@link SqlSettings}, collecting every problem.
+ *
+ * <p>Network options: {@code host} (also {@code host:port}; a path starting with {@code /} is a
+ * unix socket), {@code port}, {@code database}, {@code user}, {@code password}, {@code
+ * connectionTimeout} (seconds), {@code maxOpenConns} (default 5), {@code maxIdleConns} (PostgreSQL
+ * default 5, MySQL 0), {@code connMaxLifetime} (seconds; unset means never), {@code ssl.mode},
+ * {@code ssl.caFile}, {@code ssl.certFile}, {@code ssl.keyFile}.
+ */
+final class DexSqlConfig {
+
+  /** libpq's modes, which the PostgreSQL JDBC driver shares. Dex's default is verify-full. */
+  private static final Set<String> PG_SSL_MODES =
+      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+  /** go-sql-driver/mysql's TLS values, mapped to MariaDB Connector/J's sslMode. */
+  private static final Map<String, String> MYSQL_SSL_MODES =
+      Map.of(
+          "true", "verify-full", "false", "disable", "skip-verify", "trust", "preferred", "trust");
+
+  /** The result of parsing: settings, or the problems that prevent them. */
+  record Parsed(@Nullable SqlSettings settings, List<String> problems) {}
+
+  private DexSqlConfig() {}
+
+  static Parsed sqlite(ObjectNode config) {
+    List<String> problems = new ArrayList<>();
+    ConfigNode c = new ConfigNode(config, "storage.config", problems);
+    Optional<String> file = c.string("file");
+    if (file.isEmpty() || file.get().isBlank()) {
+      if (problems.isEmpty()) {
+        c.problem("file", "required: the path of the SQLite database file");
+      }
+      return new Parsed(null, problems);
+    }
+    return result(
+        SqlSettings.sqlite(file.get(), SqlSettings.DEFAULT_SQLITE_BUSY_TIMEOUT), problems);
+  }
+
+  static Parsed network(Dialect dialect, ObjectNode config) {
+    List<String> problems = new ArrayList<>();
+    ConfigNode c = new ConfigNode(config, "storage.config", problems);
+    String host = c.string("host").orElse("");
+    Optional<Integer> port = c.integer("port", 1, 65535);
+    String database = c.string("database").orElse("");
+    String user = c.string("user").orElse("");
+    String password = c.string("password").orElse("");
+    int connectTimeout = c.integer("connectionTimeout", 0, 86_400).orElse(0);
+    int maxOpen = c.integer("maxOpenConns", 0, 10_000).orElse(0);
+    int maxIdle =
+        c.integer("maxIdleConns", 0, 10_000)
+            .orElse(dialect == Dialect.POSTGRES ? SqlSettings.DEFAULT_MAX_OPEN : 0);
+    Optional<Integer> lifetime = c.integer("connMaxLifetime", 0, 10 * 365 * 86_400);
+    ConfigNode ssl = c.object("ssl");
+    Optional<String> sslMode = ssl.string("mode");
+    String caFile = ssl.string("caFile").orElse("");
+    String certFile = ssl.string("certFile").orElse("");
+    String keyFile = ssl.string("keyFile").orElse("");
+
+    Map<String, String> props = new TreeMap<>();
+    if (!user.isEmpty()) {
+      props.put("user", user);
+    }
+    if (!password.isEmpty()) {
+      props.put("password", password);
+    }
+
+    String hostName = host;
+    int portNumber = dialect == Dialect.POSTGRES ? 5432 : 3306;
+    boolean unixSocket = host.startsWith("/");
+    if (unixSocket) {
+      if (dialect == Dialect.POSTGRES) {
+        c.problem(
+            "host",
+            "unix socket paths are not supported by Ferry's PostgreSQL driver yet; use a host name"
+                + " and port");
+      } else {
+        props.put("localSocket", host);
+        hostName = "localhost";
+      }
+    } else {
+      HostPort hp = HostPort.split(host);
+      hostName = hp.host().isEmpty() ? "localhost" : hp.host();
+      // Dex: a port inside "host:port" wins; otherwise the port field, otherwise the default.
+      if (hp.port() != null) {
+        portNumber = hp.port();
+      } else if (port.isPresent()) {
+        portNumber = port.get();
+      }
+      if (hp.invalidPort()) {
+        c.problem("host", "the port after ':' must be a number between 1 and 65535");
+      }
+    }
+
+    if (dialect == Dialect.POSTGRES) {
+      String mode = sslMode.filter(m -> !m.isEmpty()).orElse("verify-full");
+      if (!PG_SSL_MODES.contains(mode)) {
+        ssl.problem(
+            "mode", "must be one of disable, allow, prefer, require, verify-ca, verify-full");
+      }
+      props.put("sslmode", mode);
+      if (!caFile.isEmpty()) {
+        props.put("sslrootcert", caFile);
+      } else if (mode.startsWith("verify")) {
+        // lib/pq (Dex) trusts the system roots; make the JDBC driver trust the JVM's.
+        props.put("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+      }
+      if (!certFile.isEmpty()) {
+        props.put("sslcert", certFile);
+      }
+      if (!keyFile.isEmpty()) {
+        props.put("sslkey", keyFile);
+      }
+      if (connectTimeout > 0) {
+        props.put("connectTimeout", Integer.toString(connectTimeout));
+      }
+    } else {
+      if (!certFile.isEmpty() || !keyFile.isEmpty()) {
+        ssl.problem(
+            certFile.isEmpty() ? "keyFile" : "certFile",
+            "client certificates for mysql are not supported by Ferry yet");
+      }
+      if (!caFile.isEmpty()) {
+        // Dex: any file switches the mode to "custom", verifying against that CA.
+        props.put("sslMode", "verify-full");
+        props.put("serverSslCert", caFile);
+      } else {
+        String mode = sslMode.filter(m -> !m.isEmpty()).orElse("true");
+        String mapped = MYSQL_SSL_MODES.get(mode);
+        if (mapped == null) {
+          ssl.problem("mode", "must be one of true, false, skip-verify, preferred");
+        } else {
+          props.put("sslMode", mapped);
+        }
+      }
+      if (connectTimeout > 0) {
+        props.put("connectTimeout", Integer.toString(connectTimeout * 1000));
+      }
+    }
+
+    String hostInUrl = hostName.contains(":") ? "[" + hostName + "]" : hostName;
+    String scheme = dialect == Dialect.POSTGRES ? "jdbc:postgresql://" : "jdbc:mariadb://";
+    String url = scheme + hostInUrl + ":" + portNumber + "/" + database;
+    String target = (unixSocket ? host : hostInUrl + ":" + portNumber) + "/" + database;
+    SqlSettings settings =
+        new SqlSettings(
+            dialect,
+            url,
+            props,
+            maxOpen == 0 ? SqlSettings.DEFAULT_MAX_OPEN : maxOpen,
+            maxIdle,
+            lifetime.filter(s -> s > 0).map(Duration::ofSeconds).orElse(null),
+            connectTimeout > 0 ? Duration.ofSeconds(connectTimeout) : Duration.ofSeconds(30),
+            target);
+    return result(settings, problems);
+  }
+
+  private static Parsed result(SqlSettings settings, List<String> problems) {
+    return problems.isEmpty()
+        ? new Parsed(settings, List.of())
+        : new Parsed(null, List.copyOf(problems));
+  }
+
+  /** Go's net.SplitHostPort, leniently: a bare host (or IPv6 address) has no port. */
+  record HostPort(String host, @Nullable Integer port, boolean invalidPort) {
+    static HostPort split(String s) {
+      String host = s;
+      String portText = null;
+      if (s.startsWith("[") && s.contains("]")) {
+        int close = s.indexOf(']');
+        host = s.substring(1, close);
+        if (s.length() > close + 1 && s.charAt(close + 1) == ':') {
+          portText = s.substring(close + 2);
+        }
+      } else if (s.indexOf(':') >= 0 && s.indexOf(':') == s.lastIndexOf(':')) {
+        host = s.substring(0, s.indexOf(':'));
+        portText = s.substring(s.indexOf(':') + 1);
+      }
+      if (portText == null) {
+        return new HostPort(host, null, false);
+      }
+      if (!portText.matches("\\d{1,5}")
+          || Integer.parseInt(portText) < 1
+          || Integer.parseInt(portText) > 65535) {
+        return new HostPort(host, null, true);
+      }
+      return new HostPort(host, Integer.parseInt(portText), false);
+    }
+  }
+}
