@@ -38,7 +38,8 @@ final class ConfigCommand implements Runnable {
     @Spec @org.jspecify.annotations.Nullable CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Dex/Ferry YAML config file")
-    @org.jspecify.annotations.Nullable Path file;
+    @org.jspecify.annotations.Nullable
+    Path file;
 
     @Override
     public Integer call() {

@@ -21,12 +21,11 @@ public final class Main implements Runnable {
   /** Runs the command line and returns the exit status (for tests). */
   public static int run(String... args) {
     CommandLine commandLine = new CommandLine(new Main());
-    commandLine.setExecutionExceptionHandler(
-        (error, cmd, parsed) -> {
-          // Bad input never ends in a stack trace: one line naming the problem.
-          cmd.getErr().println("ferry: " + error.getMessage());
-          return 1;
-        });
+    commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
+      // Bad input never ends in a stack trace: one line naming the problem.
+      cmd.getErr().println("ferry: " + error.getMessage());
+      return 1;
+    });
     return commandLine.execute(args);
   }
 

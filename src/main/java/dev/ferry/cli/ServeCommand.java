@@ -26,7 +26,8 @@ final class ServeCommand implements Callable<Integer> {
   @Spec @org.jspecify.annotations.Nullable CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "CONFIG", description = "Dex/Ferry YAML config file")
-  @org.jspecify.annotations.Nullable Path file;
+  @org.jspecify.annotations.Nullable
+  Path file;
 
   @Option(names = "--web-http-addr", description = "Web HTTP address (overrides web.http)")
   String webHttp = "";
@@ -34,9 +35,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--web-https-addr", description = "Web HTTPS address (overrides web.https)")
   String webHttps = "";
 
-  @Option(
-      names = "--telemetry-addr",
-      description = "Telemetry address (overrides telemetry.http)")
+  @Option(names = "--telemetry-addr", description = "Telemetry address (overrides telemetry.http)")
   String telemetry = "";
 
   @Option(names = "--grpc-addr", description = "gRPC API address (overrides grpc.addr)")

@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.server.Version;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,7 +14,8 @@ final class VersionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var out = spec == null ? System.out : spec.commandLine().getOut();
+    PrintWriter out =
+        spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
     out.println("Ferry Version: " + Version.current());
     out.println("Java Version: " + System.getProperty("java.version"));
     out.println(

@@ -103,12 +103,7 @@ public final class FerryServer implements AutoCloseable {
 
     TokenIssuer issuer =
         new TokenIssuer(
-            config.issuer(),
-            signer,
-            storage::getClient,
-            config.expiry().idTokens(),
-            clock,
-            random);
+            config.issuer(), signer, storage::getClient, config.expiry().idTokens(), clock, random);
     TokenVerifier verifier = new TokenVerifier(config.issuer(), signer, clock);
     StorageHealthCheck health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
 
@@ -120,7 +115,8 @@ public final class FerryServer implements AutoCloseable {
                 signer,
                 issuer,
                 verifier,
-                id -> connectors.get(id).map(c -> new OpenedConnector(c.definition(), c.connector())),
+                id ->
+                    connectors.get(id).map(c -> new OpenedConnector(c.definition(), c.connector())),
                 health,
                 clock,
                 random));
@@ -129,12 +125,11 @@ public final class FerryServer implements AutoCloseable {
     listeners.telemetry().ifPresent(opened::add);
 
     ScheduledExecutorService jobs =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "ferry-jobs");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newSingleThreadScheduledExecutor(runnable -> {
+          Thread thread = new Thread(runnable, "ferry-jobs");
+          thread.setDaemon(true);
+          return thread;
+        });
     opened.add(jobs::shutdownNow);
     jobs.scheduleWithFixedDelay(
         signer::rotateIfDue,

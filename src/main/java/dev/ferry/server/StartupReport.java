@@ -33,12 +33,11 @@ public final class StartupReport {
     }
     config
         .staticClients()
-        .forEach(
-            client ->
-                log.atInfo()
-                    .setMessage("config static client")
-                    .addKeyValue("client_name", client.name())
-                    .log());
+        .forEach(client ->
+            log.atInfo()
+                .setMessage("config static client")
+                .addKeyValue("client_name", client.name())
+                .log());
     log.atInfo()
         .setMessage("config grant types")
         .addKeyValue("grant_types", config.effectiveGrantTypes())

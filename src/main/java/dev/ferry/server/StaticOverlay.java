@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns the configuration's static entries into storage models and lays them over the storage
- * (Dex: cmd/dex/serve.go). With {@code enablePasswordDB} the built-in {@code local} connector is
- * added, as Dex adds it.
+ * Turns the configuration's static entries into storage models and lays them over the storage (Dex:
+ * cmd/dex/serve.go). With {@code enablePasswordDB} the built-in {@code local} connector is added,
+ * as Dex adds it.
  */
 final class StaticOverlay {
   private StaticOverlay() {}

@@ -1,0 +1,28 @@
+package dev.ferry.connector.mock;
+
+import dev.ferry.connector.Identity;
+import dev.ferry.connector.TokenIdentityConnector;
+import java.util.List;
+
+/**
+ * Dex's {@code mockCallback} connector: its token identity ignores the token and its type and
+ * always returns the identity of Dex's server tests (Dex §9.1), whose {@code sub} with connector
+ * {@code mock} is {@code Cg0wLTM4NS0yODA4OS0wEgRtb2Nr}.
+ */
+public final class MockCallbackConnector implements TokenIdentityConnector {
+  /** The identity every token maps to. */
+  public static final Identity IDENTITY =
+      new Identity(
+          "0-385-28089-0",
+          "Kilgore Trout",
+          "",
+          "kilgore@kilgore.trout",
+          true,
+          List.of("authors"),
+          new byte[0]);
+
+  @Override
+  public Identity tokenIdentity(String subjectTokenType, String subjectToken) {
+    return IDENTITY;
+  }
+}

@@ -1,0 +1,32 @@
+package dev.ferry.connector.mock;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.connector.Connector;
+import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.ConnectorFactory;
+import dev.ferry.json.GoJson;
+
+/**
+ * Opens {@code type: mockCallback} connectors. The connector has no settings, but like Dex (which
+ * decodes the config into an empty struct) a config that is not JSON fails to open.
+ */
+public final class MockCallbackConnectorFactory implements ConnectorFactory {
+  public static final String TYPE = "mockCallback";
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public Connector open(String connectorId, String configJson) throws ConnectorException {
+    if (!configJson.isBlank()) {
+      try {
+        GoJson.mapper().readTree(configJson);
+      } catch (JsonProcessingException e) {
+        throw new ConnectorException("parse connector config: " + e.getOriginalMessage(), e);
+      }
+    }
+    return new MockCallbackConnector();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.ferry.endpoint.routes;
+
+import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
+import dev.ferry.endpoint.discovery.KeysEndpoint;
+import dev.ferry.endpoint.health.LivenessEndpoint;
+import dev.ferry.endpoint.health.TelemetryHealthEndpoint;
+import dev.ferry.endpoint.health.WebHealthEndpoint;
+import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
+import dev.ferry.endpoint.token.TokenEndpoint;
+import dev.ferry.endpoint.userinfo.UserinfoEndpoint;
+import dev.ferry.http.MetricsEndpoint;
+import dev.ferry.http.Router;
+
+/**
+ * Mounts Ferry's endpoints at Dex's routes. The browser-flow routes ({@code /auth}, {@code
+ * /callback}, {@code /device...}, {@code /approval}) are not served yet and answer 404, as any
+ * unknown path does; they are added here, without CORS, when they exist.
+ */
+public final class Routes {
+  private Routes() {}
+
+  /** The web listener; the builder already carries the issuer path, settings and metrics. */
+  public static Router.Builder web(
+      Router.Builder router,
+      DiscoveryEndpoint discovery,
+      KeysEndpoint keys,
+      TokenEndpoint token,
+      UserinfoEndpoint userinfo,
+      IntrospectionEndpoint introspection,
+      WebHealthEndpoint health) {
+    return router
+        .corsRoute("/.well-known/openid-configuration", discovery)
+        .corsRoute("/token", token)
+        .corsRoute("/keys", keys)
+        .corsRoute("/userinfo", userinfo)
+        .corsRoute("/token/introspect", introspection)
+        .route("/healthz", health);
+  }
+
+  /** The telemetry listener: mounted at the root, no web headers, no CORS, no HTTP metrics. */
+  public static Router.Builder telemetry(
+      Router.Builder router,
+      MetricsEndpoint metrics,
+      TelemetryHealthEndpoint health,
+      LivenessEndpoint liveness) {
+    return router
+        .route("/metrics", metrics)
+        .route("/healthz", health)
+        .route("/healthz/live", liveness)
+        .route("/healthz/ready", health);
+  }
+}

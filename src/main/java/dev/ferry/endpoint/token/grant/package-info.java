@@ -1,0 +1,10 @@
+/**
+ * One class per grant type served at the token endpoint. Today: RFC 8693 token exchange ({@link
+ * dev.ferry.endpoint.token.grant.TokenExchangeGrant}); authorization code, refresh, client
+ * credentials, password and device code follow the same {@link dev.ferry.endpoint.token.Grant}
+ * shape.
+ */
+@NullMarked
+package dev.ferry.endpoint.token.grant;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,65 @@
+package dev.ferry.endpoint.userinfo;
+
+import dev.ferry.http.CpuWorkers;
+import dev.ferry.http.HttpEndpoint;
+import dev.ferry.http.HttpRequest;
+import dev.ferry.http.HttpResponse;
+import dev.ferry.http.OAuthErrorResponse;
+import dev.ferry.oauth2.OAuthError;
+import dev.ferry.oauth2.OAuthException;
+import dev.ferry.token.TokenVerifier;
+import dev.ferry.token.VerifiedToken;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /userinfo} (Dex §1.1): any method; {@code Authorization: Bearer <Ferry JWT>} with the
+ * prefix matched case-insensitively. No or non-Bearer header: {@code 401 access_denied "Invalid
+ * bearer token."} with {@code WWW-Authenticate: Bearer}; a token that does not verify (signature,
+ * exact issuer, expiry; the audience is not checked): the same body with 403. On success the
+ * token's claims JSON is returned verbatim. Verification runs on the CPU worker pool.
+ */
+public final class UserinfoEndpoint implements HttpEndpoint {
+  private static final Logger log = LoggerFactory.getLogger(UserinfoEndpoint.class);
+  private static final String PREFIX = "bearer ";
+
+  private final TokenVerifier verifier;
+  private final CpuWorkers workers;
+
+  public UserinfoEndpoint(TokenVerifier verifier, CpuWorkers workers) {
+    this.verifier = verifier;
+    this.workers = workers;
+  }
+
+  @Override
+  public HttpResponse handle(HttpRequest request) {
+    String auth = request.header("Authorization").orElse("");
+    if (auth.length() < PREFIX.length()
+        || !auth.substring(0, PREFIX.length()).toLowerCase(Locale.ROOT).equals(PREFIX)) {
+      return OAuthErrorResponse.render(
+          new OAuthException(OAuthError.ACCESS_DENIED, "Invalid bearer token.")
+              .withWwwAuthenticate("Bearer"));
+    }
+    String token = auth.substring(PREFIX.length());
+    Optional<VerifiedToken> verified;
+    try {
+      verified = workers.call(() -> verifier.verify(token));
+    } catch (CpuWorkers.SaturatedException e) {
+      return OAuthErrorResponse.render(
+              OAuthError.TEMPORARILY_UNAVAILABLE, "The server is busy, retry later.")
+          .withHeader("Retry-After", "1");
+    } catch (Exception e) {
+      log.atError().setMessage("failed to verify ID token").setCause(e).log();
+      return OAuthErrorResponse.render(OAuthError.SERVER_ERROR);
+    }
+    if (verified.isEmpty()) {
+      log.error("failed to verify ID token");
+      return OAuthErrorResponse.render(
+          new OAuthException(OAuthError.ACCESS_DENIED, "Invalid bearer token.").withStatus(403));
+    }
+    return HttpResponse.json(200, verified.get().payloadJson().getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.ferry.http;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Locale;
+
+/**
+ * The web listener's request metrics under Dex's names and buckets (Dex §11): {@code
+ * http_requests_total}, {@code request_duration_seconds} and {@code response_size_bytes}, each
+ * labelled {@code code, method, handler} where {@code handler} is the route pattern without the
+ * issuer path. Unrouted requests (404s) are not counted, as in Dex.
+ */
+public final class HttpMetrics {
+  private final Counter requests;
+  private final Histogram duration;
+  private final Histogram size;
+
+  public HttpMetrics(PrometheusRegistry registry) {
+    requests =
+        Counter.builder()
+            .name("http_requests_total")
+            .help("Count of all HTTP requests.")
+            .labelNames("code", "method", "handler")
+            .register(registry);
+    duration =
+        Histogram.builder()
+            .name("request_duration_seconds")
+            .help("A histogram of latencies for requests.")
+            .classicOnly()
+            .classicUpperBounds(.25, .5, 1, 2.5, 5, 10)
+            .labelNames("code", "method", "handler")
+            .register(registry);
+    size =
+        Histogram.builder()
+            .name("response_size_bytes")
+            .help("A histogram of response sizes for requests.")
+            .classicOnly()
+            .classicUpperBounds(200, 500, 900, 1500)
+            .labelNames("code", "method", "handler")
+            .register(registry);
+  }
+
+  /**
+   * A registry with the JVM and process collectors (Dex exports Go's runtime and process ones) and
+   * {@code ferry_build_info{version, java_version, platform} 1} (Dex: dex_build_info).
+   */
+  public static PrometheusRegistry newRegistry(String version) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    Gauge buildInfo =
+        Gauge.builder()
+            .name("ferry_build_info")
+            .help("A metric with a constant '1' value labeled by version and runtime.")
+            .labelNames("version", "java_version", "platform")
+            .register(registry);
+    buildInfo
+        .labelValues(
+            version,
+            System.getProperty("java.version", "unknown"),
+            System.getProperty("os.name", "unknown").toLowerCase(Locale.ROOT)
+                + "/"
+                + System.getProperty("os.arch", "unknown"))
+        .set(1);
+    return registry;
+  }
+
+  void observe(String handler, String method, int status, double seconds, long bytes) {
+    // promhttp lower-cases the method label and uses the bare status number as the code.
+    String m = method.toLowerCase(Locale.ROOT);
+    String code = Integer.toString(status);
+    requests.labelValues(code, m, handler).inc();
+    duration.labelValues(code, m, handler).observe(seconds);
+    size.labelValues(code, m, handler).observe((double) bytes);
+  }
+}

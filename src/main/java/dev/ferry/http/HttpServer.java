@@ -1,0 +1,164 @@
+package dev.ferry.http;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One Jetty server with the plain and/or TLS listeners of a {@link HttpServerSettings}, serving one
+ * handler (the web {@link Router}, or the telemetry one). Jetty's own error pages (malformed
+ * requests, oversized headers) carry no stack traces.
+ */
+public final class HttpServer implements AutoCloseable {
+  /** Go's crypto/tls choices as Dex pins them: AEAD suites with forward secrecy only. */
+  private static final String[] CIPHER_SUITES = {
+    "TLS_AES_128_GCM_SHA256",
+    "TLS_AES_256_GCM_SHA384",
+    "TLS_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+    "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+    "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+    "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+  };
+
+  private final Server server;
+  private final @Nullable ServerConnector http;
+  private final @Nullable ServerConnector https;
+
+  /**
+   * @throws IllegalArgumentException when no listener is configured or an address is invalid
+   * @throws IOException when the TLS files cannot be read
+   * @throws GeneralSecurityException when they do not hold a certificate and key
+   */
+  public HttpServer(HttpServerSettings settings, Handler handler)
+      throws IOException, GeneralSecurityException {
+    if (settings.httpAddress().isEmpty() && settings.httpsAddress().isEmpty()) {
+      throw new IllegalArgumentException("must supply a HTTP/HTTPS address to listen on");
+    }
+    QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+    threads.setName("ferry-http");
+    server = new Server(threads);
+    HttpConfiguration config = new HttpConfiguration();
+    config.setSendServerVersion(false);
+    config.setSendXPoweredBy(false);
+    // Unusual paths must reach the router, which 404s them like Go, instead of Jetty's 400.
+    config.setUriCompliance(UriCompliance.LEGACY);
+    http =
+        settings.httpAddress().isEmpty()
+            ? null
+            : connector(settings.httpAddress(), settings, new HttpConnectionFactory(config));
+    if (settings.httpsAddress().isEmpty()) {
+      https = null;
+    } else {
+      HttpConfiguration tlsConfig = new HttpConfiguration(config);
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      // Clients reach Ferry by any name (service DNS, IPs); SNI host checks would refuse them.
+      secure.setSniHostCheck(false);
+      tlsConfig.addCustomizer(secure);
+      https =
+          connector(
+              settings.httpsAddress(),
+              settings,
+              new SslConnectionFactory(tls(settings), "http/1.1"),
+              new HttpConnectionFactory(tlsConfig));
+    }
+    ErrorHandler errors = new ErrorHandler();
+    errors.setShowStacks(false);
+    errors.setShowCauses(false);
+    errors.setShowMessageInTitle(false);
+    server.setErrorHandler(errors);
+    server.setHandler(handler);
+  }
+
+  private ServerConnector connector(
+      String address,
+      HttpServerSettings settings,
+      org.eclipse.jetty.server.ConnectionFactory... f) {
+    ListenAddress parsed = ListenAddress.parse(address);
+    ServerConnector c = new ServerConnector(server, f);
+    c.setHost(parsed.host().isEmpty() ? null : parsed.host());
+    c.setPort(parsed.port());
+    c.setIdleTimeout(settings.idleTimeout().toMillis());
+    server.addConnector(c);
+    return c;
+  }
+
+  private static SslContextFactory.Server tls(HttpServerSettings settings)
+      throws IOException, GeneralSecurityException {
+    if (settings.tlsCertFile().isEmpty()) {
+      throw new IllegalArgumentException("no cert specified for HTTPS");
+    }
+    if (settings.tlsKeyFile().isEmpty()) {
+      throw new IllegalArgumentException("no private key specified for HTTPS");
+    }
+    SslContextFactory.Server factory = new SslContextFactory.Server();
+    factory.setKeyStore(
+        PemKeyStore.load(Path.of(settings.tlsCertFile()), Path.of(settings.tlsKeyFile())));
+    factory.setKeyStorePassword(new String(PemKeyStore.PASSWORD));
+    factory.setIncludeProtocols(protocols(settings.tlsMinVersion(), settings.tlsMaxVersion()));
+    factory.setIncludeCipherSuites(CIPHER_SUITES);
+    return factory;
+  }
+
+  /** {@code web.tlsMinVersion}/{@code tlsMaxVersion}: 1.2 and 1.3 only, min ≤ max (Dex §5.1). */
+  static String[] protocols(String min, String max) {
+    int lo = version(min.isEmpty() ? "1.2" : min);
+    int hi = version(max.isEmpty() ? "1.3" : max);
+    if (lo > hi) {
+      throw new IllegalArgumentException("TLS min version " + min + " is above max version " + max);
+    }
+    List<String> out = new ArrayList<>();
+    for (int v = lo; v <= hi; v++) {
+      out.add("TLSv1." + v);
+    }
+    return out.toArray(new String[0]);
+  }
+
+  private static int version(String v) {
+    return switch (v) {
+      case "1.2" -> 2;
+      case "1.3" -> 3;
+      default -> throw new IllegalArgumentException("unsupported TLS version: " + v);
+    };
+  }
+
+  public void start() throws Exception {
+    server.start();
+  }
+
+  /** The bound plain-HTTP port, once started. */
+  public OptionalInt httpPort() {
+    return http == null ? OptionalInt.empty() : OptionalInt.of(http.getLocalPort());
+  }
+
+  /** The bound HTTPS port, once started. */
+  public OptionalInt httpsPort() {
+    return https == null ? OptionalInt.empty() : OptionalInt.of(https.getLocalPort());
+  }
+
+  public void join() throws InterruptedException {
+    server.join();
+  }
+
+  @Override
+  public void close() throws Exception {
+    server.stop();
+  }
+}

@@ -1,0 +1,345 @@
+package dev.ferry.endpoint;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import dev.ferry.connector.Connector;
+import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.mock.MockCallbackConnectorFactory;
+import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
+import dev.ferry.endpoint.discovery.KeysEndpoint;
+import dev.ferry.endpoint.health.LivenessEndpoint;
+import dev.ferry.endpoint.health.StorageHealthCheck;
+import dev.ferry.endpoint.health.TelemetryHealthEndpoint;
+import dev.ferry.endpoint.health.WebHealthEndpoint;
+import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
+import dev.ferry.endpoint.routes.Routes;
+import dev.ferry.endpoint.token.ClientAuthenticator;
+import dev.ferry.endpoint.token.ConnectorPolicy;
+import dev.ferry.endpoint.token.TokenEndpoint;
+import dev.ferry.endpoint.token.grant.TokenExchangeGrant;
+import dev.ferry.endpoint.userinfo.UserinfoEndpoint;
+import dev.ferry.http.CpuWorkers;
+import dev.ferry.http.HttpMetrics;
+import dev.ferry.http.HttpServer;
+import dev.ferry.http.HttpServerSettings;
+import dev.ferry.http.MetricsEndpoint;
+import dev.ferry.http.Router;
+import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.signer.Signer;
+import dev.ferry.signer.StaticSigner;
+import dev.ferry.storage.Client;
+import dev.ferry.storage.IdGenerator;
+import dev.ferry.storage.Storage;
+import dev.ferry.storage.memory.MemoryStorage;
+import dev.ferry.token.TokenIssuer;
+import dev.ferry.token.TokenVerifier;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * A Ferry web and telemetry listener on 127.0.0.1 wired the way the server wires them, over
+ * MemoryStorage with Dex's server-test fixture (§9.1): client {@code client_1}/{@code secret_1} and
+ * connector {@code mock} of type {@code mockCallback}. Requests go through real HTTP.
+ */
+public final class WebFixture implements AutoCloseable {
+  public static final String CLIENT_ID = "client_1";
+  public static final String CLIENT_SECRET = "secret_1";
+  public static final Instant START = Instant.parse("2026-03-04T05:06:07Z");
+  public static final List<String> ALL_GRANTS =
+      List.of(
+          GrantTypes.AUTHORIZATION_CODE,
+          GrantTypes.CLIENT_CREDENTIALS,
+          GrantTypes.DEVICE_CODE,
+          GrantTypes.IMPLICIT,
+          GrantTypes.PASSWORD,
+          GrantTypes.REFRESH_TOKEN,
+          GrantTypes.TOKEN_EXCHANGE);
+
+  private static final RSAKey KEY = newKey();
+
+  public final String issuer;
+  public final Storage storage;
+  public final Signer signer;
+  public final TickingClock clock;
+  public final StorageHealthCheck health;
+  public final PrometheusRegistry registry;
+  private final HttpServer web;
+  private final HttpServer telemetry;
+  private final CpuWorkers workers;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private WebFixture(Builder b) throws Exception {
+    issuer = b.issuer;
+    storage = b.storage;
+    signer = b.signer;
+    clock = new TickingClock(START, Duration.ofMillis(1));
+    storage.createClient(Client.of(CLIENT_ID, CLIENT_SECRET, "Client 1"));
+    storage.createConnector(
+        new dev.ferry.storage.Connector("mock", "mockCallback", "Mock", "1", "{}", List.of()));
+    b.setup.accept(storage);
+
+    SecureRandom random = new SecureRandom();
+    HttpServerSettings settings =
+        b.settings.apply(HttpServerSettings.builder().httpAddress("127.0.0.1:0")).build();
+    workers = new CpuWorkers(settings);
+    TokenIssuer issuerService =
+        new TokenIssuer(issuer, signer, storage::getClient, Duration.ofHours(24), clock, random);
+    TokenVerifier verifier = new TokenVerifier(issuer, signer, clock);
+    ConnectorLookup connectors = b.connectors.apply(storage);
+    TokenEndpoint token =
+        new TokenEndpoint(
+            List.of(new TokenExchangeGrant(issuerService, clock)),
+            b.grantTypes,
+            new ClientAuthenticator(storage),
+            new ConnectorPolicy(connectors),
+            workers);
+    health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
+    registry = HttpMetrics.newRegistry("test");
+    Router webRouter =
+        Routes.web(
+                Router.builder(URI.create(issuer).getRawPath(), random)
+                    .settings(settings)
+                    .metrics(new HttpMetrics(registry)),
+                new DiscoveryEndpoint(
+                    issuer, signer, b.grantTypes, List.of("code"), List.of("S256", "plain")),
+                new KeysEndpoint(signer),
+                token,
+                new UserinfoEndpoint(verifier, workers),
+                new IntrospectionEndpoint(issuer, verifier, storage, workers),
+                new WebHealthEndpoint(health))
+            .build();
+    web = new HttpServer(settings, webRouter);
+    Router telemetryRouter =
+        Routes.telemetry(
+                Router.builder("", random),
+                new MetricsEndpoint(registry),
+                new TelemetryHealthEndpoint(health),
+                new LivenessEndpoint())
+            .build();
+    telemetry =
+        new HttpServer(
+            HttpServerSettings.builder().httpAddress("127.0.0.1:0").build(), telemetryRouter);
+    web.start();
+    telemetry.start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static WebFixture start() throws Exception {
+    return builder().build();
+  }
+
+  /** The signing key's public half, for tests that verify tokens themselves. */
+  public static RSAKey key() {
+    return KEY;
+  }
+
+  public String webBase() {
+    String path = URI.create(issuer).getRawPath();
+    return "http://127.0.0.1:"
+        + web.httpPort().orElseThrow()
+        + (path.endsWith("/") ? path.substring(0, path.length() - 1) : path);
+  }
+
+  public String telemetryBase() {
+    return "http://127.0.0.1:" + telemetry.httpPort().orElseThrow();
+  }
+
+  public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    return http.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(webBase() + path)).timeout(Duration.ofSeconds(20));
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return send(request(path).GET().build());
+  }
+
+  /** POSTs an url-encoded body built from name/value pairs (nulls and empty values omitted). */
+  public HttpResponse<String> postForm(String path, Map<String, String> form)
+      throws IOException, InterruptedException {
+    return postRaw(path, encode(form), "application/x-www-form-urlencoded");
+  }
+
+  public HttpResponse<String> postRaw(String path, String body, String contentType)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder r = request(path).POST(HttpRequest.BodyPublishers.ofString(body));
+    if (!contentType.isEmpty()) {
+      r.header("Content-Type", contentType);
+    }
+    return send(r.build());
+  }
+
+  /**
+   * Sends {@code head} (request line and headers, without the blank line) and {@code body} over a
+   * plain socket, for requests java.net.http refuses to build (malformed escapes in the URI).
+   * Returns the whole raw response; the connection is closed by the request.
+   */
+  public String raw(String head, byte[] body) throws IOException {
+    try (Socket socket =
+        new Socket(InetAddress.getLoopbackAddress(), web.httpPort().orElseThrow())) {
+      socket.setSoTimeout(20_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          (head
+                  + "\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
+      out.write(body);
+      out.flush();
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** A valid token exchange form (Dex §9.1/§9.2 defaults), as an ordered, editable map. */
+  public static Map<String, String> exchangeForm() {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", GrantTypes.TOKEN_EXCHANGE);
+    form.put("client_id", CLIENT_ID);
+    form.put("client_secret", CLIENT_SECRET);
+    form.put("connector_id", "mock");
+    form.put("scope", "openid");
+    form.put("requested_token_type", "urn:ietf:params:oauth:token-type:access_token");
+    form.put("subject_token_type", "urn:ietf:params:oauth:token-type:id_token");
+    form.put("subject_token", "foobar");
+    return form;
+  }
+
+  public static String encode(Map<String, String> form) {
+    List<String> pairs = new ArrayList<>();
+    form.forEach((k, v) -> {
+      if (v != null && !v.isEmpty()) {
+        pairs.add(
+            URLEncoder.encode(k, StandardCharsets.UTF_8)
+                + "="
+                + URLEncoder.encode(v, StandardCharsets.UTF_8));
+      }
+    });
+    return String.join("&", pairs);
+  }
+
+  @Override
+  public void close() throws Exception {
+    web.close();
+    telemetry.close();
+    workers.close();
+    http.close();
+  }
+
+  private static RSAKey newKey() {
+    try {
+      return new RSAKeyGenerator(2048)
+          .keyID("0123456789abcdef0123456789abcdef01234567")
+          .algorithm(JWSAlgorithm.RS256)
+          .keyUse(KeyUse.SIGNATURE)
+          .generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The server's connector cache, reduced: open from storage on every lookup. */
+  public static final class StorageConnectors implements ConnectorLookup {
+    private final Storage storage;
+
+    public StorageConnectors(Storage storage) {
+      this.storage = storage;
+    }
+
+    @Override
+    public Optional<OpenedConnector> get(String id) {
+      return storage
+          .getConnector(id)
+          .flatMap(definition -> {
+            try {
+              Connector c =
+                  definition.type().equals(MockCallbackConnectorFactory.TYPE)
+                      ? new MockCallbackConnectorFactory().open(id, definition.config())
+                      : new Connector() {};
+              return Optional.of(new OpenedConnector(definition, c));
+            } catch (ConnectorException e) {
+              return Optional.empty();
+            }
+          });
+    }
+  }
+
+  /** Options; everything defaults to Dex's server-test setup. */
+  public static final class Builder {
+    private String issuer = "http://127.0.0.1:5556/dex";
+    private Storage storage = new MemoryStorage();
+    private Signer signer = new StaticSigner(KEY);
+    private List<String> grantTypes = ALL_GRANTS;
+    private UnaryOperator<HttpServerSettings.Builder> settings = s -> s;
+    private Consumer<Storage> setup = s -> {};
+    private Function<Storage, ConnectorLookup> connectors = StorageConnectors::new;
+
+    public Builder issuer(String value) {
+      issuer = value;
+      return this;
+    }
+
+    public Builder storage(Storage value) {
+      storage = value;
+      return this;
+    }
+
+    public Builder signer(Signer value) {
+      signer = value;
+      return this;
+    }
+
+    public Builder grantTypes(List<String> value) {
+      grantTypes = value;
+      return this;
+    }
+
+    public Builder settings(UnaryOperator<HttpServerSettings.Builder> value) {
+      settings = value;
+      return this;
+    }
+
+    public Builder setup(Consumer<Storage> value) {
+      setup = value;
+      return this;
+    }
+
+    public Builder connectorsFrom(Function<Storage, ConnectorLookup> value) {
+      connectors = value;
+      return this;
+    }
+
+    public WebFixture build() throws Exception {
+      return new WebFixture(this);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package dev.ferry.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ferry.oauth2.OAuthError;
+import dev.ferry.oauth2.OAuthException;
+import org.junit.jupiter.api.Test;
+
+/** The single OAuth error renderer (Dex: oauth2.WriteError). */
+class OAuthErrorResponseTest {
+
+  @Test
+  void bareErrorHasNoDescription() {
+    HttpResponse r = OAuthErrorResponse.render(OAuthError.ACCESS_DENIED);
+    assertThat(r.status()).isEqualTo(401);
+    assertThat(r.bodyText()).isEqualTo("{\"error\":\"access_denied\"}");
+    assertThat(r.headers()).containsEntry("Content-Type", "application/json");
+    assertThat(r.headers()).containsEntry("Content-Length", "25");
+    assertThat(r.headers()).doesNotContainKeys("Cache-Control", "WWW-Authenticate");
+  }
+
+  @Test
+  void descriptionIsEscapedLikeGoAndStatusOverridesApply() {
+    HttpResponse r =
+        OAuthErrorResponse.render(
+            new OAuthException(OAuthError.ACCESS_DENIED, "a<b>&\"c\u2028")
+                .withStatus(403)
+                .withWwwAuthenticate("Bearer"));
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.bodyText())
+        .isEqualTo(
+            "{\"error\":\"access_denied\",\"error_description\":\"a\\u003cb\\u003e\\u0026\\\"c\\u2028\"}");
+    assertThat(r.headers()).containsEntry("www-authenticate", "Bearer");
+  }
+}
