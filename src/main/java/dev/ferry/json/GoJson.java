@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.util.DefaultIndenter;
-import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.IOException;
@@ -22,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 public final class GoJson {
   private static final ObjectMapper MAPPER = newMapper();
   private static final ObjectWriter COMPACT = MAPPER.writer();
-  private static final ObjectWriter INDENTED = MAPPER.writer(goIndenter());
 
   private GoJson() {}
 
@@ -40,15 +37,6 @@ public final class GoJson {
     }
   }
 
-  /** Two-space indented JSON bytes, as {@code json.MarshalIndent(v, "", " ")}. */
-  public static byte[] indented(@Nullable Object value) {
-    try {
-      return INDENTED.writeValueAsBytes(value);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   /** Compact JSON as a string. */
   public static String compactString(@Nullable Object value) {
     return new String(compact(value), StandardCharsets.UTF_8);
@@ -59,47 +47,6 @@ public final class GoJson {
     mapper.getFactory().setCharacterEscapes(new GoEscapes());
     mapper.getFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     return mapper;
-  }
-
-  private static DefaultPrettyPrinter goIndenter() {
-    DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-    DefaultPrettyPrinter printer =
-        new DefaultPrettyPrinter() {
-          private static final long serialVersionUID = 1L;
-
-          @Override
-          public DefaultPrettyPrinter createInstance() {
-            return new DefaultPrettyPrinter(this) {
-              private static final long serialVersionUID = 1L;
-
-              @Override
-              public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
-                g.writeRaw(": ");
-              }
-
-              @Override
-              public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
-                if (nrOfValues == 0) {
-                  g.writeRaw(']');
-                  return;
-                }
-                super.writeEndArray(g, nrOfValues);
-              }
-
-              @Override
-              public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
-                if (nrOfEntries == 0) {
-                  g.writeRaw('}');
-                  return;
-                }
-                super.writeEndObject(g, nrOfEntries);
-              }
-            };
-          }
-        };
-    printer.indentObjectsWith(indenter);
-    printer.indentArraysWith(indenter);
-    return printer;
   }
 
   /** Go's HTML-safe escaping, lower-case hex. */

@@ -3,6 +3,8 @@ package dev.ferry.server;
 import dev.ferry.connector.Connector;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.ConnectorFactory;
+import dev.ferry.endpoint.ConnectorLookup;
+import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.storage.Storage;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * connector exists for the policy checks, and every grant then finds it lacks the capability it
  * needs, exactly as Dex treats e.g. a {@code github} connector in a token exchange.
  */
-public final class ConnectorCache implements AutoCloseable {
+public final class ConnectorCache implements ConnectorLookup, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConnectorCache.class);
 
   private final Storage storage;
@@ -33,6 +35,7 @@ public final class ConnectorCache implements AutoCloseable {
   }
 
   /** The opened connector, or empty when it is unknown or cannot be opened. */
+  @Override
   public Optional<OpenedConnector> get(String id) {
     Optional<dev.ferry.storage.Connector> stored = storage.getConnector(id);
     if (stored.isEmpty()) {
@@ -91,7 +94,4 @@ public final class ConnectorCache implements AutoCloseable {
     opened.values().forEach(c -> c.connector().close());
     opened.clear();
   }
-
-  /** A stored connector definition and the connector opened from it. */
-  public record OpenedConnector(dev.ferry.storage.Connector definition, Connector connector) {}
 }

@@ -8,7 +8,6 @@ import dev.ferry.connector.ConnectorFactory;
 import dev.ferry.connector.mock.MockCallbackConnectorFactory;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
 import dev.ferry.connector.oidc.OidcHttpSettings;
-import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.endpoint.health.StorageHealthCheck;
 import dev.ferry.http.HttpServer;
 import dev.ferry.signer.KeyGenerator;
@@ -111,15 +110,7 @@ public final class FerryServer implements AutoCloseable {
         Listeners.start(
             config,
             new Listeners.Components(
-                storage,
-                signer,
-                issuer,
-                verifier,
-                id ->
-                    connectors.get(id).map(c -> new OpenedConnector(c.definition(), c.connector())),
-                health,
-                clock,
-                random));
+                storage, signer, issuer, verifier, connectors, health, clock, random));
     opened.add(listeners.workers());
     opened.add(listeners.web());
     listeners.telemetry().ifPresent(opened::add);

@@ -10,6 +10,7 @@ import dev.ferry.endpoint.health.StorageHealthCheck;
 import dev.ferry.endpoint.health.TelemetryHealthEndpoint;
 import dev.ferry.endpoint.health.WebHealthEndpoint;
 import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
+import dev.ferry.endpoint.routes.Routes;
 import dev.ferry.endpoint.token.ClientAuthenticator;
 import dev.ferry.endpoint.token.ConnectorPolicy;
 import dev.ferry.endpoint.token.TokenEndpoint;
@@ -25,8 +26,6 @@ import dev.ferry.signer.Signer;
 import dev.ferry.storage.Storage;
 import dev.ferry.token.TokenIssuer;
 import dev.ferry.token.TokenVerifier;
-import io.prometheus.metrics.core.metrics.Info;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -65,15 +64,7 @@ final class Listeners {
     List<AutoCloseable> opened = new ArrayList<>();
     opened.add(workers);
     try {
-      PrometheusRegistry registry = new PrometheusRegistry();
-      JvmMetrics.builder().register(registry);
-      Info buildInfo =
-          Info.builder()
-              .name("ferry_build_info")
-              .help("Ferry build information")
-              .labelNames("version", "java_version")
-              .register(registry);
-      buildInfo.addLabelValues(Version.current(), System.getProperty("java.version", ""));
+      PrometheusRegistry registry = HttpMetrics.newRegistry(Version.current());
 
       TokenEndpoint token =
           new TokenEndpoint(
@@ -83,35 +74,31 @@ final class Listeners {
               new ConnectorPolicy(c.connectors()),
               workers);
       Router webRouter =
-          Router.builder(URI.create(config.issuer()).getRawPath(), c.random())
-              .settings(settings)
-              .metrics(new HttpMetrics(registry))
-              .corsRoute(
-                  "/.well-known/openid-configuration",
+          Routes.web(
+                  Router.builder(URI.create(config.issuer()).getRawPath(), c.random())
+                      .settings(settings)
+                      .metrics(new HttpMetrics(registry)),
                   new DiscoveryEndpoint(
                       config.issuer(),
                       c.signer(),
                       config.effectiveGrantTypes(),
                       config.oauth2().responseTypes(),
-                      config.oauth2().pkce().codeChallengeMethodsSupported()))
-              .corsRoute("/token", token)
-              .corsRoute("/keys", new KeysEndpoint(c.signer()))
-              .corsRoute("/userinfo", new UserinfoEndpoint(c.verifier(), workers))
-              .corsRoute(
-                  "/token/introspect",
-                  new IntrospectionEndpoint(config.issuer(), c.verifier(), c.storage(), workers))
-              .route("/healthz", new WebHealthEndpoint(c.health()))
+                      config.oauth2().pkce().codeChallengeMethodsSupported()),
+                  new KeysEndpoint(c.signer()),
+                  token,
+                  new UserinfoEndpoint(c.verifier(), workers),
+                  new IntrospectionEndpoint(config.issuer(), c.verifier(), c.storage(), workers),
+                  new WebHealthEndpoint(c.health()))
               .build();
       HttpServer web = listen("web", settings, webRouter);
       opened.add(web);
 
-      TelemetryHealthEndpoint telemetryHealth = new TelemetryHealthEndpoint(c.health());
       Router telemetryRouter =
-          Router.builder("", c.random())
-              .route("/metrics", new MetricsEndpoint(registry))
-              .route("/healthz", telemetryHealth)
-              .route("/healthz/live", new LivenessEndpoint())
-              .route("/healthz/ready", telemetryHealth)
+          Routes.telemetry(
+                  Router.builder("", c.random()),
+                  new MetricsEndpoint(registry),
+                  new TelemetryHealthEndpoint(c.health()),
+                  new LivenessEndpoint())
               .build();
       String telemetryAddress = config.telemetry().http();
       Optional<HttpServer> telemetry = Optional.empty();

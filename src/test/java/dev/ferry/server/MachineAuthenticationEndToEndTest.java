@@ -105,8 +105,7 @@ class MachineAuthenticationEndToEndTest {
           secret: my-secret
           public: true
         """
-            .formatted(
-                dir.resolve("dex.db"), github.issuer(), withUserInfo.issuer(), unreachable);
+            .formatted(dir.resolve("dex.db"), github.issuer(), withUserInfo.issuer(), unreachable);
     ferry = RunningFerry.start(dir, yaml, Clock.systemUTC());
   }
 
@@ -124,7 +123,11 @@ class MachineAuthenticationEndToEndTest {
   }
 
   private static String githubToken() {
-    return github.token().subject(GITHUB_SUB).without("name").claim("repository_owner", "octo-org")
+    return github
+        .token()
+        .subject(GITHUB_SUB)
+        .without("name")
+        .claim("repository_owner", "octo-org")
         .build();
   }
 
@@ -199,8 +202,7 @@ class MachineAuthenticationEndToEndTest {
     String opaque =
         withUserInfo.opaqueAccessToken(
             Map.of("sub", "machine-42", "groups", List.of("deployers"), "email", "m@example.com"));
-    HttpResponse<String> response =
-        exchange(RunningFerry.guideForm("my-upstream", opaque, ACCESS));
+    HttpResponse<String> response = exchange(RunningFerry.guideForm("my-upstream", opaque, ACCESS));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     assertThat(withUserInfo.lastAuthorization(UpstreamIssuer.USERINFO))
         .hasValue("Bearer " + opaque);
@@ -225,8 +227,7 @@ class MachineAuthenticationEndToEndTest {
         json(exchange(RunningFerry.guideForm("github-actions", githubToken(), ID)))
             .get("access_token")
             .asText();
-    HttpResponse<String> userinfo =
-        ferryGetWithBearer("/userinfo", token);
+    HttpResponse<String> userinfo = ferryGetWithBearer("/userinfo", token);
     assertThat(userinfo.statusCode()).isEqualTo(200);
     assertThat(json(userinfo).get("aud").asText()).isEqualTo("my-app");
 
@@ -252,8 +253,7 @@ class MachineAuthenticationEndToEndTest {
   @Test
   void aConnectorWhoseUpstreamIsDownDidNotStopTheServerAndDeniesQuickly() throws Exception {
     Instant start = Instant.now();
-    HttpResponse<String> response =
-        exchange(RunningFerry.guideForm("down", githubToken(), ID));
+    HttpResponse<String> response = exchange(RunningFerry.guideForm("down", githubToken(), ID));
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(response.body()).isEqualTo("{\"error\":\"access_denied\"}");
     assertThat(Duration.between(start, Instant.now())).isLessThan(Duration.ofSeconds(15));
@@ -269,25 +269,40 @@ class MachineAuthenticationEndToEndTest {
 
   static Stream<Arguments> hostileUpstreamTokens() {
     return Stream.of(
-        Arguments.of("expired", (UnaryOperator<UpstreamToken>) t -> t.expiresAt(
-            Instant.now().minusSeconds(5))),
+        Arguments.of(
+            "expired",
+            (UnaryOperator<UpstreamToken>) t -> t.expiresAt(Instant.now().minusSeconds(5))),
         Arguments.of("no exp", (UnaryOperator<UpstreamToken>) t -> t.without("exp")),
-        Arguments.of("nbf in 6 minutes", (UnaryOperator<UpstreamToken>) t -> t.notBefore(
-            Instant.now().plus(Duration.ofMinutes(6)))),
-        Arguments.of("another issuer", (UnaryOperator<UpstreamToken>) t -> t.issuer(
-            "https://token.actions.githubusercontent.com")),
-        Arguments.of("alg none", (UnaryOperator<UpstreamToken>) t -> t.signedWith(
-            UpstreamToken.Signing.NONE)),
-        Arguments.of("HS256 keyed with the public key", (UnaryOperator<UpstreamToken>) t ->
-            t.signedWith(UpstreamToken.Signing.HMAC_WITH_PUBLIC_KEY)),
-        Arguments.of("unpublished key", (UnaryOperator<UpstreamToken>) t -> t.signedWith(
-            UpstreamToken.Signing.UNPUBLISHED_RSA)),
+        Arguments.of(
+            "nbf in 6 minutes",
+            (UnaryOperator<UpstreamToken>)
+                t -> t.notBefore(Instant.now().plus(Duration.ofMinutes(6)))),
+        Arguments.of(
+            "another issuer",
+            (UnaryOperator<UpstreamToken>)
+                t -> t.issuer("https://token.actions.githubusercontent.com")),
+        Arguments.of(
+            "alg none",
+            (UnaryOperator<UpstreamToken>) t -> t.signedWith(UpstreamToken.Signing.NONE)),
+        Arguments.of(
+            "HS256 keyed with the public key",
+            (UnaryOperator<UpstreamToken>)
+                t -> t.signedWith(UpstreamToken.Signing.HMAC_WITH_PUBLIC_KEY)),
+        Arguments.of(
+            "unpublished key",
+            (UnaryOperator<UpstreamToken>)
+                t -> t.signedWith(UpstreamToken.Signing.UNPUBLISHED_RSA)),
         Arguments.of("unknown kid", (UnaryOperator<UpstreamToken>) t -> t.kid("no-such-kid")),
-        Arguments.of("tampered payload", (UnaryOperator<UpstreamToken>) t -> t.tamperPayload(
-            bytes -> bytes[bytes.length - 2] ^= 1)),
-        Arguments.of("jku header to an attacker", (UnaryOperator<UpstreamToken>) t -> t
-            .signedWith(UpstreamToken.Signing.UNPUBLISHED_RSA)
-            .header("jku", "http://127.0.0.1:9/keys")));
+        Arguments.of(
+            "tampered payload",
+            (UnaryOperator<UpstreamToken>)
+                t -> t.tamperPayload(bytes -> bytes[bytes.length - 2] ^= 1)),
+        Arguments.of(
+            "jku header to an attacker",
+            (UnaryOperator<UpstreamToken>)
+                t ->
+                    t.signedWith(UpstreamToken.Signing.UNPUBLISHED_RSA)
+                        .header("jku", "http://127.0.0.1:9/keys")));
   }
 
   @ParameterizedTest(name = "{0}")

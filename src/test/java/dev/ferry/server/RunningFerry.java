@@ -73,19 +73,19 @@ final class RunningFerry implements AutoCloseable {
     if (!basicUser.isEmpty()) {
       request.header(
           "Authorization",
-          "Basic " + Base64.getEncoder().encodeToString(basicUser.getBytes(StandardCharsets.UTF_8)));
+          "Basic "
+              + Base64.getEncoder().encodeToString(basicUser.getBytes(StandardCharsets.UTF_8)));
     }
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   static String encode(Map<String, String> form) {
     StringJoiner body = new StringJoiner("&");
-    form.forEach(
-        (name, value) ->
-            body.add(
-                java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
-                    + "="
-                    + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8)));
+    form.forEach((name, value) ->
+        body.add(
+            java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
+                + "="
+                + java.net.URLEncoder.encode(value, StandardCharsets.UTF_8)));
     return body.toString();
   }
 
