@@ -52,18 +52,21 @@ public final class FerryServer implements AutoCloseable {
   private final Optional<HttpServer> telemetry;
   private final Storage storage;
   private final LocalSigner signer;
+  private final StorageHealthCheck health;
 
   private FerryServer(
       List<AutoCloseable> resources,
       HttpServer web,
       Optional<HttpServer> telemetry,
       Storage storage,
-      LocalSigner signer) {
+      LocalSigner signer,
+      StorageHealthCheck health) {
     this.resources = resources;
     this.web = web;
     this.telemetry = telemetry;
     this.storage = storage;
     this.signer = signer;
+    this.health = health;
   }
 
   /** Opens everything {@code config} describes and starts listening. */
@@ -138,7 +141,7 @@ public final class FerryServer implements AutoCloseable {
         .addKeyValue("https", listeners.web().httpsPort().isPresent() ? config.web().https() : "")
         .log();
     return new FerryServer(
-        List.copyOf(opened), listeners.web(), listeners.telemetry(), storage, signer);
+        List.copyOf(opened), listeners.web(), listeners.telemetry(), storage, signer, health);
   }
 
   private static LocalSigner newSigner(
@@ -236,6 +239,12 @@ public final class FerryServer implements AutoCloseable {
   /** The signer (for tests: forcing a rotation check). */
   public LocalSigner signer() {
     return signer;
+  }
+
+  /** Runs the storage health check now instead of at its next 15-second tick. */
+  public boolean checkStorageHealth() {
+    health.runOnce();
+    return health.healthy();
   }
 
   /** Blocks until the listeners stop. */

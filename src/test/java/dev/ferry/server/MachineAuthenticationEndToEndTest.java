@@ -243,7 +243,7 @@ class MachineAuthenticationEndToEndTest {
       throws Exception {
     java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
     return client.send(
-        java.net.http.HttpRequest.newBuilder(java.net.URI.create(ferry.issuer + path))
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create(ferry.base + path))
             .header("Authorization", "Bearer " + token)
             .timeout(Duration.ofSeconds(20))
             .build(),

@@ -25,12 +25,17 @@ import java.util.StringJoiner;
  */
 final class RunningFerry implements AutoCloseable {
   final String issuer;
+
+  /** Where this instance listens, with the issuer's path: replicas share an issuer. */
+  final String base;
+
   final FerryServer server;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private RunningFerry(String issuer, FerryServer server) {
+  private RunningFerry(String issuer, String base, FerryServer server) {
     this.issuer = issuer;
+    this.base = base;
     this.server = server;
   }
 
@@ -40,14 +45,32 @@ final class RunningFerry implements AutoCloseable {
    */
   static RunningFerry start(Path dir, String yaml, Clock clock) throws Exception {
     int port = freePort();
-    String issuer = "http://127.0.0.1:" + port + "/dex";
+    return start(dir, yaml, clock, "http://127.0.0.1:" + port + "/dex", port);
+  }
+
+  /**
+   * Starts one replica of {@code issuer} listening on {@code port}; {@code ${TELEMETRY}} in the
+   * YAML stands for a free telemetry address.
+   */
+  static RunningFerry start(Path dir, String yaml, Clock clock, String issuer, int port)
+      throws Exception {
     Path file = dir.resolve("config-" + port + ".yaml");
     Files.writeString(
         file,
-        yaml.replace("${ISSUER}", issuer).replace("${WEB}", "127.0.0.1:" + port),
+        yaml.replace("${ISSUER}", issuer)
+            .replace("${WEB}", "127.0.0.1:" + port)
+            .replace("${TELEMETRY}", "127.0.0.1:" + freePort()),
         StandardCharsets.UTF_8);
     FerryConfig config = new ConfigLoader(Map.of()).load(file);
-    return new RunningFerry(issuer, FerryServer.start(config, clock, new SecureRandom()));
+    return new RunningFerry(
+        issuer,
+        "http://127.0.0.1:" + port + "/dex",
+        FerryServer.start(config, clock, new SecureRandom()));
+  }
+
+  /** The telemetry listener's base URL. */
+  String telemetry() {
+    return "http://127.0.0.1:" + server.telemetryPort().orElseThrow();
   }
 
   static int freePort() throws IOException {
@@ -59,14 +82,16 @@ final class RunningFerry implements AutoCloseable {
 
   HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create(issuer + path)).timeout(Duration.ofSeconds(20)).build(),
+        HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
+            .timeout(Duration.ofSeconds(20))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   HttpResponse<String> postForm(String path, Map<String, String> form, String basicUser)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(issuer + path))
+        HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(20))
             .header("Content-Type", "application/x-www-form-urlencoded")
             .POST(HttpRequest.BodyPublishers.ofString(encode(form)));

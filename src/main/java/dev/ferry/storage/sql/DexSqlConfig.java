@@ -21,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  * {@code ssl.caFile}, {@code ssl.certFile}, {@code ssl.keyFile}.
  */
 final class DexSqlConfig {
+  /** Longest a single statement may take before the driver gives up (socket timeout). */
+  static final int QUERY_TIMEOUT_SECONDS = 30;
+
+  /** Default wait for a pooled connection when {@code connectionTimeout} is unset. */
+  static final Duration DEFAULT_POOL_WAIT = Duration.ofSeconds(5);
 
   /** libpq's modes, which the PostgreSQL JDBC driver shares. Dex's default is verify-full. */
   private static final Set<String> PG_SSL_MODES =
@@ -124,9 +129,10 @@ final class DexSqlConfig {
       if (!keyFile.isEmpty()) {
         props.put("sslkey", keyFile);
       }
-      if (connectTimeout > 0) {
-        props.put("connectTimeout", Integer.toString(connectTimeout));
-      }
+      // Bounded waits so that a database that went away fails requests instead of hanging them:
+      // connecting takes at most the configured time (default 5 s), a query at most 30 s.
+      props.put("connectTimeout", Integer.toString(connectTimeout > 0 ? connectTimeout : 5));
+      props.put("socketTimeout", Integer.toString(QUERY_TIMEOUT_SECONDS));
     } else {
       if (!certFile.isEmpty() || !keyFile.isEmpty()) {
         ssl.problem(
@@ -146,9 +152,9 @@ final class DexSqlConfig {
           props.put("sslMode", mapped);
         }
       }
-      if (connectTimeout > 0) {
-        props.put("connectTimeout", Integer.toString(connectTimeout * 1000));
-      }
+      props.put(
+          "connectTimeout", Integer.toString((connectTimeout > 0 ? connectTimeout : 5) * 1000));
+      props.put("socketTimeout", Integer.toString(QUERY_TIMEOUT_SECONDS * 1000));
     }
 
     String hostInUrl = hostName.contains(":") ? "[" + hostName + "]" : hostName;
@@ -163,7 +169,9 @@ final class DexSqlConfig {
             maxOpen == 0 ? SqlSettings.DEFAULT_MAX_OPEN : maxOpen,
             maxIdle,
             lifetime.filter(s -> s > 0).map(Duration::ofSeconds).orElse(null),
-            connectTimeout > 0 ? Duration.ofSeconds(connectTimeout) : Duration.ofSeconds(30),
+            // How long a request waits for a pooled connection: bounded so that an outage
+            // answers 500 server_error within seconds rather than holding requests.
+            connectTimeout > 0 ? Duration.ofSeconds(connectTimeout) : DEFAULT_POOL_WAIT,
             target);
     return result(settings, problems);
   }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * {@code FERRY_TEST_POSTGRES_URL} / {@code FERRY_TEST_MYSQL_URL} under a random name and dropped
  * afterwards. Without the variable the calling test class is skipped, with a message saying so.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
 
   static final String POSTGRES_ENV = "FERRY_TEST_POSTGRES_URL";
   static final String MYSQL_ENV = "FERRY_TEST_MYSQL_URL";
@@ -46,9 +46,9 @@ final class TestDatabase implements AutoCloseable {
   private static final Pattern URL = Pattern.compile("^(jdbc:[a-z]+://[^/]+/)([^?]*)(\\?.*)?$");
 
   final Dialect dialect;
-  final String adminUrl;
-  final String name;
-  final String url;
+  public final String adminUrl;
+  public final String name;
+  public final String url;
 
   private TestDatabase(Dialect dialect, String adminUrl) {
     this.dialect = dialect;
@@ -63,12 +63,12 @@ final class TestDatabase implements AutoCloseable {
   }
 
   /** A fresh PostgreSQL database, or null (with a warning) when the variable is not set. */
-  static @Nullable TestDatabase postgres() {
+  public static @Nullable TestDatabase postgres() {
     return create(Dialect.POSTGRES, POSTGRES_ENV);
   }
 
   /** A fresh MariaDB/MySQL database, or null (with a warning) when the variable is not set. */
-  static @Nullable TestDatabase mysql() {
+  public static @Nullable TestDatabase mysql() {
     return create(Dialect.MYSQL, MYSQL_ENV);
   }
 
@@ -88,7 +88,7 @@ final class TestDatabase implements AutoCloseable {
   }
 
   /** Skips the current test, saying why, when its database is not configured. */
-  static TestDatabase require(@Nullable TestDatabase db, Dialect dialect) {
+  public static TestDatabase require(@Nullable TestDatabase db, Dialect dialect) {
     assumeTrue(db != null, skipMessage(dialect));
     return java.util.Objects.requireNonNull(db);
   }
@@ -129,7 +129,7 @@ final class TestDatabase implements AutoCloseable {
     exec(adminUrl, "drop database if exists " + name);
   }
 
-  static void exec(String url, String sql) {
+  public static void exec(String url, String sql) {
     try (Connection c = DriverManager.getConnection(url);
         Statement st = c.createStatement()) {
       st.execute(sql);
