@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
 import dev.ferry.server.Version;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,9 +20,17 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit status (for tests). */
+  /** Runs the command line on the standard streams and returns the exit status. */
   public static int run(String... args) {
-    CommandLine commandLine = new CommandLine(new Main());
+    return run(
+        new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+        new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+        args);
+  }
+
+  /** Runs the command line with the given streams and returns the exit status (for tests). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine commandLine = new CommandLine(new Main()).setOut(out).setErr(err);
     commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
       // Bad input never ends in a stack trace: one line naming the problem.
       cmd.getErr().println("ferry: " + error.getMessage());
