@@ -27,6 +27,15 @@ public final class OAuthErrorResponse {
     return render(new OAuthException(error, description));
   }
 
+  /**
+   * The answer when the bounded CPU pool is saturated: {@code 503 temporarily_unavailable} with
+   * {@code Retry-After}, so clients back off instead of piling on.
+   */
+  public static HttpResponse busy() {
+    return render(OAuthError.TEMPORARILY_UNAVAILABLE, "The server is busy, retry later.")
+        .withHeader("Retry-After", "1");
+  }
+
   public static HttpResponse render(OAuthError error) {
     return render(OAuthException.of(error));
   }

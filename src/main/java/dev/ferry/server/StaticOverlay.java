@@ -10,7 +10,6 @@ import dev.ferry.storage.Storage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Turns the configuration's static entries into storage models and lays them over the storage (Dex:
@@ -42,7 +41,7 @@ final class StaticOverlay {
 
   private static Password toPassword(StaticPassword p) {
     return new Password(
-        p.email().toLowerCase(Locale.ROOT),
+        p.email(),
         p.hash().getBytes(StandardCharsets.UTF_8),
         p.username(),
         p.userId(),

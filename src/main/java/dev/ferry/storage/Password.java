@@ -1,6 +1,7 @@
 package dev.ferry.storage;
 
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,5 +20,18 @@ public record Password(
 
   public Password {
     groups = List.copyOf(groups);
+  }
+
+  /** The same entry keyed as Dex keys it: the email lower-cased. */
+  public Password withLowerCaseEmail() {
+    return new Password(
+        email.toLowerCase(Locale.ROOT),
+        hash,
+        username,
+        userId,
+        name,
+        preferredUsername,
+        emailVerified,
+        groups);
   }
 }

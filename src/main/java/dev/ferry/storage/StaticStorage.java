@@ -33,7 +33,7 @@ public final class StaticStorage implements Storage {
     this.clients = index(clients, Client::id, "client id");
     this.passwords =
         index(
-            passwords.stream().map(StaticStorage::lowerCaseEmail).toList(),
+            passwords.stream().map(Password::withLowerCaseEmail).toList(),
             Password::email,
             "password email");
     this.connectors = index(connectors, Connector::id, "connector id");
@@ -78,18 +78,6 @@ public final class StaticStorage implements Storage {
 
   private static String lower(String email) {
     return email.toLowerCase(Locale.ROOT);
-  }
-
-  private static Password lowerCaseEmail(Password p) {
-    return new Password(
-        lower(p.email()),
-        p.hash(),
-        p.username(),
-        p.userId(),
-        p.name(),
-        p.preferredUsername(),
-        p.emailVerified(),
-        p.groups());
   }
 
   // ---- clients

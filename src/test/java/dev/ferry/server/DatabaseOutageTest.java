@@ -15,6 +15,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,6 +31,9 @@ class DatabaseOutageTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String ID = "urn:ietf:params:oauth:token-type:id_token";
 
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = TestDatabase.perClass(Dialect.POSTGRES);
+
   @TempDir Path dir;
   private TestDatabase db;
   private UpstreamIssuer upstream;
@@ -37,7 +41,7 @@ class DatabaseOutageTest {
 
   @BeforeEach
   void start() throws Exception {
-    db = TestDatabase.require(TestDatabase.postgres(), Dialect.POSTGRES);
+    db = DB.get();
     upstream = UpstreamIssuer.builder().userInfo(false).start();
     ferry =
         RunningFerry.start(
@@ -56,7 +60,6 @@ class DatabaseOutageTest {
     }
     if (db != null) {
       allowConnections(true);
-      db.close();
     }
   }
 

@@ -22,6 +22,7 @@ import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,15 +37,17 @@ class ReplicasOnOneDatabaseTest {
   private static final Duration PERIOD = Duration.ofHours(6);
   private static final String ID = "urn:ietf:params:oauth:token-type:id_token";
 
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = TestDatabase.perClass(Dialect.POSTGRES);
+
   @TempDir static Path dir;
-  private static TestDatabase db;
   private static MutableClock clock;
   private static UpstreamIssuer upstream;
   private static final List<RunningFerry> replicas = new ArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
-    db = TestDatabase.require(TestDatabase.postgres(), Dialect.POSTGRES);
+    TestDatabase db = DB.get();
     clock = new MutableClock(Instant.now());
     upstream = UpstreamIssuer.builder().clock(clock).userInfo(false).start();
     String yaml = replicaConfig(db, upstream.issuer());
@@ -97,9 +100,6 @@ class ReplicasOnOneDatabaseTest {
     replicas.forEach(RunningFerry::close);
     if (upstream != null) {
       upstream.close();
-    }
-    if (db != null) {
-      db.close();
     }
   }
 

@@ -14,6 +14,7 @@ import dev.ferry.storage.Keys;
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.StorageException;
 import dev.ferry.storage.memory.MemoryStorage;
+import dev.ferry.testing.MutableClock;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -35,7 +36,7 @@ class LocalSignerTest {
   private static final Duration ID_TOKENS = Duration.ofHours(24);
   private static final byte[] PAYLOAD = "{\"sub\":\"x\"}".getBytes(StandardCharsets.UTF_8);
 
-  private final SteppingClock clock = new SteppingClock(Instant.parse("2026-11-23T00:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-23T00:00:00Z"));
   private final MemoryStorage storage = new MemoryStorage();
 
   private LocalSigner signer(Storage store, String algorithm) {

@@ -84,9 +84,7 @@ public final class IntrospectionEndpoint implements HttpEndpoint {
     try {
       verified = workers.call(() -> verifier.verify(token));
     } catch (CpuWorkers.SaturatedException e) {
-      return OAuthErrorResponse.render(
-              OAuthError.TEMPORARILY_UNAVAILABLE, "The server is busy, retry later.")
-          .withHeader("Retry-After", "1");
+      return OAuthErrorResponse.busy();
     } catch (Exception e) {
       log.atError().setMessage("failed to verify token").setCause(e).log();
       return OAuthErrorResponse.render(OAuthError.SERVER_ERROR);

@@ -85,9 +85,7 @@ public final class TokenEndpoint implements HttpEndpoint {
       return OAuthErrorResponse.render(e);
     } catch (CpuWorkers.SaturatedException e) {
       log.atWarn().setMessage("token request refused").addKeyValue("reason", e.getMessage()).log();
-      return OAuthErrorResponse.render(
-              OAuthError.TEMPORARILY_UNAVAILABLE, "The server is busy, retry later.")
-          .withHeader("Retry-After", "1");
+      return OAuthErrorResponse.busy();
     } catch (Exception e) {
       log.atError().setMessage("token request failed").setCause(e).log();
       return OAuthErrorResponse.render(OAuthError.SERVER_ERROR);

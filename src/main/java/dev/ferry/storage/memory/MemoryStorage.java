@@ -160,7 +160,7 @@ public final class MemoryStorage implements Storage {
 
   @Override
   public void createPassword(Password password) {
-    Password normalized = lowerCaseEmail(password);
+    Password normalized = password.withLowerCaseEmail();
     create(passwords, normalized.email(), normalized, "password");
   }
 
@@ -179,7 +179,7 @@ public final class MemoryStorage implements Storage {
     update(
         passwords,
         lower(email),
-        current -> lowerCaseEmail(updater.apply(current)),
+        current -> updater.apply(current).withLowerCaseEmail(),
         Password::email,
         "password");
   }
@@ -492,17 +492,5 @@ public final class MemoryStorage implements Storage {
 
   private static String lower(String email) {
     return email.toLowerCase(Locale.ROOT);
-  }
-
-  private static Password lowerCaseEmail(Password p) {
-    return new Password(
-        lower(p.email()),
-        p.hash(),
-        p.username(),
-        p.userId(),
-        p.name(),
-        p.preferredUsername(),
-        p.emailVerified(),
-        p.groups());
   }
 }

@@ -2,29 +2,15 @@ package dev.ferry.storage.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MysqlDatabaseTest extends SqlDatabaseTest {
 
-  private static @Nullable TestDatabase db;
-
-  @BeforeAll
-  static void createDatabase() {
-    db = TestDatabase.mysql();
-  }
+  @RegisterExtension static final TestDatabase.PerClass DB = TestDatabase.perClass(Dialect.MYSQL);
 
   private static TestDatabase db() {
-    return TestDatabase.require(db, Dialect.MYSQL);
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    if (db != null) {
-      db.close();
-    }
+    return DB.get();
   }
 
   @BeforeEach

@@ -2,29 +2,15 @@ package dev.ferry.storage.sql;
 
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.StorageConformanceTest;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The conformance suite on MariaDB or MySQL ({@code FERRY_TEST_MYSQL_URL}). */
 class MysqlStorageTest extends StorageConformanceTest {
 
-  private static @Nullable TestDatabase db;
-
-  @BeforeAll
-  static void createDatabase() {
-    db = TestDatabase.mysql();
-  }
+  @RegisterExtension static final TestDatabase.PerClass DB = TestDatabase.perClass(Dialect.MYSQL);
 
   private static TestDatabase db() {
-    return TestDatabase.require(db, Dialect.MYSQL);
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    if (db != null) {
-      db.close();
-    }
+    return DB.get();
   }
 
   @Override

@@ -7,10 +7,8 @@ import dev.ferry.storage.StorageException;
 import dev.ferry.storage.StorageFixtures;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The server ends every connection of the storage (as on a PostgreSQL restart or failover): the
@@ -19,22 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresConnectionLossTest {
 
-  private static @Nullable TestDatabase db;
-
-  @BeforeAll
-  static void createDatabase() {
-    db = TestDatabase.postgres();
-  }
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = TestDatabase.perClass(Dialect.POSTGRES);
 
   private static TestDatabase db() {
-    return TestDatabase.require(db, Dialect.POSTGRES);
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    if (db != null) {
-      db.close();
-    }
+    return DB.get();
   }
 
   private static void terminateBackends() {

@@ -2,29 +2,16 @@ package dev.ferry.storage.sql;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresDatabaseTest extends SqlDatabaseTest {
 
-  private static @Nullable TestDatabase db;
-
-  @BeforeAll
-  static void createDatabase() {
-    db = TestDatabase.postgres();
-  }
+  @RegisterExtension
+  static final TestDatabase.PerClass DB = TestDatabase.perClass(Dialect.POSTGRES);
 
   private static TestDatabase db() {
-    return TestDatabase.require(db, Dialect.POSTGRES);
-  }
-
-  @AfterAll
-  static void dropDatabase() {
-    if (db != null) {
-      db.close();
-    }
+    return DB.get();
   }
 
   @BeforeEach

@@ -12,6 +12,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -148,5 +151,42 @@ public final class TestDatabase implements AutoCloseable {
         throw new IllegalStateException("test database statement failed: " + sql, e);
       }
     }
+  }
+
+  /**
+   * One throw-away database per test class, as a JUnit extension: created before the class, dropped
+   * after it, and {@link #get()} skips the calling test (saying why) when the server is not
+   * configured. Register it with {@code @RegisterExtension static final TestDatabase.PerClass db =
+   * TestDatabase.perClass(Dialect.POSTGRES);}.
+   */
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private final Dialect dialect;
+    private @Nullable TestDatabase db;
+
+    private PerClass(Dialect dialect) {
+      this.dialect = dialect;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+      db = dialect == Dialect.POSTGRES ? postgres() : mysql();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+      if (db != null) {
+        db.close();
+        db = null;
+      }
+    }
+
+    /** The database; skips the current test when its server is not configured. */
+    public TestDatabase get() {
+      return require(db, dialect);
+    }
+  }
+
+  public static PerClass perClass(Dialect dialect) {
+    return new PerClass(dialect);
   }
 }
