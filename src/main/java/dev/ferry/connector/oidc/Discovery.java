@@ -3,6 +3,8 @@ package dev.ferry.connector.oidc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.ferry.connector.upstream.UpstreamHttp;
+import dev.ferry.connector.upstream.UpstreamJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;

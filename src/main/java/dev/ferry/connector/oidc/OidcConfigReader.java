@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.upstream.UpstreamTls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ final class OidcConfigReader {
     try {
       UpstreamTls.readAll(config.rootCas());
     } catch (ConnectorException e) {
-      problems.add(e.getMessage());
+      problems.add("oidc: " + e.getMessage());
     }
     return problems;
   }

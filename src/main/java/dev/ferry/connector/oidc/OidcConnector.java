@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.TokenIdentityConnector;
+import dev.ferry.connector.upstream.TokenFingerprint;
+import dev.ferry.connector.upstream.UpstreamHttp;
 import dev.ferry.oauth2.TokenTypes;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -136,12 +134,6 @@ public final class OidcConnector implements TokenIdentityConnector {
 
   /** The first 12 hex digits of the token's SHA-256: enough to correlate, useless to replay. */
   static String fingerprint(String token) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 6);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required of every JDK", e);
-    }
+    return TokenFingerprint.of(token);
   }
 }

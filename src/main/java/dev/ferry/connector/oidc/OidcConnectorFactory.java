@@ -6,6 +6,8 @@ import com.nimbusds.jose.proc.SecurityContext;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.ConnectorFactory;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamHttp;
+import dev.ferry.connector.upstream.UpstreamTls;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -54,7 +56,9 @@ public final class OidcConnectorFactory implements ConnectorFactory {
           connectorId);
     }
     SSLContext tls = UpstreamTls.context(config.rootCas(), config.insecureSkipVerify());
-    UpstreamHttp http = new UpstreamHttp(tls, settings);
+    UpstreamHttp http =
+        new UpstreamHttp(
+            tls, settings.connectTimeout(), settings.requestTimeout(), settings.maxResponseBytes());
     LazyProvider provider =
         new LazyProvider(
             connectorId,

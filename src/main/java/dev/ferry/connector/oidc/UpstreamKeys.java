@@ -15,6 +15,7 @@ import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
+import dev.ferry.connector.upstream.UpstreamHttp;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;

@@ -13,6 +13,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamJson;
 import java.io.IOException;
 import java.text.ParseException;
 import java.time.Clock;

@@ -2,6 +2,8 @@ package dev.ferry.connector.oidc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamHttp;
+import dev.ferry.connector.upstream.UpstreamJson;
 import java.io.IOException;
 import java.net.URI;
 

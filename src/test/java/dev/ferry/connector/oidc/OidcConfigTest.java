@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.upstream.UpstreamTls;
 import dev.ferry.testing.MutableClock;
 import dev.ferry.testing.UpstreamIssuer;
 import java.nio.charset.StandardCharsets;

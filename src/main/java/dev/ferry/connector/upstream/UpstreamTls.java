@@ -1,4 +1,4 @@
-package dev.ferry.connector.oidc;
+package dev.ferry.connector.upstream;
 
 import dev.ferry.connector.ConnectorException;
 import java.io.ByteArrayInputStream;
@@ -30,11 +30,11 @@ import org.jspecify.annotations.Nullable;
  * The TLS trust used towards one upstream (Dex: pkg/httpclient NewHTTPClient): the system roots
  * plus every {@code rootCAs} entry, or no verification at all with {@code insecureSkipVerify}.
  */
-final class UpstreamTls {
+public final class UpstreamTls {
 
   private UpstreamTls() {}
 
-  static SSLContext context(List<String> rootCas, boolean insecureSkipVerify)
+  public static SSLContext context(List<String> rootCas, boolean insecureSkipVerify)
       throws ConnectorException {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
@@ -44,7 +44,7 @@ final class UpstreamTls {
       context.init(null, new TrustManager[] {trust}, null);
       return context;
     } catch (GeneralSecurityException e) {
-      throw new ConnectorException("oidc: cannot set up TLS: " + e.getMessage(), e);
+      throw new ConnectorException("cannot set up TLS: " + e.getMessage(), e);
     }
   }
 
@@ -53,7 +53,7 @@ final class UpstreamTls {
    * a file path, then as base64-encoded PEM, then as PEM text; an entry yielding no certificate is
    * an error that names its position (the entry itself may be a whole PEM block).
    */
-  static List<X509Certificate> readAll(List<String> rootCas) throws ConnectorException {
+  public static List<X509Certificate> readAll(List<String> rootCas) throws ConnectorException {
     List<X509Certificate> certificates = new ArrayList<>();
     for (int i = 0; i < rootCas.size(); i++) {
       String entry = rootCas.get(i);
@@ -63,7 +63,7 @@ final class UpstreamTls {
       List<X509Certificate> parsed = parse(bytesOf(entry));
       if (parsed.isEmpty()) {
         throw new ConnectorException(
-            "oidc: config key \"rootCAs[" + i + "]\": no PEM certificate found in it");
+            "config key \"rootCAs[" + i + "]\": no PEM certificate found in it");
       }
       certificates.addAll(parsed);
     }

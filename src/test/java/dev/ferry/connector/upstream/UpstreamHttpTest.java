@@ -1,4 +1,4 @@
-package dev.ferry.connector.oidc;
+package dev.ferry.connector.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,13 +17,18 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The size cap and the whole-exchange deadline of every upstream request. */
 class UpstreamHttpTest {
 
+  private static final Duration TIMEOUT = Duration.ofMillis(1500);
+  private static final int MAX_BYTES = 256 * 1024;
+
   private UpstreamIssuer upstream;
   private UpstreamHttp http;
 
   @BeforeEach
   void start() throws Exception {
     upstream = UpstreamIssuer.start();
-    http = new UpstreamHttp(UpstreamTls.context(List.of(), false), TestConnectors.FAST);
+    http =
+        new UpstreamHttp(
+            UpstreamTls.context(List.of(), false), Duration.ofSeconds(2), TIMEOUT, MAX_BYTES);
   }
 
   @AfterEach
@@ -48,7 +53,7 @@ class UpstreamHttpTest {
     upstream.fault(UpstreamIssuer.DISCOVERY, fault);
     assertThatThrownBy(() -> http.get(upstream.uri(UpstreamIssuer.DISCOVERY), null))
         .isInstanceOf(IOException.class)
-        .hasMessageContaining("larger than " + TestConnectors.FAST.maxResponseBytes() + " bytes");
+        .hasMessageContaining("larger than " + MAX_BYTES + " bytes");
   }
 
   @ParameterizedTest

@@ -1,4 +1,4 @@
-package dev.ferry.connector.oidc;
+package dev.ferry.connector.upstream;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -24,20 +24,20 @@ import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Every request this connector sends upstream goes through here, so that each one has a connect
+ * Every request a connector sends upstream goes through here, so that each one has a connect
  * timeout, a deadline for the whole exchange (body included: a server that drips its body cannot
  * hold a request thread) and a cap on the body size.
  */
-final class UpstreamHttp implements AutoCloseable {
+public final class UpstreamHttp implements AutoCloseable {
 
   /**
    * An upstream answer; {@code contentType} is the media type, lower case, without parameters, and
    * {@code text} the body decoded as UTF-8 (JSON and JWTs are UTF-8 by definition).
    */
-  record Response(int status, String contentType, String text) {
+  public record Response(int status, String contentType, String text) {
 
     /** A short excerpt for error messages, as go-oidc quotes the body of a failed response. */
-    String excerpt() {
+    public String excerpt() {
       String text = text().strip();
       return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
@@ -47,20 +47,27 @@ final class UpstreamHttp implements AutoCloseable {
   private final Duration requestTimeout;
   private final int maxResponseBytes;
 
-  UpstreamHttp(SSLContext tls, OidcHttpSettings settings) {
+  /**
+   * @param tls the trust towards the upstream ({@link UpstreamTls#context})
+   * @param connectTimeout TCP/TLS connect timeout of every request
+   * @param requestTimeout deadline for a whole exchange, body included
+   * @param maxResponseBytes largest body read; a larger one fails the request
+   */
+  public UpstreamHttp(
+      SSLContext tls, Duration connectTimeout, Duration requestTimeout, int maxResponseBytes) {
     this.client =
         HttpClient.newBuilder()
             .sslContext(tls)
-            .connectTimeout(settings.connectTimeout())
+            .connectTimeout(connectTimeout)
             // Go's http.Client follows redirects too; NORMAL never downgrades https to http.
             .followRedirects(HttpClient.Redirect.NORMAL)
             .build();
-    this.requestTimeout = settings.requestTimeout();
-    this.maxResponseBytes = settings.maxResponseBytes();
+    this.requestTimeout = requestTimeout;
+    this.maxResponseBytes = maxResponseBytes;
   }
 
   /** GET {@code uri}, with {@code Authorization: Bearer <bearer>} when a bearer is given. */
-  Response get(URI uri, @Nullable String bearer) throws IOException {
+  public Response get(URI uri, @Nullable String bearer) throws IOException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(uri).GET().timeout(requestTimeout).header("Accept", "*/*");
     if (bearer != null) {

@@ -1,4 +1,4 @@
-package dev.ferry.connector.oidc;
+package dev.ferry.connector.upstream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 
@@ -15,7 +16,7 @@ import java.io.IOException;
  * rejected: Go keeps the last one and Nimbus may keep another, and a claim whose value depends on
  * which parser read it is a classic verification bypass (RFC 8725 §3.1). Nesting is capped.
  */
-final class UpstreamJson {
+public final class UpstreamJson {
 
   private static final ObjectReader READER =
       JsonMapper.builder(
@@ -31,11 +32,20 @@ final class UpstreamJson {
   private UpstreamJson() {}
 
   /** Parses a JSON object; anything else (array, string, malformed text) is an IOException. */
-  static ObjectNode object(String json) throws IOException {
+  public static ObjectNode object(String json) throws IOException {
     JsonNode node = READER.readTree(json);
     if (node instanceof ObjectNode object) {
       return object;
     }
     throw new IOException("expected a JSON object");
+  }
+
+  /** Parses a JSON array; anything else (object, string, malformed text) is an IOException. */
+  public static ArrayNode array(String json) throws IOException {
+    JsonNode node = READER.readTree(json);
+    if (node instanceof ArrayNode array) {
+      return array;
+    }
+    throw new IOException("expected a JSON array");
   }
 }
