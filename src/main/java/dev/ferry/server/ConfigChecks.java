@@ -2,6 +2,7 @@ package dev.ferry.server;
 
 import dev.ferry.config.ConnectorConfig;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.connector.gitlab.GitlabConnectorFactory;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +21,14 @@ public final class ConfigChecks {
         StorageSetup.factory().validate(config.storage().type(), config.storage().config()));
     for (int i = 0; i < config.connectors().size(); i++) {
       ConnectorConfig connector = config.connectors().get(i);
-      if (connector.type().equals("oidc")) {
-        String prefix = "connectors[" + i + "].config";
-        for (String problem : OidcConnectorFactory.validate(connector.config().toString())) {
-          problems.add(prefix + ": " + problem);
-        }
-      }
+      String prefix = "connectors[" + i + "].config: ";
+      List<String> connectorProblems =
+          switch (connector.type()) {
+            case "oidc" -> OidcConnectorFactory.validate(connector.config().toString());
+            case "gitlab" -> GitlabConnectorFactory.validate(connector.config().toString());
+            default -> List.of();
+          };
+      connectorProblems.forEach(problem -> problems.add(prefix + problem));
     }
     return problems;
   }

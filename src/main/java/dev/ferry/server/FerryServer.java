@@ -5,6 +5,7 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.LocalSignerConfig;
 import dev.ferry.config.SignerConfig;
 import dev.ferry.connector.ConnectorFactory;
+import dev.ferry.connector.gitlab.GitlabConnectorFactory;
 import dev.ferry.connector.mock.MockCallbackConnectorFactory;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
 import dev.ferry.connector.oidc.OidcHttpSettings;
@@ -98,6 +99,7 @@ public final class FerryServer implements AutoCloseable {
     Map<String, ConnectorFactory> factories =
         Map.of(
             "oidc", new OidcConnectorFactory(clock, OidcHttpSettings.defaults()),
+            "gitlab", new GitlabConnectorFactory(clock, OidcHttpSettings.defaults()),
             "mockCallback", new MockCallbackConnectorFactory());
     ConnectorCache connectors = new ConnectorCache(storage, factories);
     opened.add(connectors);
