@@ -1,6 +1,8 @@
 package dev.ferry.storage.sql;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,10 +17,11 @@ import org.jspecify.annotations.Nullable;
  * (Dex: storage/sql/config.go; dex.md §5.2) into {@link SqlSettings}, collecting every problem.
  *
  * <p>Network options: {@code host} (also {@code host:port}; a path starting with {@code /} is a
- * unix socket), {@code port}, {@code database}, {@code user}, {@code password}, {@code
- * connectionTimeout} (seconds), {@code maxOpenConns} (default 5), {@code maxIdleConns} (PostgreSQL
- * default 5, MySQL 0), {@code connMaxLifetime} (seconds; unset means never), {@code ssl.mode},
- * {@code ssl.caFile}, {@code ssl.certFile}, {@code ssl.keyFile}.
+ * unix socket: for PostgreSQL the directory holding {@code .s.PGSQL.<port>}, for MySQL the socket
+ * file itself, as Dex's drivers read it), {@code port}, {@code database}, {@code user}, {@code
+ * password}, {@code connectionTimeout} (seconds), {@code maxOpenConns} (default 5), {@code
+ * maxIdleConns} (PostgreSQL default 5, MySQL 0), {@code connMaxLifetime} (seconds; unset means
+ * never), {@code ssl.mode}, {@code ssl.caFile}, {@code ssl.certFile}, {@code ssl.keyFile}.
  */
 final class DexSqlConfig {
   /** Longest a single statement may take before the driver gives up (socket timeout). */
@@ -35,6 +38,15 @@ final class DexSqlConfig {
   private static final Map<String, String> MYSQL_SSL_MODES =
       Map.of(
           "true", "verify-full", "false", "disable", "skip-verify", "trust", "preferred", "trust");
+
+  /**
+   * pgjdbc speaks TCP only; this junixsocket factory hands it a unix domain socket connected to the
+   * file named by {@code socketFactoryArg}, whatever host and port the URL names.
+   */
+  static final String UNIX_SOCKET_FACTORY = "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg";
+
+  /** PostgreSQL names its socket {@code .s.PGSQL.<port>} inside the socket directory. */
+  private static final String SOCKET_PREFIX = ".s.PGSQL.";
 
   /** The result of parsing: settings, or the problems that prevent them. */
   record Parsed(@Nullable SqlSettings settings, List<String> problems) {}
@@ -86,16 +98,12 @@ final class DexSqlConfig {
     String hostName = host;
     int portNumber = dialect == Dialect.POSTGRES ? 5432 : 3306;
     boolean unixSocket = host.startsWith("/");
-    if (unixSocket) {
-      if (dialect == Dialect.POSTGRES) {
-        c.problem(
-            "host",
-            "unix socket paths are not supported by Ferry's PostgreSQL driver yet; use a host name"
-                + " and port");
-      } else {
-        props.put("localSocket", host);
-        hostName = "localhost";
-      }
+    String socketFile = "";
+    if (unixSocket && dialect == Dialect.MYSQL) {
+      // Dex (go-sql-driver/mysql): the host is the socket file itself and the port is unused.
+      socketFile = host;
+      props.put("localSocket", socketFile);
+      hostName = "localhost";
     } else {
       HostPort hp = HostPort.split(host);
       hostName = hp.host().isEmpty() ? "localhost" : hp.host();
@@ -108,6 +116,13 @@ final class DexSqlConfig {
       if (hp.invalidPort()) {
         c.problem("host", "the port after ':' must be a number between 1 and 65535");
       }
+      if (unixSocket) {
+        socketFile = postgresSocket(hostName, portNumber, c);
+        props.put("socketFactory", UNIX_SOCKET_FACTORY);
+        props.put("socketFactoryArg", socketFile);
+        // The URL's host is never dialled: the socket factory connects to the file instead.
+        hostName = "localhost";
+      }
     }
 
     if (dialect == Dialect.POSTGRES) {
@@ -116,18 +131,13 @@ final class DexSqlConfig {
         ssl.problem(
             "mode", "must be one of disable, allow, prefer, require, verify-ca, verify-full");
       }
-      props.put("sslmode", mode);
-      if (!caFile.isEmpty()) {
-        props.put("sslrootcert", caFile);
-      } else if (mode.startsWith("verify")) {
-        // lib/pq (Dex) trusts the system roots; make the JDBC driver trust the JVM's.
-        props.put("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
-      }
-      if (!certFile.isEmpty()) {
-        props.put("sslcert", certFile);
-      }
-      if (!keyFile.isEmpty()) {
-        props.put("sslkey", keyFile);
+      if (unixSocket) {
+        // Dex (lib/pq): "SSL is not necessary or supported over UNIX domain sockets", so the
+        // mode is forced to disable and the certificate files are not used.
+        props.put("sslmode", "disable");
+      } else {
+        props.put("sslmode", mode);
+        putPostgresTls(props, mode, caFile, certFile, keyFile);
       }
       // Bounded waits so that a database that went away fails requests instead of hanging them:
       // connecting takes at most the configured time (default 5 s), a query at most 30 s.
@@ -160,7 +170,12 @@ final class DexSqlConfig {
     String hostInUrl = hostName.contains(":") ? "[" + hostName + "]" : hostName;
     String scheme = dialect == Dialect.POSTGRES ? "jdbc:postgresql://" : "jdbc:mariadb://";
     String url = scheme + hostInUrl + ":" + portNumber + "/" + database;
-    String target = (unixSocket ? host : hostInUrl + ":" + portNumber) + "/" + database;
+    String target =
+        unixSocket
+            ? (database.isEmpty() ? "(default database)" : database)
+                + " on unix socket "
+                + socketFile
+            : hostInUrl + ":" + portNumber + "/" + database;
     SqlSettings settings =
         new SqlSettings(
             dialect,
@@ -174,6 +189,50 @@ final class DexSqlConfig {
             connectTimeout > 0 ? Duration.ofSeconds(connectTimeout) : DEFAULT_POOL_WAIT,
             target);
     return result(settings, problems);
+  }
+
+  /**
+   * The socket file lib/pq dials for a host that is a directory: {@code <dir>/.s.PGSQL.<port>}
+   * (Dex: lib/pq network(); the same convention as libpq). A host that already names the socket
+   * file is a likely mistake that lib/pq would turn into a confusing "no such file" at start-up, so
+   * it is reported here, with the directory to use instead.
+   */
+  private static String postgresSocket(String dir, int port, ConfigNode c) {
+    Path directory;
+    try {
+      directory = Path.of(dir).normalize();
+    } catch (InvalidPathException e) {
+      c.problem("host", "is not a valid unix socket directory: " + e.getReason());
+      return dir;
+    }
+    Path name = directory.getFileName();
+    if (name != null && name.toString().startsWith(SOCKET_PREFIX)) {
+      String filePort = name.toString().substring(SOCKET_PREFIX.length());
+      c.problem(
+          "host",
+          "a PostgreSQL unix socket host is the directory that holds "
+              + name
+              + ", not the socket file itself; use "
+              + directory.getParent()
+              + (filePort.equals("5432") ? "" : " with port " + filePort));
+    }
+    return directory.resolve(SOCKET_PREFIX + port).toString();
+  }
+
+  private static void putPostgresTls(
+      Map<String, String> props, String mode, String caFile, String certFile, String keyFile) {
+    if (!caFile.isEmpty()) {
+      props.put("sslrootcert", caFile);
+    } else if (mode.startsWith("verify")) {
+      // lib/pq (Dex) trusts the system roots; make the JDBC driver trust the JVM's.
+      props.put("sslfactory", "org.postgresql.ssl.DefaultJavaSSLFactory");
+    }
+    if (!certFile.isEmpty()) {
+      props.put("sslcert", certFile);
+    }
+    if (!keyFile.isEmpty()) {
+      props.put("sslkey", keyFile);
+    }
   }
 
   private static Parsed result(SqlSettings settings, List<String> problems) {

@@ -110,17 +110,31 @@ public final class SqlStorage implements Storage {
               s.dialect().type() + " database " + s.target() + " " + reason, e);
         }
         return new StorageException(
-            "cannot open "
-                + s.dialect().type()
-                + " database "
-                + s.target()
-                + ": "
-                + sql.getMessage(),
+            "cannot open " + s.dialect().type() + " database " + s.target() + ": " + detail(sql),
             e);
       }
     }
     return new StorageException(
         "cannot open " + s.dialect().type() + " database " + s.target() + ": " + e.getMessage(), e);
+  }
+
+  /**
+   * The driver's message, followed by the underlying cause when the driver's own is generic: pgjdbc
+   * says only "The connection attempt failed." when a unix socket file is missing, and the cause
+   * ("No such file or directory") is what tells the operator what to fix.
+   */
+  private static String detail(SQLException sql) {
+    StringBuilder text = new StringBuilder(String.valueOf(sql.getMessage()));
+    for (Throwable cause = sql.getCause(); cause != null; cause = cause.getCause()) {
+      String message = cause.getMessage();
+      if (message != null && !message.isBlank() && text.indexOf(message) < 0) {
+        if (text.charAt(text.length() - 1) == '.') {
+          text.setLength(text.length() - 1);
+        }
+        text.append(": ").append(message);
+      }
+    }
+    return text.toString();
   }
 
   // ---- generic operations

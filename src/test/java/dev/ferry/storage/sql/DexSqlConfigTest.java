@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -101,6 +102,75 @@ class DexSqlConfigTest {
         .containsEntry("sslMode", "disable");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        // lib/pq (Dex): a host starting with '/' is the directory of <dir>/.s.PGSQL.<port>.
+        "{'host':'/var/run/postgresql'}|/var/run/postgresql/.s.PGSQL.5432|5432",
+        "{'host':'/var/run/postgresql/','port':5433}|/var/run/postgresql/.s.PGSQL.5433|5433",
+        // Dex splits host:port before lib/pq sees the host, for a socket directory too.
+        "{'host':'/tmp:6000','port':5433}|/tmp/.s.PGSQL.6000|6000",
+        "{'HOST':'/run//pg/./x/../sock'}|/run/pg/sock/.s.PGSQL.5432|5432",
+        "{'host':'/'}|/.s.PGSQL.5432|5432",
+      })
+  void postgresUnixSocket(String config, String socket, int port) throws Exception {
+    SqlSettings s = settings(DexSqlConfig.network(Dialect.POSTGRES, json(config)));
+    assertThat(s.properties())
+        .containsEntry("socketFactory", "org.newsclub.net.unix.AFUNIXSocketFactory$FactoryArg")
+        .containsEntry("socketFactoryArg", socket);
+    // The URL's host is not dialled; the port stays so that the driver's own view agrees.
+    assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:" + port + "/");
+    assertThat(s.target()).isEqualTo("(default database) on unix socket " + socket);
+  }
+
+  @Test
+  void postgresUnixSocketDisablesTlsAsLibPqDoes() throws Exception {
+    SqlSettings s =
+        settings(
+            DexSqlConfig.network(
+                Dialect.POSTGRES,
+                json(
+                    "{'host':'/var/run/postgresql','database':'dex','user':'dex',"
+                        + "'password':'pw','connectionTimeout':3,'ssl':{'mode':'verify-full',"
+                        + "'caFile':'/ca.pem','certFile':'/c.pem','keyFile':'/k.pem'}}")));
+    assertThat(s.properties())
+        .containsEntry("sslmode", "disable")
+        .containsEntry("user", "dex")
+        .containsEntry("password", "pw")
+        .containsEntry("connectTimeout", "3")
+        .containsEntry("socketTimeout", "30")
+        .doesNotContainKeys("sslrootcert", "sslcert", "sslkey", "sslfactory");
+    assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/dex");
+    assertThat(s.target())
+        .isEqualTo("dex on unix socket /var/run/postgresql/.s.PGSQL.5432")
+        .doesNotContain("pw");
+  }
+
+  @Test
+  void postgresTcpHostGetsNoSocketFactory() throws Exception {
+    SqlSettings s =
+        settings(DexSqlConfig.network(Dialect.POSTGRES, json("{'host':'db','database':'dex'}")));
+    assertThat(s.properties()).doesNotContainKeys("socketFactory", "socketFactoryArg");
+    assertThat(s.target()).isEqualTo("db:5432/dex");
+  }
+
+  @Test
+  void mysqlUnixSocketIsTheFileAndIgnoresThePort() throws Exception {
+    // Dex (go-sql-driver/mysql): Net "unix", Addr = host; the port field plays no part.
+    SqlSettings s =
+        settings(
+            DexSqlConfig.network(
+                Dialect.MYSQL,
+                json("{'host':'/run/mysqld/mysqld.sock','port':3307,'database':'dex'}")));
+    assertThat(s.properties())
+        .containsEntry("localSocket", "/run/mysqld/mysqld.sock")
+        .containsEntry("sslMode", "verify-full")
+        .doesNotContainKeys("socketFactory", "socketFactoryArg");
+    assertThat(s.jdbcUrl()).isEqualTo("jdbc:mariadb://localhost:3306/dex");
+    assertThat(s.target()).isEqualTo("dex on unix socket /run/mysqld/mysqld.sock");
+  }
+
   @ParameterizedTest(name = "{1}")
   @CsvSource(
       delimiter = '|',
@@ -123,7 +193,17 @@ class DexSqlConfigTest {
         "postgres|{'port':70000}|storage.config.port: must be between 1 and 65535",
         "postgres|{'port':'abc'}|storage.config.port: must be a whole number",
         "postgres|{'host':5}|storage.config.host: must be a string",
-        "postgres|{'host':'/var/run/postgresql'}|storage.config.host: unix socket paths",
+        "postgres|{'host':'/var/run/postgresql/.s.PGSQL.5432'}|storage.config.host: a PostgreSQL"
+            + " unix socket host is the directory that holds .s.PGSQL.5432, not the socket file"
+            + " itself; use /var/run/postgresql",
+        "postgres|{'host':'/run/pg/.s.PGSQL.6000/'}|storage.config.host: a PostgreSQL unix socket"
+            + " host is the directory that holds .s.PGSQL.6000, not the socket file itself; use"
+            + " /run/pg with port 6000",
+        "postgres|{'host':'/var/run/postgresql:0'}|storage.config.host: the port after ':'",
+        "postgres|{'host':'/var/run/\\u0000pg'}|storage.config.host: is not a valid unix socket"
+            + " directory: Nul character not allowed",
+        "postgres|{'host':'/var/run/postgresql','ssl':{'mode':'on'}}|storage.config.ssl.mode:"
+            + " must be one of",
         "postgres|{'host':'db:99999'}|storage.config.host: the port after ':'",
         "postgres|{'ssl':{'mode':'sometimes'}}|storage.config.ssl.mode: must be one of",
         "postgres|{'ssl':'on'}|storage.config.ssl: must be an object",
