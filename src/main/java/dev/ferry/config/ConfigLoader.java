@@ -144,6 +144,20 @@ public final class ConfigLoader {
           at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw ConfigException.unreadable(file, "not valid YAML" + where + ": " + reason);
     }
+    // Jackson reads an alias as its anchor's name and a "<<" key as a plain key; Dex resolves
+    // both. The text parsed above is well-formed, so only aliases and merges can fail here.
+    try {
+      String expanded = YamlAliases.expand(yaml);
+      if (!expanded.equals(yaml)) {
+        tree = mapper.readTree(expanded);
+      }
+    } catch (YamlAliases.Problem e) {
+      String where = e.line == 0 ? "" : " at line " + e.line + ", column " + e.column;
+      throw ConfigException.unreadable(file, "not valid YAML" + where + ": " + e.getMessage());
+    } catch (JsonProcessingException e) {
+      throw ConfigException.unreadable(
+          file, "not valid YAML after expanding aliases: " + e.getOriginalMessage());
+    }
     if (tree == null || tree.isMissingNode() || tree.isNull()) {
       return JsonNodeFactory.instance
           .objectNode(); // an empty file: validation says what is missing

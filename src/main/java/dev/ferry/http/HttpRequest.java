@@ -3,7 +3,6 @@ package dev.ferry.http;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
@@ -85,8 +84,9 @@ public final class HttpRequest {
   /**
    * The url-encoded POST body, parsed as Go's {@code ParseForm} does: only an {@code
    * application/x-www-form-urlencoded} body is read (media-type parameters allowed); any other or
-   * missing content type yields an empty form. The query string is parsed too, only so that a
-   * malformed one fails the same way it does in Go; its values are never returned here.
+   * missing content type yields an empty form, and a malformed one of any type is an error. The
+   * query string is parsed too, only so that a malformed one fails the same way it does in Go; its
+   * values are never returned here.
    *
    * @throws FormException when the body or the query is malformed or the body is too large
    */
@@ -112,30 +112,19 @@ public final class HttpRequest {
 
   private Form readPostForm() throws FormException {
     Form.parse(rawQuery);
+    // Go: an absent type is application/octet-stream; a malformed one fails ParseForm whatever the
+    // type (GoMediaType), after a url-encoded body has been read as usual.
     String contentType = header("Content-Type").orElse("");
-    if (contentType.isEmpty() || !isFormMediaType(contentType)) {
-      return Form.empty();
+    GoMediaType mediaType =
+        GoMediaType.parse(contentType.isEmpty() ? "application/octet-stream" : contentType);
+    Form form =
+        mediaType.type().equals("application/x-www-form-urlencoded")
+            ? Form.parse(new String(readBody(), StandardCharsets.UTF_8))
+            : Form.empty();
+    if (mediaType.malformed()) {
+      throw new FormException("malformed media type: " + contentType, false);
     }
-    return Form.parse(new String(readBody(), StandardCharsets.UTF_8));
-  }
-
-  /** Go's {@code mime.ParseMediaType} outcome for this header, reduced to what matters here. */
-  private static boolean isFormMediaType(String contentType) throws FormException {
-    int semi = contentType.indexOf(';');
-    String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
-    if (!type.toLowerCase(Locale.ROOT).equals("application/x-www-form-urlencoded")) {
-      return false;
-    }
-    if (semi >= 0) {
-      for (String param : contentType.substring(semi + 1).split(";", -1)) {
-        String p = param.trim();
-        // Go tolerates a trailing ";" but rejects a parameter without "=" or without a name.
-        if (!p.isEmpty() && p.indexOf('=') <= 0) {
-          throw new FormException("malformed media type parameter", false);
-        }
-      }
-    }
-    return true;
+    return form;
   }
 
   private byte[] readBody() throws FormException {

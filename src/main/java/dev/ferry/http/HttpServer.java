@@ -38,6 +38,9 @@ public final class HttpServer implements AutoCloseable {
     "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
   };
 
+  /** Go's {@code http.DefaultMaxHeaderBytes}. */
+  static final int MAX_REQUEST_HEADER_BYTES = 1 << 20;
+
   private final Server server;
   private final @Nullable ServerConnector http;
   private final @Nullable ServerConnector https;
@@ -58,6 +61,9 @@ public final class HttpServer implements AutoCloseable {
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);
     config.setSendXPoweredBy(false);
+    // Go's http.Server reads up to 1 MiB of request headers (DefaultMaxHeaderBytes), Jetty 8 KiB:
+    // a large bearer token (many groups) at /userinfo must not be a 431 where Dex serves it.
+    config.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
     // Unusual paths must reach the router, which 404s them like Go, instead of Jetty's 400.
     config.setUriCompliance(UriCompliance.LEGACY);
     http =

@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import net.logstash.logback.encoder.LogstashEncoder;
+import net.logstash.logback.fieldnames.LogstashCommonFieldNames;
+import net.logstash.logback.fieldnames.LogstashFieldNames;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -51,13 +53,17 @@ public final class LogSetup {
     return a.isGreaterOrEqual(b) ? a : b;
   }
 
-  private static Encoder<ILoggingEvent> encoder(
+  /** The encoder for {@code logger.format}; package-private for tests. */
+  static Encoder<ILoggingEvent> encoder(
       String format, List<String> excludeFields, LoggerContext context) {
     switch (format.isEmpty() ? "text" : format.toLowerCase(Locale.ROOT)) {
       case "json" -> {
         LogstashEncoder json = new LogstashEncoder();
         json.setContext(context);
+        json.setFieldNames(slogFieldNames());
+        // Attributes are SLF4J key/value pairs, the request id is MDC: exclude from both.
         excludeFields.forEach(json::addExcludeMdcKeyName);
+        excludeFields.forEach(json::addExcludeKeyValueKeyName);
         json.start();
         return json;
       }
@@ -77,5 +83,20 @@ public final class LogSetup {
               "logger.format: log format is not one of the supported values (text, json): "
                   + format);
     }
+  }
+
+  /**
+   * Go's slog JSON handler, which Dex uses, writes {@code time}, {@code level} and {@code msg}
+   * before the attributes, and nothing else: log pipelines written for Dex select on those keys.
+   */
+  private static LogstashFieldNames slogFieldNames() {
+    LogstashFieldNames names = new LogstashFieldNames();
+    names.setTimestamp("time");
+    names.setMessage("msg");
+    names.setVersion(LogstashCommonFieldNames.IGNORE_FIELD_INDICATOR);
+    names.setLogger(LogstashCommonFieldNames.IGNORE_FIELD_INDICATOR);
+    names.setThread(LogstashCommonFieldNames.IGNORE_FIELD_INDICATOR);
+    names.setLevelValue(LogstashCommonFieldNames.IGNORE_FIELD_INDICATOR);
+    return names;
   }
 }

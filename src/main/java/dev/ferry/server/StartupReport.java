@@ -2,6 +2,7 @@ package dev.ferry.server;
 
 import dev.ferry.config.ConnectorConfig;
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.StaticClient;
 import dev.ferry.signer.CryptoProviders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,7 +10,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What {@code serve} says at start-up, as Dex does ({@code config issuer}, {@code config storage},
  * one line per connector and client), plus one warning for every configured feature Ferry parses
- * but does not serve yet, so that nothing is silently ignored.
+ * but does not serve yet, so that nothing is silently ignored, and one for every static client
+ * whose {@code idEnv} or {@code secretEnv} variable is unset.
  */
 public final class StartupReport {
   private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
@@ -31,13 +33,13 @@ public final class StartupReport {
           .addKeyValue("type", connector.type())
           .log();
     }
-    config
-        .staticClients()
-        .forEach(client ->
-            log.atInfo()
-                .setMessage("config static client")
-                .addKeyValue("client_name", client.name())
-                .log());
+    for (StaticClient client : config.staticClients()) {
+      log.atInfo()
+          .setMessage("config static client")
+          .addKeyValue("client_name", client.name())
+          .log();
+      warnAboutUnsetEnv(client);
+    }
     log.atInfo()
         .setMessage("config grant types")
         .addKeyValue("grant_types", config.effectiveGrantTypes())
@@ -49,6 +51,31 @@ public final class StartupReport {
           .log();
     }
     log.atInfo().setMessage("crypto provider").addKeyValue("provider", cryptoProvider()).log();
+  }
+
+  /**
+   * Dex reads an unset {@code idEnv} or {@code secretEnv} as the empty string, without a word; for
+   * a secret that means a confidential client that authenticates with no secret at all. Ferry keeps
+   * the behaviour but says so: a misspelt variable name must not go unnoticed.
+   */
+  private static void warnAboutUnsetEnv(StaticClient client) {
+    if (!client.idEnv().isEmpty() && client.id().isEmpty()) {
+      log.atWarn()
+          .setMessage(
+              "static client idEnv names an unset or empty variable: the client id is empty")
+          .addKeyValue("client_name", client.name())
+          .addKeyValue("env", client.idEnv())
+          .log();
+    }
+    if (!client.secretEnv().isEmpty() && client.secret().isEmpty()) {
+      log.atWarn()
+          .setMessage(
+              "static client secretEnv names an unset or empty variable: the client"
+                  + " authenticates without a secret")
+          .addKeyValue("client_name", client.name())
+          .addKeyValue("env", client.secretEnv())
+          .log();
+    }
   }
 
   private static String cryptoProvider() {

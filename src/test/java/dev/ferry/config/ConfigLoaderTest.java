@@ -421,6 +421,88 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void yamlAnchorsAliasesAndMergeKeysResolveAsInDex() throws Exception {
+    // Dex reads its file with a YAML 1.1 library that resolves aliases and "<<" merge keys; an
+    // alias must never reach the config as the anchor's name (a secret would become "shared").
+    FerryConfig config =
+        Fixtures.load(
+            MINIMAL
+                + """
+                connectors:
+                - type: oidc
+                  id: github-actions
+                  name: GitHub Actions
+                  config: &actions
+                    issuer: https://token.actions.githubusercontent.com
+                    scopes: &ci-scopes [openid, groups]
+                    userNameKey: sub
+                - type: oidc
+                  id: github-actions-by-repo
+                  name: GitHub Actions by repository
+                  config:
+                    <<: *actions
+                    userNameKey: repository
+                - type: oidc
+                  id: gitlab
+                  name: GitLab
+                  config:
+                    issuer: https://gitlab.com
+                    scopes: *ci-scopes
+                staticClients:
+                - id: a
+                  name: A
+                  secret: &shared s3cret
+                  redirectURIs: &uris [https://a.example/cb]
+                - id: b
+                  name: B
+                  secret: *shared
+                  redirectURIs: *uris
+                """);
+
+    ConnectorConfig byRepo = config.connectors().get(1);
+    assertThat(byRepo.config().get("issuer").asText())
+        .isEqualTo("https://token.actions.githubusercontent.com");
+    assertThat(byRepo.config().get("userNameKey").asText()).isEqualTo("repository");
+    assertThat(byRepo.config().get("scopes").toString()).isEqualTo("[\"openid\",\"groups\"]");
+    assertThat(byRepo.config().has("<<")).isFalse();
+    assertThat(config.connectors().get(0).config().get("userNameKey").asText()).isEqualTo("sub");
+    assertThat(config.connectors().get(2).config().get("scopes").toString())
+        .isEqualTo("[\"openid\",\"groups\"]");
+    StaticClient b = config.staticClients().get(1);
+    assertThat(b.secret()).isEqualTo("s3cret");
+    assertThat(b.redirectUris()).containsExactly("https://a.example/cb");
+  }
+
+  @Test
+  void mergeKeysTakeEarlierSourcesFirstAndNeverOverrideExplicitKeys() throws Exception {
+    FerryConfig config =
+        Fixtures.load(
+            """
+            defaults: &defaults {type: sqlite3, config: {file: a.db}}
+            other: &other {type: memory, config: {file: b.db}}
+            issuer: https://dex.example.com
+            web: {http: 127.0.0.1:5556}
+            storage:
+              config: {file: explicit.db}
+              <<: [*other, *defaults]
+            """);
+    assertThat(config.storage().type()).isEqualTo("memory");
+    assertThat(config.storage().config().get("file").asText()).isEqualTo("explicit.db");
+  }
+
+  @Test
+  void anAliasToAnUnknownAnchorOrABadMergeIsOneClearProblem() {
+    assertThatThrownBy(() -> Fixtures.load(MINIMAL + "staticClients: *nope\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid YAML at line 6")
+        .hasMessageContaining("undefined alias nope");
+    assertThatThrownBy(() -> Fixtures.load("s: &s x\nstorage:\n  <<: *s\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("not valid YAML at line 3")
+        .hasMessageContaining("merge");
+  }
+
+  @Test
   void commandLineListenAddressesApplyBeforeValidation() throws Exception {
     Path file =
         Files.writeString(

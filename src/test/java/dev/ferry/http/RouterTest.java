@@ -282,6 +282,22 @@ class RouterTest {
     }
   }
 
+  @Test
+  void requestHeadersAsLargeAsGoAllowsAreServed() throws Exception {
+    // Go's http.Server reads up to 1 MiB of request headers (DefaultMaxHeaderBytes); a Dex token
+    // with many groups sent to /userinfo as a bearer easily passes Jetty's 8 KiB default.
+    String bearer = "Bearer " + "a".repeat(256 * 1024);
+    try (Listener l = new Listener(s -> s)) {
+      HttpResponse<String> response = send(get(l, "/dex/plain").header("Authorization", bearer));
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("GET /dex/plain");
+
+      HttpResponse<String> tooLarge =
+          send(get(l, "/dex/plain").header("Authorization", "Bearer " + "a".repeat(1100 * 1024)));
+      assertThat(tooLarge.statusCode()).isEqualTo(431);
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({
     "x-requested-with, X-Requested-With",

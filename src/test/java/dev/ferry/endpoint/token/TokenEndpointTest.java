@@ -110,6 +110,46 @@ class TokenEndpointTest {
     assertStillServing();
   }
 
+  static Stream<Arguments> contentTypes() {
+    return Stream.of(
+        // Go's ParseForm fails on a malformed Content-Type whatever the media type is.
+        Arguments.of("application/json; charset", 400, "{\"error\":\"invalid_request\"}"),
+        Arguments.of("text/", 400, "{\"error\":\"invalid_request\"}"),
+        Arguments.of("form urlencoded", 400, "{\"error\":\"invalid_request\"}"),
+        Arguments.of(
+            "application/x-www-form-urlencoded garbage", 400, "{\"error\":\"invalid_request\"}"),
+        Arguments.of(
+            "application/x-www-form-urlencoded; charset=utf-8 x",
+            400,
+            "{\"error\":\"invalid_request\"}"),
+        Arguments.of(
+            "application/x-www-form-urlencoded; charset=utf-8; CHARSET=latin1",
+            400,
+            "{\"error\":\"invalid_request\"}"),
+        Arguments.of(
+            "application/x-www-form-urlencoded; charset=", 400, "{\"error\":\"invalid_request\"}"),
+        // ... and accepts these.
+        Arguments.of("text", 400, "{\"error\":\"unsupported_grant_type\"}"),
+        Arguments.of(
+            "application/json; charset=utf-8;", 400, "{\"error\":\"unsupported_grant_type\"}"),
+        Arguments.of("application/x-www-form-urlencoded;", 200, ""),
+        Arguments.of("application/x-www-form-urlencoded ; charset = \"utf-8\"", 200, ""),
+        Arguments.of(
+            "application/x-www-form-urlencoded; charset=utf-8; charset=\"utf-8\"", 200, ""));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("contentTypes")
+  void contentTypeIsJudgedAsGosParseMediaTypeDoes(String type, int status, String body)
+      throws Exception {
+    HttpResponse<String> response =
+        ferry.postRaw("/token", WebFixture.encode(exchangeForm()), type);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    if (!body.isEmpty()) {
+      assertThat(response.body()).isEqualTo(body);
+    }
+  }
+
   @Test
   void badEscapeInTheQueryStringFailsTheFormAsInGo() throws Exception {
     byte[] body =

@@ -1,0 +1,101 @@
+package dev.ferry.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.ferry.config.ConfigLoader;
+import dev.ferry.config.FerryConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** What {@code serve} says about the configuration at start-up. */
+class StartupReportTest {
+  @TempDir Path dir;
+
+  private List<ILoggingEvent> report(String clients, Map<String, String> env) throws Exception {
+    Path file = dir.resolve("config.yaml");
+    Files.writeString(
+        file,
+        """
+        issuer: http://127.0.0.1:5556/dex
+        storage: {type: memory}
+        web: {http: 127.0.0.1:5556}
+        staticClients:
+        """
+            + clients);
+    FerryConfig config = new ConfigLoader(env).load(file);
+    Logger logger = (Logger) LoggerFactory.getLogger(StartupReport.class);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      StartupReport.log(config);
+    } finally {
+      logger.detachAppender(appender);
+    }
+    return appender.list;
+  }
+
+  private static List<String> warnings(List<ILoggingEvent> events) {
+    return events.stream()
+        .filter(e -> e.getLevel() == Level.WARN)
+        .map(e ->
+            e.getFormattedMessage()
+                + " "
+                + e.getKeyValuePairs().stream()
+                    .map(kv -> kv.key + "=" + kv.value)
+                    .collect(Collectors.joining(" ")))
+        .toList();
+  }
+
+  @Test
+  void aSecretEnvThatIsUnsetIsCalledOut() throws Exception {
+    // Dex reads an unset secretEnv as "": the confidential client then authenticates with no
+    // secret at all. Ferry does the same, for compatibility, but says so (fail-open config).
+    List<ILoggingEvent> events =
+        report(
+            """
+            - id: ci
+              name: CI
+              secretEnv: CI_CLIENT_SECRET
+            - idEnv: OTHER_CLIENT_ID
+              name: Other
+              secret: s
+            - id: set
+              name: Set
+              secretEnv: SET_SECRET
+            - id: pub
+              name: Public
+              public: true
+            """,
+            Map.of("SET_SECRET", "x"));
+    assertThat(warnings(events))
+        .containsExactly(
+            "static client secretEnv names an unset or empty variable: the client authenticates"
+                + " without a secret client_name=CI env=CI_CLIENT_SECRET",
+            "static client idEnv names an unset or empty variable: the client id is empty"
+                + " client_name=Other env=OTHER_CLIENT_ID");
+  }
+
+  @Test
+  void setVariablesAreQuiet() throws Exception {
+    List<ILoggingEvent> events =
+        report(
+            """
+            - idEnv: CI_CLIENT_ID
+              name: CI
+              secretEnv: CI_CLIENT_SECRET
+            """,
+            Map.of("CI_CLIENT_ID", "ci", "CI_CLIENT_SECRET", "s3cret"));
+    assertThat(warnings(events)).isEmpty();
+  }
+}
