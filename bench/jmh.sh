@@ -24,7 +24,20 @@ java_opts=()
 if (( $(ferry_java_major "$JAVA_HOME/bin/java") >= 22 )); then
   java_opts+=(--enable-native-access=ALL-UNNAMED)
 fi
+# The machine may be shared: CPU time used by other processes during the run is reported at the
+# end, so that a disturbed run can be recognised (and repeated).
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+steal_ticks() { awk '/^cpu /{print $9}' /proc/stat; }
+busy0=$(busy_ticks)
+steal0=$(steal_ticks)
+start=$(date +%s)
+TIMEFORMAT='%U %S'
 # JMH forks inherit these JVM options.
-exec "$JAVA_HOME/bin/java" "${java_opts[@]}" ${BENCH_JAVA_OPTS:-} \
+{ time "$JAVA_HOME/bin/java" "${java_opts[@]}" ${BENCH_JAVA_OPTS:-} \
   -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
-  dev.ferry.bench.Benchmarks "$@"
+  dev.ferry.bench.Benchmarks "$@" 2>&1; } 2>target/bench/jmh.time
+tick=$(getconf CLK_TCK)
+awk -v busy=$(($(busy_ticks) - busy0)) -v steal=$(($(steal_ticks) - steal0)) -v k="$tick" \
+  -v wall=$(($(date +%s) - start)) -v cpus="$(nproc)" \
+  '{ own = $1 + $2; printf "CPU jmh_s=%.1f other_s=%.1f steal_s=%.1f wall_s=%d cpus=%d\n",
+     own, busy / k - own, steal / k, wall, cpus }' target/bench/jmh.time

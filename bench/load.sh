@@ -81,12 +81,32 @@ if (( warmup > 0 )); then
   "$wrk_bin" -t"$threads" -c16 -d"${warmup}s" --timeout 10s -s bench/exchange.lua "$TOKEN_URL" \
     >"$out/wrk-warmup.txt"
 fi
+# CPU seconds, to tell whether anything else ran during a measurement: the machine is shared.
+tick=$(getconf CLK_TCK)
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
+steal_ticks() { awk '/^cpu /{print $9}' /proc/stat; } # time the hypervisor gave to others
+fixture_ticks() { awk '{print $14 + $15}' "/proc/$fixture_pid/stat"; }
+seconds() { awk -v t="$1" -v k="$tick" 'BEGIN{printf "%.1f", t / k}'; }
+
 for c in $connections; do
   echo "load.sh: ${duration} s at $c connections (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  "$wrk_bin" -t"$threads" -c"$c" -d"${duration}s" --timeout 10s --latency \
-    -s bench/exchange.lua "$TOKEN_URL" | tee "$out/wrk-$c.txt"
+  busy0=$(busy_ticks)
+  steal0=$(steal_ticks)
+  fix0=$(fixture_ticks)
+  TIMEFORMAT='%U %S'
+  { time "$wrk_bin" -t"$threads" -c"$c" -d"${duration}s" --timeout 10s --latency \
+    -s bench/exchange.lua "$TOKEN_URL" >"$out/wrk-$c.txt"; } 2>"$out/wrk-$c.time"
+  busy=$(($(busy_ticks) - busy0))
+  steal=$(($(steal_ticks) - steal0))
+  fix=$(($(fixture_ticks) - fix0))
+  wrk_ticks=$(awk -v k="$tick" '{printf "%d", ($1 + $2) * k}' "$out/wrk-$c.time")
+  cat "$out/wrk-$c.txt"
+  echo "CPU connections=$c busy_s=$(seconds "$busy") ferry_s=$(seconds "$fix")" \
+    "wrk_s=$(seconds "$wrk_ticks") other_s=$(seconds $((busy - fix - wrk_ticks)))" \
+    "steal_s=$(seconds "$steal") available_s=$((duration * $(nproc)))" | tee -a "$out/wrk-$c.txt"
 done
 echo "load.sh: summary (signer $SIGNER, crypto $CRYPTO)"
 for c in $connections; do
   echo "connections=$c $(grep '^RESULT' "$out/wrk-$c.txt" | cut -d' ' -f2-)"
+  grep '^CPU' "$out/wrk-$c.txt"
 done
