@@ -81,10 +81,10 @@ public final class CpuWorkers implements AutoCloseable {
     try {
       return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      future.cancel(true);
+      abandon(future);
       throw new SaturatedException("worker deadline exceeded");
     } catch (InterruptedException e) {
-      future.cancel(true);
+      abandon(future);
       Thread.currentThread().interrupt();
       throw new SaturatedException("interrupted while waiting for a worker");
     } catch (ExecutionException e) {
@@ -96,6 +96,18 @@ public final class CpuWorkers implements AutoCloseable {
         throw err;
       }
       throw e;
+    }
+  }
+
+  /**
+   * Cancels a task whose caller gave up. A cancelled task still queued is also taken out of the
+   * queue: left there until a worker reaches it, it would hold a slot of the bounded queue and turn
+   * new requests away as "queue full" although it will never run.
+   */
+  private void abandon(Future<?> future) {
+    future.cancel(true);
+    if (future instanceof Runnable queued) {
+      pool.remove(queued);
     }
   }
 

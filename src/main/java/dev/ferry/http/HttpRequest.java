@@ -30,6 +30,7 @@ public final class HttpRequest {
   private final int maxBodyBytes;
   private @Nullable Form postForm;
   private @Nullable FormException postFormError;
+  private boolean bodyRead;
 
   HttpRequest(
       String method,
@@ -127,10 +128,52 @@ public final class HttpRequest {
     return form;
   }
 
+  /**
+   * Reads and drops a body the endpoint left unread, as Go's server does after a handler (up to
+   * {@code limit} bytes), so that the connection can carry the next request. Jetty would otherwise
+   * drop the connection at random after the answer, and a client reusing it gets nothing back.
+   *
+   * @return false when the body is larger than {@code limit} or could not be read, in which case
+   *     the connection must not be reused
+   */
+  boolean discardUnreadBody(long limit) {
+    if (jettyRequest == null || bodyRead) {
+      return true;
+    }
+    bodyRead = true;
+    long declared;
+    try {
+      declared = headers.getLongField("Content-Length");
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    if (declared == 0 || (declared < 0 && !headers.contains("Transfer-Encoding"))) {
+      return true;
+    }
+    if (declared > limit) {
+      return false;
+    }
+    try (InputStream in = Content.Source.asInputStream(jettyRequest)) {
+      byte[] sink = new byte[8192];
+      long total = 0;
+      int n;
+      while ((n = in.read(sink)) >= 0) {
+        total += n;
+        if (total > limit) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   private byte[] readBody() throws FormException {
     if (jettyRequest == null) {
       return new byte[0];
     }
+    bodyRead = true;
     long declared;
     try {
       declared = headers.getLongField("Content-Length");

@@ -34,6 +34,12 @@ public final class Router extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);
   private static final Pattern SANE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:/+=-]{1,128}");
 
+  /**
+   * Go's {@code maxPostHandlerReadBytes}: how much of an unread body is read to keep the
+   * connection.
+   */
+  static final long UNREAD_BODY_LIMIT = 256 << 10;
+
   private final Map<String, Route> routes;
   private final Map<String, String> headers;
   private final @Nullable HttpMetrics metrics;
@@ -112,6 +118,9 @@ public final class Router extends Handler.Abstract {
               request,
               maxBodyBytes);
       HttpResponse result = serve(route, httpRequest);
+      if (!httpRequest.discardUnreadBody(UNREAD_BODY_LIMIT)) {
+        result = result.withHeader("Connection", "close");
+      }
       result = result.withDefaultHeaders(headers).withHeader("X-Request-Id", requestId);
       if (metrics != null) {
         metrics.observe(

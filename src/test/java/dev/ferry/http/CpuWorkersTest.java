@@ -76,6 +76,34 @@ class CpuWorkersTest {
     }
   }
 
+  @Test
+  void aTaskThatMissedItsDeadlineInTheQueueFreesItsSlotAtOnce() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService callers = Executors.newFixedThreadPool(3);
+    try (CpuWorkers workers = new CpuWorkers(1, 1, Duration.ofMillis(300))) {
+      callers.submit(() ->
+          workers.call(() -> {
+            started.countDown();
+            return awaitIgnoringInterrupts(release);
+          }));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      // Times out in the queue while the only worker is busy.
+      Future<String> expired = callers.submit(() -> workers.call(() -> "never"));
+      assertThatThrownBy(() -> expired.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(CpuWorkers.SaturatedException.class);
+      // The worker is still busy, but the queue slot is free again: a new task is queued, not
+      // refused as "worker queue full", and runs once the worker is released.
+      Future<String> next = callers.submit(() -> workers.call(() -> "next"));
+      Thread.sleep(50);
+      release.countDown();
+      assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("next");
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+    }
+  }
+
   /** A CPU-bound task does not notice interrupts; this one stops only when released (bounded). */
   private static boolean awaitIgnoringInterrupts(CountDownLatch latch) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

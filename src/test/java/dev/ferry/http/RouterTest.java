@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
@@ -279,6 +280,44 @@ class RouterTest {
       assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
           .hasValue("X-Custom");
       assertThat(preflight.headers().firstValue("Vary")).isEmpty();
+    }
+  }
+
+  @Test
+  void aBodyTheEndpointDidNotReadIsConsumedSoTheConnectionCarriesTheNextRequest() throws Exception {
+    // Go's server reads what a handler left of a body (up to 256 KiB) before answering, so the
+    // connection stays usable; Ferry's /token never reads a JSON body, and without this the
+    // connection was dropped at random and a client reusing it got no answer at all.
+    try (Listener l = new Listener(s -> s);
+        java.net.Socket socket =
+            new java.net.Socket("127.0.0.1", l.server.httpPort().orElseThrow())) {
+      socket.setSoTimeout(10_000);
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /dex/plain HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 10\r\n\r\n{\"a\":")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(300);
+      out.write(
+          "\"bc\"}GET /dex/plain HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answers.split("HTTP/1.1 200 ", -1)).as(answers).hasSize(3);
+      assertThat(answers).contains("POST /dex/plain", "GET /dex/plain");
+    }
+  }
+
+  @Test
+  void aLargeUnreadBodyClosesTheConnectionInsteadOfBeingRead() throws Exception {
+    try (Listener l = new Listener(s -> s)) {
+      HttpResponse<String> response =
+          send(
+              get(l, "/dex/plain")
+                  .POST(HttpRequest.BodyPublishers.ofString("x".repeat(300 * 1024))));
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(send(get(l, "/dex/plain")).statusCode()).isEqualTo(200);
     }
   }
 
