@@ -8,16 +8,6 @@ package dev.ferry.connector;
  */
 public interface Connector extends AutoCloseable {
 
-  /**
-   * Checks, at the moment of use, that the connector can serve: Dex opens a connector on use and
-   * answers a failed open as an unknown connector. A connector whose upstream must be discovered
-   * first discovers it now, or reports the last failure while a retry is not due yet. The default
-   * is always ready.
-   *
-   * @throws ConnectorException when the connector cannot be used now
-   */
-  default void ensureUsable() throws ConnectorException {}
-
   /** Releases HTTP clients and caches. The default has nothing to release. */
   @Override
   default void close() {}

@@ -1,7 +1,6 @@
 package dev.ferry.connector.oidc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.TokenIdentityConnector;
@@ -108,16 +107,6 @@ public final class OidcConnector implements TokenIdentityConnector {
       throw new IdentityException("oidc: getUserInfo is required for access token exchange");
     }
     return mapper.map(claims);
-  }
-
-  /** Discovery has succeeded, or is attempted now when due (Dex opens the connector on use). */
-  @Override
-  public void ensureUsable() throws ConnectorException {
-    try {
-      provider.get();
-    } catch (IdentityException e) {
-      throw new ConnectorException(String.valueOf(e.getMessage()), e);
-    }
   }
 
   /** Why the upstream is not usable yet (discovery has not succeeded), if it is not. */

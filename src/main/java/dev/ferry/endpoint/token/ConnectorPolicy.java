@@ -1,6 +1,5 @@
 package dev.ferry.endpoint.token;
 
-import dev.ferry.connector.ConnectorException;
 import dev.ferry.endpoint.ConnectorLookup;
 import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.oauth2.OAuthError;
@@ -14,8 +13,7 @@ import org.slf4j.LoggerFactory;
  * Dex HEAD's connector authorization for token grants (§2.1 step 8, §3.2 #8-#10), run before any
  * grant-specific check so that no grant can forget it (the fix for GHSA-7qjx-gp9h-65qj): the
  * client's {@code allowedConnectors} must name the connector (empty allows all), the connector must
- * exist and open (for an {@code oidc} connector: its upstream discovered), and its {@code
- * grantTypes} must include the grant (empty allows all).
+ * exist and open, and its {@code grantTypes} must include the grant (empty allows all).
  */
 public final class ConnectorPolicy {
   private static final Logger log = LoggerFactory.getLogger(ConnectorPolicy.class);
@@ -42,11 +40,8 @@ public final class ConnectorPolicy {
           connectors
               .get(connectorId)
               .orElseThrow(() -> new IllegalStateException("no such connector"));
-      // Dex opens the connector here; an upstream that cannot be discovered fails the open.
-      connector.connector().ensureUsable();
-    } catch (RuntimeException | ConnectorException e) {
-      // Dex answers an unknown id, a failed open (an unreachable upstream) and a storage error
-      // alike.
+    } catch (RuntimeException e) {
+      // Dex answers an unknown id, a failed open and a storage error alike.
       log.atError()
           .setMessage("failed to get connector")
           .addKeyValue("connector_id", connectorId)

@@ -5,7 +5,6 @@ import static dev.ferry.oauth2.TokenTypes.ID_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.IdentityException;
 import dev.ferry.testing.MutableClock;
 import dev.ferry.testing.UpstreamIssuer;
@@ -112,24 +111,6 @@ class OidcUpstreamFailureTest {
       // Discovered once, kept: no further discovery requests.
       connector.tokenIdentity(ID_TOKEN, token);
       assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(3);
-    }
-  }
-
-  @Test
-  void ensureUsableReportsAnUndiscoveredUpstreamAndDiscoversWhenDue() throws Exception {
-    upstream.fault(UpstreamIssuer.DISCOVERY, Fault.SERVER_ERROR);
-    try (OidcConnector connector = TestConnectors.open(upstream, clock, Map.of())) {
-      assertThatThrownBy(connector::ensureUsable)
-          .isInstanceOf(ConnectorException.class)
-          .hasMessageContaining("next discovery attempt");
-      assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(1);
-
-      upstream.fault(UpstreamIssuer.DISCOVERY, Fault.NONE);
-      clock.advance(Duration.ofSeconds(1));
-      connector.ensureUsable();
-      assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(2);
-      connector.ensureUsable();
-      assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(2);
     }
   }
 
