@@ -179,6 +179,14 @@ public final class HttpServer implements AutoCloseable {
     }
   }
 
+  /** Checks the TLS files now rather than at the next tick (Dex: on SIGHUP); no-op without TLS. */
+  public void reloadTls() {
+    ScheduledExecutorService watcher = tlsWatcher;
+    if (watcher != null && !watcher.isShutdown()) {
+      watcher.execute(this::reloadTlsIfChanged);
+    }
+  }
+
   /**
    * Dex reloads {@code web.tlsCert} and {@code tlsKey} when the files change, so a renewed
    * certificate (cert-manager, certbot) is served without a restart. A change that does not load,
