@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
@@ -46,6 +48,9 @@ public final class HttpServer implements AutoCloseable {
     "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
     "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
   };
+
+  /** How long stopping waits for requests in flight. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
   /** Go's {@code http.DefaultMaxHeaderBytes}. */
   static final int MAX_REQUEST_HEADER_BYTES = 1 << 20;
@@ -109,7 +114,10 @@ public final class HttpServer implements AutoCloseable {
     errors.setShowCauses(false);
     errors.setShowMessageInTitle(false);
     server.setErrorHandler(errors);
-    server.setHandler(handler);
+    // Dex shuts its listeners down gracefully: requests in flight when SIGTERM arrives (a rolling
+    // update) are still answered; new ones are not accepted.
+    server.setHandler(new GracefulHandler(handler));
+    server.setStopTimeout(STOP_TIMEOUT.toMillis());
   }
 
   private ServerConnector connector(
