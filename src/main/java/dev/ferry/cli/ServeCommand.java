@@ -14,13 +14,17 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ferry serve CONFIG}: runs the provider until SIGTERM/SIGINT (Dex: {@code dex serve}). */
+/**
+ * {@code ferry serve CONFIG}: runs the provider until SIGTERM/SIGINT (Dex: {@code dex serve}); on
+ * SIGHUP it reloads a changed TLS certificate and key, as Dex does, instead of exiting.
+ */
 @Command(name = "serve", description = "Launch Ferry.")
 final class ServeCommand implements Callable<Integer> {
   @Spec @org.jspecify.annotations.Nullable CommandSpec spec;
@@ -68,6 +72,11 @@ final class ServeCommand implements Callable<Integer> {
       err.flush();
       return 1;
     }
+    onHangup(() -> {
+      LoggerFactory.getLogger(ServeCommand.class)
+          .info("SIGHUP received: checking the TLS certificate and key for a change");
+      server.reloadTls();
+    });
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -79,5 +88,20 @@ final class ServeCommand implements Callable<Integer> {
                 "ferry-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Runs {@code action} on SIGHUP. Dex reloads its TLS certificate on SIGHUP and keeps serving
+   * ({@code systemctl reload}, certbot deploy hooks); the JVM's default is to exit.
+   *
+   * @return whether the handler could be installed (not where there is no SIGHUP, or with -Xrs)
+   */
+  static boolean onHangup(Runnable action) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 }

@@ -1,11 +1,18 @@
 package dev.ferry.http;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -15,14 +22,18 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One Jetty server with the plain and/or TLS listeners of a {@link HttpServerSettings}, serving one
  * handler (the web {@link Router}, or the telemetry one). Jetty's own error pages (malformed
- * requests, oversized headers) carry no stack traces.
+ * requests, oversized headers) carry no stack traces. The TLS certificate and key are reloaded when
+ * their files change.
  */
 public final class HttpServer implements AutoCloseable {
   /** Go's crypto/tls choices as Dex pins them: AEAD suites with forward secrecy only. */
@@ -38,12 +49,22 @@ public final class HttpServer implements AutoCloseable {
     "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
   };
 
+  /** How long stopping waits for requests in flight. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
   /** Go's {@code http.DefaultMaxHeaderBytes}. */
   static final int MAX_REQUEST_HEADER_BYTES = 1 << 20;
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
   private final Server server;
   private final @Nullable ServerConnector http;
   private final @Nullable ServerConnector https;
+  private final HttpServerSettings settings;
+  private SslContextFactory.@Nullable Server tls;
+  private @Nullable ScheduledExecutorService tlsWatcher;
+  // Guarded by the watcher thread: the certificate and key file contents last looked at.
+  private byte[] tlsFiles = new byte[0];
 
   /**
    * @throws IllegalArgumentException when no listener is configured or an address is invalid
@@ -55,6 +76,7 @@ public final class HttpServer implements AutoCloseable {
     if (settings.httpAddress().isEmpty() && settings.httpsAddress().isEmpty()) {
       throw new IllegalArgumentException("must supply a HTTP/HTTPS address to listen on");
     }
+    this.settings = settings;
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("ferry-http");
     server = new Server(threads);
@@ -78,11 +100,13 @@ public final class HttpServer implements AutoCloseable {
       // Clients reach Ferry by any name (service DNS, IPs); SNI host checks would refuse them.
       secure.setSniHostCheck(false);
       tlsConfig.addCustomizer(secure);
+      tls = tls(settings);
+      tlsFiles = tlsFileContents(settings);
       https =
           connector(
               settings.httpsAddress(),
               settings,
-              new SslConnectionFactory(tls(settings), "http/1.1"),
+              new SslConnectionFactory(tls, "http/1.1"),
               new HttpConnectionFactory(tlsConfig));
     }
     ErrorHandler errors = new ErrorHandler();
@@ -90,7 +114,10 @@ public final class HttpServer implements AutoCloseable {
     errors.setShowCauses(false);
     errors.setShowMessageInTitle(false);
     server.setErrorHandler(errors);
-    server.setHandler(handler);
+    // Dex shuts its listeners down gracefully: requests in flight when SIGTERM arrives (a rolling
+    // update) are still answered; new ones are not accepted.
+    server.setHandler(new GracefulHandler(handler));
+    server.setStopTimeout(STOP_TIMEOUT.toMillis());
   }
 
   private ServerConnector connector(
@@ -147,6 +174,70 @@ public final class HttpServer implements AutoCloseable {
 
   public void start() throws Exception {
     server.start();
+    if (tls != null) {
+      ScheduledExecutorService watcher =
+          Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ferry-tls-reload");
+            t.setDaemon(true);
+            return t;
+          });
+      long every = settings.tlsReloadInterval().toMillis();
+      watcher.scheduleWithFixedDelay(this::reloadTlsIfChanged, every, every, TimeUnit.MILLISECONDS);
+      tlsWatcher = watcher;
+    }
+  }
+
+  /** Checks the TLS files now rather than at the next tick (Dex: on SIGHUP); no-op without TLS. */
+  public void reloadTls() {
+    ScheduledExecutorService watcher = tlsWatcher;
+    if (watcher != null && !watcher.isShutdown()) {
+      watcher.execute(this::reloadTlsIfChanged);
+    }
+  }
+
+  /**
+   * Dex reloads {@code web.tlsCert} and {@code tlsKey} when the files change, so a renewed
+   * certificate (cert-manager, certbot) is served without a restart. A change that does not load,
+   * such as a certificate whose key has not been written yet, keeps the current pair in service and
+   * is tried again at the next change.
+   */
+  private void reloadTlsIfChanged() {
+    SslContextFactory.Server factory = tls;
+    if (factory == null) {
+      return;
+    }
+    byte[] current;
+    try {
+      current = tlsFileContents(settings);
+    } catch (IOException e) {
+      return; // mid-replacement, or gone for now: look again next time
+    }
+    if (Arrays.equals(current, tlsFiles)) {
+      return;
+    }
+    tlsFiles = current;
+    try {
+      KeyStore keys =
+          PemKeyStore.load(Path.of(settings.tlsCertFile()), Path.of(settings.tlsKeyFile()));
+      factory.reload(f -> f.setKeyStore(keys));
+      LOG.info("reloaded TLS certificate and key: cert={}", settings.tlsCertFile());
+    } catch (Exception e) {
+      LOG.warn(
+          "TLS certificate or key changed but cannot be loaded; still serving the previous pair:"
+              + " {}",
+          String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static byte[] tlsFileContents(HttpServerSettings settings) throws IOException {
+    if (settings.tlsCertFile().isEmpty() || settings.tlsKeyFile().isEmpty()) {
+      return new byte[0];
+    }
+    byte[] cert = Files.readAllBytes(Path.of(settings.tlsCertFile()));
+    byte[] key = Files.readAllBytes(Path.of(settings.tlsKeyFile()));
+    byte[] both = Arrays.copyOf(cert, cert.length + 1 + key.length);
+    System.arraycopy(key, 0, both, cert.length + 1, key.length);
+    return both;
   }
 
   /** The bound plain-HTTP port, once started. */
@@ -165,6 +256,10 @@ public final class HttpServer implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    ScheduledExecutorService watcher = tlsWatcher;
+    if (watcher != null) {
+      watcher.shutdownNow();
+    }
     server.stop();
   }
 }

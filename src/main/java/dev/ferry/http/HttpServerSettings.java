@@ -26,6 +26,7 @@ import java.util.Map;
  * @param workerThreads threads of the CPU worker pool (about the number of cores)
  * @param workerQueueCapacity tasks that may wait for a worker before requests are refused
  * @param workerTimeout longest a request waits for and runs on a worker
+ * @param tlsReloadInterval how often the TLS certificate and key files are checked for a change
  */
 public record HttpServerSettings(
     String httpAddress,
@@ -43,7 +44,8 @@ public record HttpServerSettings(
     Duration idleTimeout,
     int workerThreads,
     int workerQueueCapacity,
-    Duration workerTimeout) {
+    Duration workerTimeout,
+    Duration tlsReloadInterval) {
 
   /** Ferry's body limit: far above any real token request, far below Go's 10 MB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
@@ -53,6 +55,9 @@ public record HttpServerSettings(
     allowedHeaders = List.copyOf(allowedHeaders);
     headers = Map.copyOf(headers);
     trustedProxies = List.copyOf(trustedProxies);
+    if (tlsReloadInterval.isNegative() || tlsReloadInterval.isZero()) {
+      throw new IllegalArgumentException("the TLS reload interval must be positive");
+    }
     if (maxBodyBytes <= 0 || workerThreads <= 0 || workerQueueCapacity <= 0) {
       throw new IllegalArgumentException("body limit, worker threads and queue must be positive");
     }
@@ -80,6 +85,7 @@ public record HttpServerSettings(
     private int workerThreads = Runtime.getRuntime().availableProcessors();
     private int workerQueueCapacity = 256;
     private Duration workerTimeout = Duration.ofSeconds(10);
+    private Duration tlsReloadInterval = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -143,6 +149,11 @@ public record HttpServerSettings(
       return this;
     }
 
+    public Builder tlsReloadInterval(Duration value) {
+      tlsReloadInterval = value;
+      return this;
+    }
+
     public HttpServerSettings build() {
       return new HttpServerSettings(
           httpAddress,
@@ -161,7 +172,8 @@ public record HttpServerSettings(
           idleTimeout,
           workerThreads,
           workerQueueCapacity,
-          workerTimeout);
+          workerTimeout,
+          tlsReloadInterval);
     }
   }
 }

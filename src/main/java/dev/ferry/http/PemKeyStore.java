@@ -7,9 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.SignatureException;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -50,10 +54,47 @@ public final class PemKeyStore {
       throw new GeneralSecurityException("no certificate in " + certFile);
     }
     PrivateKey key = readKey(Files.readString(keyFile, StandardCharsets.US_ASCII));
+    requireMatchingPair(chain.get(0).getPublicKey(), key);
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setKeyEntry("ferry", key, PASSWORD, chain.toArray(new Certificate[0]));
     return store;
+  }
+
+  /**
+   * Go's {@code tls.X509KeyPair} refuses a key that does not belong to the certificate; Jetty would
+   * take the pair and fail every handshake. Checked by signing with the key and verifying with the
+   * certificate's public key.
+   */
+  static void requireMatchingPair(PublicKey certificateKey, PrivateKey key)
+      throws GeneralSecurityException {
+    String algorithm =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          case "Ed25519", "EdDSA" -> "Ed25519";
+          default -> "";
+        };
+    if (algorithm.isEmpty()) {
+      return; // a key type Go does not load either; the handshake will tell
+    }
+    byte[] probe = "ferry key pair check".getBytes(StandardCharsets.US_ASCII);
+    boolean matches;
+    try {
+      Signature signer = Signature.getInstance(algorithm);
+      signer.initSign(key);
+      signer.update(probe);
+      byte[] signature = signer.sign();
+      Signature verifier = Signature.getInstance(algorithm);
+      verifier.initVerify(certificateKey);
+      verifier.update(probe);
+      matches = verifier.verify(signature);
+    } catch (InvalidKeyException | SignatureException e) {
+      matches = false; // e.g. an EC key with an RSA certificate
+    }
+    if (!matches) {
+      throw new GeneralSecurityException("tls: private key does not match public key");
+    }
   }
 
   static PrivateKey readKey(String pem) throws GeneralSecurityException {

@@ -249,6 +249,11 @@ public final class FerryServer implements AutoCloseable {
     return health.healthy();
   }
 
+  /** Reloads the web listener's TLS certificate and key if their files changed (Dex: SIGHUP). */
+  public void reloadTls() {
+    web.reloadTls();
+  }
+
   /** Blocks until the listeners stop. */
   public void join() throws InterruptedException {
     web.join();

@@ -8,7 +8,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
@@ -18,6 +20,7 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -138,6 +141,69 @@ class HttpServerTlsTest {
                 HttpServerSettings.builder().build(),
                 Router.builder("", new SecureRandom()).build()))
         .hasMessage("must supply a HTTP/HTTPS address to listen on");
+  }
+
+  private static int statusTrusting(String certName, HttpServer server) {
+    try {
+      return clientTrusting(certName)
+          .send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "https://127.0.0.1:" + server.httpsPort().orElseThrow() + "/healthz"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString())
+          .statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  @Test
+  void aRenewedCertificateIsServedWithoutARestart(@TempDir Path dir) throws Exception {
+    // Dex reloads web.tlsCert/tlsKey when the files change (cert-manager renews them in place).
+    Path cert = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    Files.copy(resource("rsa.crt"), cert);
+    Files.copy(resource("rsa-pkcs8.key"), key);
+    HttpServerSettings settings =
+        HttpServerSettings.builder()
+            .httpsAddress("127.0.0.1:0")
+            .tls(cert.toString(), key.toString())
+            .tlsReloadInterval(Duration.ofMillis(100))
+            .build();
+    try (HttpServer server =
+        new HttpServer(
+            settings,
+            Router.builder("", new SecureRandom())
+                .route("/healthz", r -> dev.ferry.http.HttpResponse.text(200, "ok"))
+                .build())) {
+      server.start();
+      assertThat(statusTrusting("rsa.crt", server)).isEqualTo(200);
+
+      // Half a renewal (the new certificate, the old key) is not taken up.
+      Files.copy(resource("ec.crt"), cert, StandardCopyOption.REPLACE_EXISTING);
+      Thread.sleep(500);
+      assertThat(statusTrusting("rsa.crt", server)).isEqualTo(200);
+
+      Files.copy(resource("ec-sec1.key"), key, StandardCopyOption.REPLACE_EXISTING);
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (statusTrusting("ec.crt", server) != 200 && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(statusTrusting("ec.crt", server)).isEqualTo(200);
+      assertThat(statusTrusting("rsa.crt", server)).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void aKeyThatDoesNotMatchTheCertificateIsRejectedAtStart() {
+    // Go's tls.LoadX509KeyPair: "private key does not match public key".
+    assertThatThrownBy(() -> start("rsa.crt", "ec-sec1.key", "", ""))
+        .isInstanceOf(java.security.GeneralSecurityException.class)
+        .hasMessageContaining("private key does not match public key");
+    assertThatThrownBy(() -> PemKeyStore.load(resource("ec.crt"), resource("rsa-pkcs1.key")))
+        .hasMessageContaining("private key does not match public key");
   }
 
   @Test
