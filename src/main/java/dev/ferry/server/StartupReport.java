@@ -50,8 +50,22 @@ public final class StartupReport {
           .addKeyValue("feature", feature)
           .log();
     }
+    for (String grantType : config.effectiveGrantTypes()) {
+      if (!SERVED_GRANT_TYPES.contains(grantType)) {
+        log.atWarn()
+            .setMessage(
+                "grant type is enabled by the configuration but not served by Ferry yet;"
+                    + " /token answers unsupported_grant_type")
+            .addKeyValue("grant_type", grantType)
+            .log();
+      }
+    }
     log.atInfo().setMessage("crypto provider").addKeyValue("provider", cryptoProvider()).log();
   }
+
+  /** The grants {@code /token} serves today; the others come with the browser-login work. */
+  static final java.util.Set<String> SERVED_GRANT_TYPES =
+      java.util.Set.of(dev.ferry.oauth2.GrantTypes.TOKEN_EXCHANGE);
 
   /**
    * Dex reads an unset {@code idEnv} or {@code secretEnv} as the empty string, without a word; for

@@ -45,7 +45,12 @@ class StartupReportTest {
     return appender.list;
   }
 
+  /** Warnings about clients (the grant-type warnings have a test of their own). */
   private static List<String> warnings(List<ILoggingEvent> events) {
+    return allWarnings(events).stream().filter(w -> !w.contains("grant_type=")).toList();
+  }
+
+  private static List<String> allWarnings(List<ILoggingEvent> events) {
     return events.stream()
         .filter(e -> e.getLevel() == Level.WARN)
         .map(e ->
@@ -97,5 +102,27 @@ class StartupReportTest {
             """,
             Map.of("CI_CLIENT_ID", "ci", "CI_CLIENT_SECRET", "s3cret"));
     assertThat(warnings(events)).isEmpty();
+  }
+
+  @Test
+  void enabledGrantTypesThatAreNotServedYetAreCalledOut() throws Exception {
+    // No oauth2 section: Dex's binary enables authorization_code, refresh_token, device_code and
+    // token exchange; only token exchange is served so far, and serve must say so.
+    List<String> warnings =
+        allWarnings(
+            report(
+                """
+                - id: pub
+                  name: Public
+                  public: true
+                """,
+                Map.of()));
+    assertThat(warnings.stream().filter(w -> w.contains("not served by Ferry yet")))
+        .hasSize(3)
+        .anySatisfy(w -> assertThat(w).contains("grant_type=authorization_code"))
+        .anySatisfy(w -> assertThat(w).contains("grant_type=refresh_token"))
+        .anySatisfy(
+            w -> assertThat(w).contains("grant_type=urn:ietf:params:oauth:grant-type:device_code"))
+        .noneSatisfy(w -> assertThat(w).contains("token-exchange"));
   }
 }
