@@ -1,75 +1,25 @@
 package dev.ferry.connector.oidc;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.upstream.ConnectorConfigDecoder;
 import dev.ferry.connector.upstream.UpstreamTls;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Collectors;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Reads and checks an {@code oidc} connector config. Decoding follows Go's {@code encoding/json} as
- * Dex uses it: unknown keys are ignored, key names match case-insensitively, and a value of the
- * wrong JSON type is an error (no "true" for true).
+ * Reads and checks an {@code oidc} connector config. Decoding is Go-like (see {@link
+ * ConnectorConfigDecoder}).
  */
 final class OidcConfigReader {
-
-  private static final ObjectReader READER =
-      JsonMapper.builder()
-          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
-          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
-          .withCoercionConfig(
-              LogicalType.Textual,
-              textual ->
-                  textual
-                      .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-          .build()
-          .readerFor(OidcConfig.class);
 
   private OidcConfigReader() {}
 
   /** Decodes the JSON; a type error names the key, e.g. {@code "claimMapping.email"}. */
   static OidcConfig read(String configJson) throws ConnectorException {
-    if (configJson.isBlank()) {
-      throw new ConnectorException("oidc: connector config is empty");
-    }
-    try {
-      OidcConfig config = READER.readValue(configJson);
-      if (config == null) {
-        throw new ConnectorException("oidc: connector config must be a JSON object");
-      }
-      return config;
-    } catch (MismatchedInputException e) {
-      String key = path(e);
-      if (key.isEmpty()) {
-        throw new ConnectorException("oidc: connector config must be a JSON object", e);
-      }
-      throw new ConnectorException(
-          "oidc: config key \"" + key + "\": expected " + describe(e.getTargetType()), e);
-    } catch (JsonMappingException e) {
-      throw new ConnectorException(
-          "oidc: config key \"" + path(e) + "\": " + e.getOriginalMessage(), e);
-    } catch (JacksonException e) {
-      throw new ConnectorException(
-          "oidc: connector config is not valid JSON: " + e.getOriginalMessage(), e);
-    }
+    return ConnectorConfigDecoder.read("oidc", configJson, OidcConfig.class);
   }
 
   /**
@@ -128,30 +78,5 @@ final class OidcConfigReader {
     } catch (URISyntaxException e) {
       return false;
     }
-  }
-
-  private static String describe(@Nullable Class<?> type) {
-    if (type == null) {
-      return "another JSON type";
-    }
-    if (type == String.class) {
-      return "a string";
-    }
-    if (type == boolean.class || type == Boolean.class) {
-      return "true or false";
-    }
-    if (List.class.isAssignableFrom(type)) {
-      return "an array";
-    }
-    return "an object";
-  }
-
-  private static String path(JsonMappingException e) {
-    String path =
-        e.getPath().stream()
-            .map(ref ->
-                ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-            .collect(Collectors.joining());
-    return path.startsWith(".") ? path.substring(1) : path;
   }
 }
