@@ -8,6 +8,7 @@ import dev.ferry.server.FerryServer;
 import dev.ferry.server.LogSetup;
 import dev.ferry.server.StartupException;
 import dev.ferry.server.StartupReport;
+import dev.ferry.signer.CryptoProviders;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -63,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
         config.logger().level().slf4j(),
         config.logger().format().name(),
         config.logger().excludeFields());
-    StartupReport.log(config);
+    StartupReport.log(config, CryptoProviders.installPreferred());
     FerryServer server;
     try {
       server = FerryServer.start(config, Clock.systemUTC(), new SecureRandom());

@@ -3,7 +3,6 @@ package dev.ferry.server;
 import dev.ferry.config.ConnectorConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.StaticClient;
-import dev.ferry.signer.CryptoProviders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +17,8 @@ public final class StartupReport {
 
   private StartupReport() {}
 
-  /** Logs the summary and installs the preferred crypto provider, logging which one is used. */
-  public static void log(FerryConfig config) {
+  /** Logs the summary; {@code cryptoProvider} describes the JCA provider that signs. */
+  public static void log(FerryConfig config, String cryptoProvider) {
     log.atInfo().setMessage("Ferry Version: " + Version.current()).log();
     log.atInfo().setMessage("config issuer").addKeyValue("issuer", config.issuer()).log();
     log.atInfo()
@@ -51,7 +50,7 @@ public final class StartupReport {
           .log();
     }
     for (String grantType : config.effectiveGrantTypes()) {
-      if (!SERVED_GRANT_TYPES.contains(grantType)) {
+      if (!Listeners.SERVED_GRANT_TYPES.contains(grantType)) {
         log.atWarn()
             .setMessage(
                 "grant type is enabled by the configuration but not served by Ferry yet;"
@@ -60,12 +59,8 @@ public final class StartupReport {
             .log();
       }
     }
-    log.atInfo().setMessage("crypto provider").addKeyValue("provider", cryptoProvider()).log();
+    log.atInfo().setMessage("crypto provider").addKeyValue("provider", cryptoProvider).log();
   }
-
-  /** The grants {@code /token} serves today; the others come with the browser-login work. */
-  static final java.util.Set<String> SERVED_GRANT_TYPES =
-      java.util.Set.of(dev.ferry.oauth2.GrantTypes.TOKEN_EXCHANGE);
 
   /**
    * Dex reads an unset {@code idEnv} or {@code secretEnv} as the empty string, without a word; for
@@ -90,9 +85,5 @@ public final class StartupReport {
           .addKeyValue("env", client.secretEnv())
           .log();
     }
-  }
-
-  private static String cryptoProvider() {
-    return CryptoProviders.installPreferred();
   }
 }

@@ -9,6 +9,7 @@ import dev.ferry.oauth2.Scopes;
 import dev.ferry.signer.Signer;
 import dev.ferry.signer.SigningException;
 import dev.ferry.storage.Client;
+import dev.ferry.storage.IdGenerator;
 import dev.ferry.storage.StorageException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenIssuer {
   private static final Logger log = LoggerFactory.getLogger(TokenIssuer.class);
-  private static final char[] BASE32 = "abcdefghijklmnopqrstuvwxyz234567".toCharArray();
 
   private final String issuerUrl;
   private final Signer signer;
@@ -48,6 +48,7 @@ public final class TokenIssuer {
   private final Duration idTokenValidity;
   private final Clock clock;
   private final SecureRandom random;
+  private final IdGenerator ids;
 
   public TokenIssuer(
       String issuerUrl,
@@ -62,6 +63,7 @@ public final class TokenIssuer {
     this.idTokenValidity = idTokenValidity;
     this.clock = clock;
     this.random = random;
+    this.ids = new IdGenerator(random);
   }
 
   /** The lifetime of every token this issuer mints ({@code expiry.idTokens}). */
@@ -74,7 +76,7 @@ public final class TokenIssuer {
    * SignAccessToken with storage.NewID()).
    */
   public IssuedToken signAccessToken(TokenClaims request) {
-    return sign(request, newRandomId(), null);
+    return sign(request, ids.newId(), null);
   }
 
   /**
@@ -227,25 +229,6 @@ public final class TokenIssuer {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(digest + " is missing from the JDK", e);
     }
-  }
-
-  /** Dex's storage.NewID(): 'a'+b0%26, then lower-case base32 of 15 random bytes (25 chars). */
-  private String newRandomId() {
-    byte[] bytes = new byte[16];
-    random.nextBytes(bytes);
-    StringBuilder id = new StringBuilder(25);
-    id.append((char) ('a' + (bytes[0] & 0xFF) % 26));
-    int buffer = 0;
-    int bits = 0;
-    for (int i = 1; i < bytes.length; i++) {
-      buffer = (buffer << 8) | (bytes[i] & 0xFF);
-      bits += 8;
-      while (bits >= 5) {
-        id.append(BASE32[(buffer >>> (bits - 5)) & 31]);
-        bits -= 5;
-      }
-    }
-    return id.toString();
   }
 
   /** A random (version 4) UUID drawn from the injected source, as Dex's {@code jti}. */

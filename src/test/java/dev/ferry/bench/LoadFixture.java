@@ -72,14 +72,9 @@ public final class LoadFixture {
         config.logger().level().slf4j(),
         config.logger().format().name(),
         config.logger().excludeFields());
-    String crypto;
-    if (jdkCrypto) {
-      // StartupReport installs ACCP, so it is skipped: the JDK's providers stay in charge.
-      crypto = "JDK (--jdk-crypto)";
-    } else {
-      StartupReport.log(config);
-      crypto = CryptoProviders.installPreferred(); // already installed: only describes it
-    }
+    // As ferry serve does, unless the JDK's providers are wanted for comparison.
+    String crypto = jdkCrypto ? "JDK (--jdk-crypto)" : CryptoProviders.installPreferred();
+    StartupReport.log(config, crypto);
     FerryServer server = FerryServer.start(config, Clock.systemUTC(), new SecureRandom());
 
     String subjectToken = GitHubActions.idToken(upstream, Duration.ofHours(24));

@@ -38,7 +38,7 @@ class StartupReportTest {
     appender.start();
     logger.addAppender(appender);
     try {
-      StartupReport.log(config);
+      StartupReport.log(config, "test provider");
     } finally {
       logger.detachAppender(appender);
     }
