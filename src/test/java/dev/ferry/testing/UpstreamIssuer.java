@@ -7,19 +7,12 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,12 +23,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -82,8 +71,7 @@ public final class UpstreamIssuer implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LoopbackHttpServer server;
   private final Clock clock;
   private final String issuerPath;
   private final String base;
@@ -107,24 +95,8 @@ public final class UpstreamIssuer implements AutoCloseable {
     this.issuerPath = builder.issuerPath;
     this.userInfoEnabled = builder.userInfo;
     this.signingAlgorithms = builder.signingAlgorithms;
-    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    if (builder.tls) {
-      HttpsServer https = HttpsServer.create(loopback, 0);
-      https.setHttpsConfigurator(new HttpsConfigurator(serverTls()));
-      this.server = https;
-    } else {
-      this.server = HttpServer.create(loopback, 0);
-    }
-    this.executor =
-        Executors.newCachedThreadPool(r -> {
-          Thread t = new Thread(r, "upstream-issuer");
-          t.setDaemon(true);
-          return t;
-        });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    this.base = (builder.tls ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
+    this.server = LoopbackHttpServer.start("upstream-issuer", builder.tls, this::handle);
+    this.base = server.baseUrl();
   }
 
   public static Builder builder() {
@@ -208,22 +180,6 @@ public final class UpstreamIssuer implements AutoCloseable {
       return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static SSLContext serverTls() throws IOException {
-    try (InputStream in = resource("/tls/upstream.p12")) {
-      char[] password = "changeit".toCharArray();
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, password);
-      KeyManagerFactory keys =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(store, password);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IOException(e);
     }
   }
 
@@ -362,8 +318,7 @@ public final class UpstreamIssuer implements AutoCloseable {
   @Override
   public void close() {
     closed.countDown();
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   // ---- HTTP

@@ -3,18 +3,11 @@ package dev.ferry.connector.gitlab;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsServer;
+import dev.ferry.testing.LoopbackHttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,11 +15,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * A GitLab API on {@code 127.0.0.1} (random port) for connector tests: answers set per path (or per
@@ -65,8 +54,7 @@ final class FakeGitlab implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final LoopbackHttpServer server;
   private final String baseUrl;
   private final CountDownLatch closed = new CountDownLatch(1);
   private final Map<String, Reply> replies = new ConcurrentHashMap<>();
@@ -75,24 +63,8 @@ final class FakeGitlab implements AutoCloseable {
   private volatile Hook hook = path -> {};
 
   private FakeGitlab(boolean tls) throws IOException {
-    InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    if (tls) {
-      HttpsServer https = HttpsServer.create(loopback, 0);
-      https.setHttpsConfigurator(new HttpsConfigurator(serverTls()));
-      this.server = https;
-    } else {
-      this.server = HttpServer.create(loopback, 0);
-    }
-    this.executor =
-        Executors.newCachedThreadPool(r -> {
-          Thread t = new Thread(r, "fake-gitlab");
-          t.setDaemon(true);
-          return t;
-        });
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
-    this.baseUrl = (tls ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
+    this.server = LoopbackHttpServer.start("fake-gitlab", tls, this::handle);
+    this.baseUrl = server.baseUrl();
     user(JOE);
   }
 
@@ -161,8 +133,7 @@ final class FakeGitlab implements AutoCloseable {
   @Override
   public void close() {
     closed.countDown();
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
   }
 
   private void handle(HttpExchange exchange) throws IOException {
@@ -205,25 +176,6 @@ final class FakeGitlab implements AutoCloseable {
     exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
-    }
-  }
-
-  private static SSLContext serverTls() throws IOException {
-    try (InputStream in = FakeGitlab.class.getResourceAsStream("/tls/upstream.p12")) {
-      if (in == null) {
-        throw new IOException("missing test resource /tls/upstream.p12");
-      }
-      char[] password = "changeit".toCharArray();
-      KeyStore store = KeyStore.getInstance("PKCS12");
-      store.load(in, password);
-      KeyManagerFactory keys =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      keys.init(store, password);
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys.getKeyManagers(), null, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IOException(e);
     }
   }
 }
