@@ -43,8 +43,14 @@ final class ConfigCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec == null ? new PrintWriter(System.out) : spec.commandLine().getOut();
-      PrintWriter err = spec == null ? new PrintWriter(System.err) : spec.commandLine().getErr();
+      PrintWriter out =
+          spec == null
+              ? new PrintWriter(System.out, false, System.out.charset())
+              : spec.commandLine().getOut();
+      PrintWriter err =
+          spec == null
+              ? new PrintWriter(System.err, false, System.err.charset())
+              : spec.commandLine().getErr();
       Path path = java.util.Objects.requireNonNull(file);
       List<String> problems = new ArrayList<>();
       try {

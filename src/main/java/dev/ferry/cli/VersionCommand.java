@@ -15,7 +15,9 @@ final class VersionCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out =
-        spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
+        spec == null
+            ? new PrintWriter(System.out, true, System.out.charset())
+            : spec.commandLine().getOut();
     out.println("Ferry Version: " + Version.current());
     out.println("Java Version: " + System.getProperty("java.version"));
     out.println(

@@ -6,6 +6,9 @@ import java.util.List;
  * A user as an upstream connector describes them (Dex: connector.Identity). {@code connectorData}
  * is opaque state the connector wants back on refresh; it never reaches a token.
  */
+// Opaque bytes, as Dex's []byte fields are; nothing relies on this record's equals, which
+// compares arrays by reference.
+@SuppressWarnings("ArrayRecordComponent")
 public record Identity(
     String userId,
     String username,

@@ -182,7 +182,10 @@ public final class HttpServer implements AutoCloseable {
             return t;
           });
       long every = settings.tlsReloadInterval().toMillis();
-      watcher.scheduleWithFixedDelay(this::reloadTlsIfChanged, every, every, TimeUnit.MILLISECONDS);
+      // reloadTlsIfChanged logs its own failures; the task runs until close(), so nothing to read.
+      var unusedReload =
+          watcher.scheduleWithFixedDelay(
+              this::reloadTlsIfChanged, every, every, TimeUnit.MILLISECONDS);
       tlsWatcher = watcher;
     }
   }

@@ -14,7 +14,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * JSON written the way Go's {@code encoding/json} writes it, so that Ferry's bodies and token
  * payloads match Dex byte for byte: {@code <}, {@code >}, {@code &}, U+2028 and U+2029 are escaped
- * as lower-case {@code \}{@code u003c} etc., and {@link #indented} mirrors {@code
+ * as lower-case {@code \}{@code u003c} etc., and {@code http.IndentedJson} mirrors {@code
  * json.MarshalIndent(v, "", " ")} (one array element per line, {@code "key": value}).
  */
 public final class GoJson {

@@ -127,14 +127,18 @@ public final class FerryServer implements AutoCloseable {
           return thread;
         });
     opened.add(jobs::shutdownNow);
-    jobs.scheduleWithFixedDelay(
-        signer::rotateIfDue,
-        ROTATION_CHECK.toMillis(),
-        ROTATION_CHECK.toMillis(),
-        TimeUnit.MILLISECONDS);
-    jobs.scheduleWithFixedDelay(
-        () -> collectGarbage(storage, clock), 0, GC_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
-    health.schedule(jobs, StorageHealthCheck.PERIOD);
+    // Each job catches and logs its own failures and runs until jobs shuts down, so the futures
+    // would never complete with anything to look at.
+    var unusedRotation =
+        jobs.scheduleWithFixedDelay(
+            signer::rotateIfDue,
+            ROTATION_CHECK.toMillis(),
+            ROTATION_CHECK.toMillis(),
+            TimeUnit.MILLISECONDS);
+    var unusedGc =
+        jobs.scheduleWithFixedDelay(
+            () -> collectGarbage(storage, clock), 0, GC_PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    var unusedHealth = health.schedule(jobs, StorageHealthCheck.PERIOD);
 
     log.atInfo()
         .setMessage("listening")

@@ -56,7 +56,7 @@ public final class LogSetup {
   /** The encoder for {@code logger.format}; package-private for tests. */
   static Encoder<ILoggingEvent> encoder(
       String format, List<String> excludeFields, LoggerContext context) {
-    switch (format.isEmpty() ? "text" : format.toLowerCase(Locale.ROOT)) {
+    return switch (format.isEmpty() ? "text" : format.toLowerCase(Locale.ROOT)) {
       case "json" -> {
         LogstashEncoder json = new LogstashEncoder();
         json.setContext(context);
@@ -65,7 +65,7 @@ public final class LogSetup {
         excludeFields.forEach(json::addExcludeMdcKeyName);
         excludeFields.forEach(json::addExcludeKeyValueKeyName);
         json.start();
-        return json;
+        yield json;
       }
       case "text" -> {
         SlogTextLayout layout = new SlogTextLayout(excludeFields);
@@ -76,13 +76,13 @@ public final class LogSetup {
         text.setLayout(layout);
         text.setCharset(StandardCharsets.UTF_8);
         text.start();
-        return text;
+        yield text;
       }
       default ->
           throw new IllegalArgumentException(
               "logger.format: log format is not one of the supported values (text, json): "
                   + format);
-    }
+    };
   }
 
   /**

@@ -17,7 +17,8 @@ import java.util.HexFormat;
 
 /**
  * Generates Dex-shaped signing keys: RSA-2048 for RS256 or P-256 for ES256, with a {@code kid} of
- * 20 random bytes in lower-case hex (Dex §4.4, §7).
+ * 20 random bytes in lower-case hex (Dex: server/signer/rotation.go newJWKPair,
+ * rotationStrategyForAlgorithm).
  */
 public final class KeyGenerator {
   private final SecureRandom random;

@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Dex's local signer: keys live in storage, rotate every {@code rotationPeriod}, and retired public
- * keys stay published until every token they signed has expired (dex.md §7).
+ * keys stay published until every token they signed has expired (Dex: server/signer/rotation.go
+ * keyRotator.rotate).
  *
  * <p><b>Design.</b> The keys are held in memory as an immutable {@link KeySet} snapshot; {@link
  * #sign} and {@link #publicKeys} only read that snapshot, so the token path never touches storage.

@@ -11,7 +11,7 @@ public interface Signer {
   /**
    * Signs {@code payload} (the JSON claims, bytes as given so that claim order is kept) as a JWS
    * compact serialization with the protected header {@code {"alg":...,"kid":...}} and no {@code
-   * typ} (Dex §4.4).
+   * typ} (Dex: server/signer/utils.go signPayload).
    *
    * @throws SigningException when no signing key is available
    */

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A private JWK ready to sign: the JCA signer is built once per key, not once per token. The
- * algorithm comes from the JWK's {@code alg}, or from its type when absent (Dex §4.4).
+ * algorithm comes from the JWK's {@code alg}, or from its type when absent (Dex:
+ * server/signer/utils.go signatureAlgorithm).
  */
 final class SigningKey {
   private final JWSSigner signer;
@@ -50,8 +51,8 @@ final class SigningKey {
 
   /**
    * Dex's protected header is exactly {@code {"alg":...,"kid":...}} in that order with no {@code
-   * typ} (dex.md §4.4). Nimbus serializes a parsed header from its original bytes, so the header is
-   * parsed from the JSON we write rather than built.
+   * typ} (Dex: server/signer/utils.go signPayload). Nimbus serializes a parsed header from its
+   * original bytes, so the header is parsed from the JSON we write rather than built.
    */
   private static JWSHeader header(JWSAlgorithm algorithm, @Nullable String kid)
       throws ParseException {

@@ -5,6 +5,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** An authorization code (Dex: storage.AuthCode, HEAD fields included). */
+// Opaque bytes, as Dex's []byte fields are; nothing relies on this record's equals, which
+// compares arrays by reference.
+@SuppressWarnings("ArrayRecordComponent")
 public record AuthCode(
     String id,
     String clientId,

@@ -5,6 +5,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** A pending browser login (Dex: storage.AuthRequest, HEAD fields included). */
+// Opaque bytes, as Dex's []byte fields are; nothing relies on this record's equals, which
+// compares arrays by reference.
+@SuppressWarnings("ArrayRecordComponent")
 public record AuthRequest(
     String id,
     String clientId,

@@ -7,6 +7,9 @@ import java.util.Map;
  * A signed-in browser session (Dex HEAD: storage.AuthSession). {@code clientStates} is kept as the
  * JSON Dex stores; {@code logoutState} likewise.
  */
+// Opaque bytes, as Dex's []byte fields are; nothing relies on this record's equals, which
+// compares arrays by reference.
+@SuppressWarnings("ArrayRecordComponent")
 public record AuthSession(
     String id,
     String secret,

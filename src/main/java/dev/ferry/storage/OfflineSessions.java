@@ -7,6 +7,9 @@ import java.util.Map;
  * The refresh tokens of one user through one connector, at most one per client (Dex:
  * storage.OfflineSessions). Keyed by (userId, connId).
  */
+// Opaque bytes, as Dex's []byte fields are; nothing relies on this record's equals, which
+// compares arrays by reference.
+@SuppressWarnings("ArrayRecordComponent")
 public record OfflineSessions(
     String userId, String connId, Map<String, RefreshTokenRef> refresh, byte[] connectorData) {
 

@@ -8,6 +8,9 @@ import org.jspecify.annotations.Nullable;
  * A password-DB entry (Dex: storage.Password), keyed by lower-cased email. {@code hash} is the
  * bcrypt hash; {@code emailVerified} null means "not set" (Dex defaults it to true).
  */
+// Opaque bytes, as Dex's []byte fields are; nothing relies on this record's equals, which
+// compares arrays by reference.
+@SuppressWarnings("ArrayRecordComponent")
 public record Password(
     String email,
     byte[] hash,

@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.List;
 
 /** A refresh token (Dex: storage.RefreshToken). */
+// Opaque bytes, as Dex's []byte fields are; nothing relies on this record's equals, which
+// compares arrays by reference.
+@SuppressWarnings("ArrayRecordComponent")
 public record RefreshToken(
     String id,
     String token,

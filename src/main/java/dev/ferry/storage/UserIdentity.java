@@ -9,6 +9,9 @@ import org.jspecify.annotations.Nullable;
  * What Ferry remembers about one user of one connector across logins (Dex HEAD:
  * storage.UserIdentity): claims, consents per client, and MFA material kept as opaque JSON.
  */
+// Opaque bytes, as Dex's []byte fields are; nothing relies on this record's equals, which
+// compares arrays by reference.
+@SuppressWarnings("ArrayRecordComponent")
 public record UserIdentity(
     String userId,
     String connectorId,

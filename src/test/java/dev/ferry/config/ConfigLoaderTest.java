@@ -255,8 +255,12 @@ class ConfigLoaderTest {
   void ofKeysThatDifferOnlyInCaseTheLastWinsAsInGo() throws Exception {
     FerryConfig config =
         Fixtures.load(
-            "issuer: https://a.example.com\nIssuer: https://b.example.com\n"
-                + "storage: {type: memory}\nweb: {http: ':5556'}\n");
+            """
+            issuer: https://a.example.com
+            Issuer: https://b.example.com
+            storage: {type: memory}
+            web: {http: ':5556'}
+            """);
 
     assertThat(config.issuer()).isEqualTo("https://b.example.com");
   }

@@ -12,7 +12,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Where and how Dex expands $VAR (dex.md §5.1): only in the three config blocks. */
+/**
+ * Where and how Dex expands $VAR (Dex: cmd/dex/config.go expandEnvInMap): only in the three config
+ * blocks.
+ */
 class EnvExpansionTest {
   private static final Map<String, String> ENV =
       Map.of(

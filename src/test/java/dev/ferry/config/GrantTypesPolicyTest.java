@@ -27,7 +27,10 @@ class GrantTypesPolicyTest {
     return new OAuth2Config(grantTypes, responseTypes, false, false, passwordConnector, null);
   }
 
-  /** What {@code dex serve} advertises (dex.md §1.4 and its examples). */
+  /**
+   * What {@code dex serve} advertises (Dex: cmd/dex/serve.go applyConfigOverrides fills the default
+   * list, server/config.go supportedTypes narrows and sorts it).
+   */
   static Stream<Arguments> binary() {
     return Stream.of(
         Arguments.of(
@@ -116,7 +119,7 @@ class GrantTypesPolicyTest {
     assertThat(GrantTypesPolicy.effective(oauth2, env)).containsExactlyElementsOf(expected);
   }
 
-  /** Dex HEAD TestServerSupportedGrants: the server on its own, every grant allowed. */
+  /** Dex HEAD server/server_test.go TestServerSupportedGrants: the server alone, every grant on. */
   static Stream<Arguments> server() {
     return Stream.of(
         Arguments.of(
@@ -173,7 +176,10 @@ class GrantTypesPolicyTest {
         .containsExactlyElementsOf(expected);
   }
 
-  /** Dex HEAD TestNormalizeConfigGrantTypes: "AllowedGrantTypes narrows the set". */
+  /**
+   * Dex HEAD server/config_test.go TestNormalizeConfigGrantTypes: "AllowedGrantTypes narrows the
+   * set".
+   */
   @Test
   void allowedGrantTypesNarrowTheServerSet() {
     assertThat(

@@ -290,7 +290,9 @@ class RouterTest {
     // connection was dropped at random and a client reusing it got no answer at all.
     try (Listener l = new Listener(s -> s);
         java.net.Socket socket =
-            new java.net.Socket("127.0.0.1", l.server.httpPort().orElseThrow())) {
+            new java.net.Socket(
+                java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}),
+                l.server.httpPort().orElseThrow())) {
       socket.setSoTimeout(10_000);
       java.io.OutputStream out = socket.getOutputStream();
       out.write(

@@ -635,7 +635,7 @@ public abstract class StorageConformanceTest {
         }));
     // The first update stored NOW; every later one added a second.
     assertThat(storage.getKeys().orElseThrow().nextRotation())
-        .isEqualTo(NOW.plusSeconds(THREADS * incrementsPerThread() - 1L));
+        .isEqualTo(NOW.plusSeconds((long) THREADS * incrementsPerThread() - 1));
   }
 
   /** Runs {@code action} {@link #incrementsPerThread()} times on each of {@link #THREADS}. */

@@ -15,6 +15,7 @@ import dev.ferry.oauth2.OAuthException;
 import dev.ferry.signer.StaticSigner;
 import dev.ferry.storage.Claims;
 import dev.ferry.storage.Client;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -111,7 +112,8 @@ class TokenIssuerTest {
   void headerIsAlgAndKidOnly() throws Exception {
     String jwt = issuer().signAccessToken(request("openid")).token();
     String header =
-        new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[0]), "UTF-8");
+        new String(
+            java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[0]), StandardCharsets.UTF_8);
     assertThat(header).isEqualTo("{\"alg\":\"RS256\",\"kid\":\"k1\"}");
   }
 
@@ -194,7 +196,7 @@ class TokenIssuerTest {
         issuer()
             .signAccessToken(new TokenClaims("client_1", List.of("profile"), html, "c", "", null))
             .token();
-    String raw = new String(SignedJWT.parse(jwt).getPayload().toBytes(), "UTF-8");
+    String raw = new String(SignedJWT.parse(jwt).getPayload().toBytes(), StandardCharsets.UTF_8);
     assertThat(raw).contains("\"name\":\"\\u003cb\\u003e\\u0026\\u003c/b\\u003e\"");
   }
 

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The {@code config} of a Dex connector of type {@code gitlab}, key for key (Dex: connector/gitlab
- * Config). {@code clientID}, {@code clientSecret} and {@code redirectURI} serve only the browser
+ * Config). {@code clientId}, {@code clientSecret} and {@code redirectUri} serve only the browser
  * flow; they are kept so that a Dex config round trips. Absent strings are {@code ""} and absent
  * lists empty, as Go's zero values are.
  *

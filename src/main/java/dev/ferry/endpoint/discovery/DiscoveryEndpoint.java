@@ -17,11 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /.well-known/openid-configuration} (Dex HEAD §1.4): Go struct member order, {@code
- * MarshalIndent} with two spaces, no trailing newline. Endpoint URLs are the issuer's scheme and
- * host plus {@code path.Join(issuerPath, route)}; the issuer itself is echoed verbatim. The
- * document is built on the first request, as at Dex HEAD, and kept once the signer could name its
- * algorithm (until then Dex's fallback {@code RS256} is served but not cached).
+ * {@code /.well-known/openid-configuration} (Dex HEAD: server/discovery/discovery.go
+ * Handler.Construct, Handler.serveDocument): Go struct member order, {@code MarshalIndent} with two
+ * spaces, no trailing newline. Endpoint URLs are the issuer's scheme and host plus {@code
+ * path.Join(issuerPath, route)}; the issuer itself is echoed verbatim. The document is built on the
+ * first request, as at Dex HEAD, and kept once the signer could name its algorithm (until then
+ * Dex's fallback {@code RS256} is served but not cached).
  */
 public final class DiscoveryEndpoint implements HttpEndpoint {
   private static final Logger log = LoggerFactory.getLogger(DiscoveryEndpoint.class);
@@ -56,7 +57,8 @@ public final class DiscoveryEndpoint implements HttpEndpoint {
 
   /**
    * @param issuerUrl the configured issuer, verbatim
-   * @param grantTypes the effective grant types (Dex §1.4); sorted here by byte value
+   * @param grantTypes the effective grant types (Dex: server/config.go supportedTypes); sorted here
+   *     by byte value
    * @param responseTypes the configured response types (default {@code ["code"]}); sorted here
    * @param codeChallengeMethods PKCE methods, in configured order (default {@code S256, plain})
    */

@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /keys} (Dex §1.1, §4.4): the signer's public keys, current key first, as a pretty-printed
- * JWK set whose members follow go-jose's order ({@code use, kty, kid, crv, alg, x, y, n, e, ...}),
- * with {@code Cache-Control: max-age=600, must-revalidate}. With no key to publish Dex answers its
- * HTML error page, status 500.
+ * {@code /keys} (Dex: server/discovery/discovery.go Handler.Keys): the signer's public keys,
+ * current key first, as a pretty-printed JWK set whose members follow go-jose's order ({@code use,
+ * kty, kid, crv, alg, x, y, n, e, ...}), with {@code Cache-Control: max-age=600, must-revalidate}.
+ * With no key to publish Dex answers its HTML error page, status 500.
  */
 public final class KeysEndpoint implements HttpEndpoint {
   private static final Logger log = LoggerFactory.getLogger(KeysEndpoint.class);

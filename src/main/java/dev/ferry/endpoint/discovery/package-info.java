@@ -1,6 +1,7 @@
 /**
  * OIDC discovery ({@code /.well-known/openid-configuration}) and the public key set ({@code
- * /keys}), written byte for byte as Dex writes them (Dex §1.1, §1.4, §4.4).
+ * /keys}), written byte for byte as Dex writes them (Dex: server/discovery/discovery.go
+ * Handler.Construct, Handler.Keys).
  */
 @NullMarked
 package dev.ferry.endpoint.discovery;

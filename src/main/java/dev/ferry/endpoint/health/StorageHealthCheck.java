@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dex's storage health check (Dex §6.3, §11): create a dummy auth request expiring in a minute (so
- * garbage collection removes it if the delete fails), then delete it. It starts out passing, as Dex
+ * Dex's storage health check (Dex: storage/health.go NewCustomHealthCheckFunc, registered in
+ * cmd/dex/serve.go runServe): create a dummy auth request expiring in a minute (so garbage
+ * collection removes it if the delete fails), then delete it. It starts out passing, as Dex
  * registers it with {@code InitiallyPassing}. Runs are driven by {@link #runOnce()}, which a
  * scheduler calls every 15 seconds ({@link #schedule}) and tests call directly.
  */

@@ -11,9 +11,9 @@ import java.time.Instant;
 
 /**
  * {@code /healthz} and {@code /healthz/ready} on the telemetry listener: go-sundheit's JSON handler
- * as Dex mounts it (Dex §1.2). 200 when healthy, 503 otherwise; the body maps the check name to its
- * result, tab-indented with a trailing newline; {@code ?type=short} gives {@code
- * {"storage":"PASS"|"FAIL"}}.
+ * as Dex mounts it (Dex: cmd/dex/serve.go runServe). 200 when healthy, 503 otherwise; the body maps
+ * the check name to its result, tab-indented with a trailing newline; {@code ?type=short} gives
+ * {@code {"storage":"PASS"|"FAIL"}}.
  */
 public final class TelemetryHealthEndpoint implements HttpEndpoint {
   private final StorageHealthCheck check;

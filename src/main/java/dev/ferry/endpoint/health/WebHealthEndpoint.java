@@ -5,8 +5,8 @@ import dev.ferry.http.HttpRequest;
 import dev.ferry.http.HttpResponse;
 
 /**
- * {@code /healthz} on the web listener (Dex §1.1): {@code 200 Health check passed}, or Dex's HTML
- * error page with status 500 when the storage check fails.
+ * {@code /healthz} on the web listener (Dex: server/server.go Server.mount): {@code 200 Health
+ * check passed}, or Dex's HTML error page with status 500 when the storage check fails.
  */
 public final class WebHealthEndpoint implements HttpEndpoint {
   private final StorageHealthCheck check;

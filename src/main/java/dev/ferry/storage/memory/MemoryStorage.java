@@ -472,7 +472,7 @@ public final class MemoryStorage implements Storage {
   }
 
   private static <V> long removeIf(Map<?, V> map, Predicate<V> expired) {
-    int before = map.size();
+    long before = map.size();
     map.values().removeIf(expired);
     return before - map.size();
   }

@@ -2,7 +2,6 @@ package dev.ferry.storage.sql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -87,8 +86,7 @@ final class ConfigNode {
       return exact;
     }
     String lower = key.toLowerCase(Locale.ROOT);
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       if (e.getKey().toLowerCase(Locale.ROOT).equals(lower)) {
         return e.getValue();
       }

@@ -47,6 +47,9 @@ public enum Dialect {
   }
 
   private final String type;
+
+  // Every constant passes List.of(...), which is unmodifiable; the checker sees only the type.
+  @SuppressWarnings("ImmutableEnumChecker")
   private final List<Rule> rules;
 
   Dialect(String type, List<Rule> rules) {
@@ -79,6 +82,8 @@ public enum Dialect {
    * (PostgreSQL 40P01, MySQL error 1213). PostgreSQL's documentation requires SERIALIZABLE clients
    * to retry these.
    */
+  // The == below is meant: it stops on a driver whose exception chain points back at itself.
+  @SuppressWarnings("ReferenceEquality")
   boolean isRetryable(SQLException e) {
     for (SQLException cur = e; cur != null; cur = cur.getNextException()) {
       String state = cur.getSQLState();

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -232,11 +231,7 @@ final class JsonColumns {
     if (!node.isObject()) {
       throw corrupt(what, "expected a JSON object");
     }
-    List<Map.Entry<String, JsonNode>> out = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      out.add(it.next());
-    }
-    return out;
+    return node.properties();
   }
 
   /** A field matched case-insensitively, as Go's decoder does; a missing one reads as null. */
@@ -246,8 +241,7 @@ final class JsonColumns {
       return exact;
     }
     String lower = name.toLowerCase(Locale.ROOT);
-    for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : object.properties()) {
       if (e.getKey().toLowerCase(Locale.ROOT).equals(lower)) {
         return e.getValue();
       }

@@ -72,30 +72,29 @@ final class Row {
   }
 
   private @Nullable Instant nullableRawInstant(String column) throws SQLException {
-    switch (dialect) {
+    return switch (dialect) {
       case POSTGRES -> {
         OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-        return t == null ? null : t.toInstant();
+        yield t == null ? null : t.toInstant();
       }
       case MYSQL -> {
         LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
+        yield t == null ? null : t.toInstant(ZoneOffset.UTC);
       }
       case SQLITE -> {
         Object raw = rs.getObject(column);
         if (raw == null) {
-          return null;
+          yield null;
         }
         if (raw instanceof Number n) {
           // go-sqlite3 also reads integer columns as Unix seconds.
-          return Instant.ofEpochSecond(n.longValue());
+          yield Instant.ofEpochSecond(n.longValue());
         }
         String text = raw.toString();
-        return GoTime.parseSqlite(text)
+        yield GoTime.parseSqlite(text)
             .orElseThrow(() ->
                 new StorageException("corrupt row in " + table + ": " + column + " is not a time"));
       }
-    }
-    throw new IllegalStateException("unknown dialect " + dialect);
+    };
   }
 }

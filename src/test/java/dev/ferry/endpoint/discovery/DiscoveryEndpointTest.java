@@ -12,7 +12,10 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
-/** The discovery document, byte for byte as Dex HEAD writes it (dex.md §1.4). */
+/**
+ * The discovery document, byte for byte as Dex HEAD writes it (Dex: server/discovery/discovery.go
+ * Handler.Construct; server/server_discovery_test.go TestHandleDiscovery).
+ */
 class DiscoveryEndpointTest {
   private static final List<String> DEX_DEFAULT_GRANTS =
       List.of(

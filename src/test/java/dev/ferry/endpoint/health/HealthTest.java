@@ -15,7 +15,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The storage check and the health endpoints of both listeners (dex.md §1.1, §1.2, §11). */
+/**
+ * The storage check and the health endpoints of both listeners (Dex: storage/health.go
+ * NewCustomHealthCheckFunc; server/server.go Server.mount; cmd/dex/serve.go runServe).
+ */
 class HealthTest {
   private final AtomicBoolean down = new AtomicBoolean(false);
   private final MemoryStorage memory = new MemoryStorage();
