@@ -28,6 +28,9 @@ import dev.ferry.http.HttpServerSettings;
 import dev.ferry.http.MetricsEndpoint;
 import dev.ferry.http.Router;
 import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.NoOpSubjectPolicy;
+import dev.ferry.policy.SubjectPolicy;
+import dev.ferry.signer.CpuBoundSigner;
 import dev.ferry.signer.Signer;
 import dev.ferry.signer.StaticSigner;
 import dev.ferry.storage.Client;
@@ -107,16 +110,21 @@ public final class WebFixture implements AutoCloseable {
         b.settings.apply(HttpServerSettings.builder().httpAddress("127.0.0.1:0")).build();
     workers = new CpuWorkers(settings);
     TokenIssuer issuerService =
-        new TokenIssuer(issuer, signer, storage::getClient, Duration.ofHours(24), clock, random);
+        new TokenIssuer(
+            issuer,
+            new CpuBoundSigner(signer, workers),
+            storage::getClient,
+            Duration.ofHours(24),
+            clock,
+            random);
     TokenVerifier verifier = new TokenVerifier(issuer, signer, clock);
     ConnectorLookup connectors = b.connectors.apply(storage);
     TokenEndpoint token =
         new TokenEndpoint(
-            List.of(new TokenExchangeGrant(issuerService, clock)),
+            List.of(new TokenExchangeGrant(issuerService, b.policy, clock)),
             b.grantTypes,
             new ClientAuthenticator(storage),
-            new ConnectorPolicy(connectors),
-            workers);
+            new ConnectorPolicy(connectors));
     health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
     registry = HttpMetrics.newRegistry("test");
     Router webRouter =
@@ -302,6 +310,7 @@ public final class WebFixture implements AutoCloseable {
     private UnaryOperator<HttpServerSettings.Builder> settings = s -> s;
     private Consumer<Storage> setup = s -> {};
     private Function<Storage, ConnectorLookup> connectors = StorageConnectors::new;
+    private SubjectPolicy policy = new NoOpSubjectPolicy();
 
     public Builder issuer(String value) {
       issuer = value;
@@ -335,6 +344,12 @@ public final class WebFixture implements AutoCloseable {
 
     public Builder connectorsFrom(Function<Storage, ConnectorLookup> value) {
       connectors = value;
+      return this;
+    }
+
+    /** The policy the token exchange grant consults; Dex's behaviour (allow all) by default. */
+    public Builder policy(SubjectPolicy value) {
+      policy = value;
       return this;
     }
 
