@@ -23,12 +23,11 @@ public record VerifiedSubject(SubjectToken token, Map<String, Object> claims, Id
 
   private static Map<String, Object> immutableObject(Map<?, ?> map) {
     Map<String, Object> copy = new LinkedHashMap<>();
-    map.forEach(
-        (key, value) -> {
-          if (key != null && value != null) {
-            copy.put(key.toString(), immutable(value));
-          }
-        });
+    map.forEach((key, value) -> {
+      if (key != null && value != null) {
+        copy.put(key.toString(), immutable(value));
+      }
+    });
     return Collections.unmodifiableMap(copy);
   }
 

@@ -1,14 +1,14 @@
 package dev.ferry.cpu;
 
 /**
- * Where CPU-bound work runs: the server's bounded worker pool ({@code http.CpuWorkers}) or, in tests
- * and tools without one, the calling thread ({@link #direct()}).
+ * Where CPU-bound work runs: the server's bounded worker pool ({@code http.CpuWorkers}) or, in
+ * tests and tools without one, the calling thread ({@link #direct()}).
  *
- * <p>Design note: a request thread may block on the network (upstream discovery, JWKS, userinfo);
- * a worker never should, because the pool is sized to the cores and one blocked worker is a core
- * lost for every connector. So callers do their I/O first, on their own thread, and hand only the
- * pure computation (a signature check, a signing) to the lane. A task must not block on I/O or
- * locks held across I/O.
+ * <p>Design note: a request thread may block on the network (upstream discovery, JWKS, userinfo); a
+ * worker never should, because the pool is sized to the cores and one blocked worker is a core lost
+ * for every connector. So callers do their I/O first, on their own thread, and hand only the pure
+ * computation (a signature check, a signing) to the lane. A task must not block on I/O or locks
+ * held across I/O.
  */
 public interface CpuLane {
 

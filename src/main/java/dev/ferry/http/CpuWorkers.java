@@ -5,6 +5,7 @@ import dev.ferry.cpu.CpuLane;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -35,6 +36,11 @@ public final class CpuWorkers implements CpuLane, AutoCloseable {
   private final Duration timeout;
 
   public CpuWorkers(int threads, int queueCapacity, Duration timeout) {
+    this(threads, new ArrayBlockingQueue<>(queueCapacity), timeout);
+  }
+
+  /** With the given bounded queue; tests observe it to know when a task waits. */
+  CpuWorkers(int threads, BlockingQueue<Runnable> queue, Duration timeout) {
     AtomicInteger counter = new AtomicInteger();
     this.pool =
         new ThreadPoolExecutor(
@@ -42,7 +48,7 @@ public final class CpuWorkers implements CpuLane, AutoCloseable {
             threads,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(queueCapacity),
+            queue,
             r -> {
               Thread t = new Thread(r, "ferry-cpu-" + counter.incrementAndGet());
               t.setDaemon(true);

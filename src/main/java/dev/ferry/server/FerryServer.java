@@ -10,8 +10,8 @@ import dev.ferry.connector.mock.MockCallbackConnectorFactory;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
 import dev.ferry.connector.oidc.OidcHttpSettings;
 import dev.ferry.connector.upstream.UpstreamBulkhead;
-import dev.ferry.http.CpuWorkers;
 import dev.ferry.endpoint.health.StorageHealthCheck;
+import dev.ferry.http.CpuWorkers;
 import dev.ferry.http.HttpServer;
 import dev.ferry.http.HttpServerSettings;
 import dev.ferry.signer.CpuBoundSigner;
@@ -111,7 +111,8 @@ public final class FerryServer implements AutoCloseable {
             "gitlab",
             new GitlabConnectorFactory(
                 clock, OidcHttpSettings.defaults(), UpstreamBulkhead.Limits.defaults()),
-            "mockCallback", new MockCallbackConnectorFactory());
+            "mockCallback",
+            new MockCallbackConnectorFactory());
     ConnectorCache connectors = new ConnectorCache(storage, factories);
     opened.add(connectors);
     openConfiguredConnectors(config, connectors);

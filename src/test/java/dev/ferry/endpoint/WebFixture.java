@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.ferry.connector.Connector;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.mock.MockCallbackConnectorFactory;
+import dev.ferry.cpu.CpuLane;
 import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
 import dev.ferry.endpoint.discovery.KeysEndpoint;
 import dev.ferry.endpoint.health.LivenessEndpoint;
@@ -58,6 +59,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -118,7 +120,7 @@ public final class WebFixture implements AutoCloseable {
             clock,
             random);
     TokenVerifier verifier = new TokenVerifier(issuer, signer, clock);
-    ConnectorLookup connectors = b.connectors.apply(storage);
+    ConnectorLookup connectors = b.connectors.apply(storage, workers);
     TokenEndpoint token =
         new TokenEndpoint(
             List.of(new TokenExchangeGrant(issuerService, b.policy, clock)),
@@ -309,7 +311,8 @@ public final class WebFixture implements AutoCloseable {
     private List<String> grantTypes = ALL_GRANTS;
     private UnaryOperator<HttpServerSettings.Builder> settings = s -> s;
     private Consumer<Storage> setup = s -> {};
-    private Function<Storage, ConnectorLookup> connectors = StorageConnectors::new;
+    private BiFunction<Storage, CpuLane, ConnectorLookup> connectors =
+        (storage, cpu) -> new StorageConnectors(storage);
     private SubjectPolicy policy = new NoOpSubjectPolicy();
 
     public Builder issuer(String value) {
@@ -343,6 +346,12 @@ public final class WebFixture implements AutoCloseable {
     }
 
     public Builder connectorsFrom(Function<Storage, ConnectorLookup> value) {
+      connectors = (storage, cpu) -> value.apply(storage);
+      return this;
+    }
+
+    /** Connectors that verify on the fixture's CPU workers, as the server's do. */
+    public Builder connectorsWith(BiFunction<Storage, CpuLane, ConnectorLookup> value) {
       connectors = value;
       return this;
     }

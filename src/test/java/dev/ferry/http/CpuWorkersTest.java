@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorCompletionService;
@@ -12,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -79,9 +82,22 @@ class CpuWorkersTest {
   @Test
   void aTaskThatMissedItsDeadlineInTheQueueFreesItsSlotAtOnce() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
+    AtomicBoolean expiredOnce = new AtomicBoolean();
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService callers = Executors.newFixedThreadPool(3);
-    try (CpuWorkers workers = new CpuWorkers(1, 1, Duration.ofMillis(300))) {
+    CountDownLatch queuedNext = new CountDownLatch(1);
+    BlockingQueue<Runnable> queue =
+        new ArrayBlockingQueue<>(1) {
+          @Override
+          public boolean offer(Runnable task) {
+            boolean accepted = super.offer(task);
+            if (accepted && started.getCount() == 0 && expiredOnce.get()) {
+              queuedNext.countDown();
+            }
+            return accepted;
+          }
+        };
+    try (CpuWorkers workers = new CpuWorkers(1, queue, Duration.ofMillis(300))) {
       callers.submit(() ->
           workers.call(() -> {
             started.countDown();
@@ -92,10 +108,13 @@ class CpuWorkersTest {
       Future<String> expired = callers.submit(() -> workers.call(() -> "never"));
       assertThatThrownBy(() -> expired.get(10, TimeUnit.SECONDS))
           .hasCauseInstanceOf(CpuWorkers.SaturatedException.class);
+      expiredOnce.set(true);
       // The worker is still busy, but the queue slot is free again: a new task is queued, not
       // refused as "worker queue full", and runs once the worker is released.
       Future<String> next = callers.submit(() -> workers.call(() -> "next"));
-      Thread.sleep(50);
+      assertThat(queuedNext.await(10, TimeUnit.SECONDS))
+          .as("queued while the worker is busy")
+          .isTrue();
       release.countDown();
       assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("next");
     } finally {

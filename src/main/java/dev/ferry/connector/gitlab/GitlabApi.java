@@ -35,8 +35,8 @@ final class GitlabApi {
   static final int MAX_GROUP_PAGES = 100;
 
   /**
-   * {@code GET /api/v4/user}: the fields Dex's gitlabUser uses, and the whole answer as the upstream
-   * claims a policy may read.
+   * {@code GET /api/v4/user}: the fields Dex's gitlabUser uses, and the whole answer as the
+   * upstream claims a policy may read.
    */
   record User(long id, String name, String username, String email, ObjectNode claims) {}
 

@@ -2,8 +2,8 @@ package dev.ferry.connector.oidc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.connector.Identity;
-import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
 import dev.ferry.connector.upstream.SubjectClaims;

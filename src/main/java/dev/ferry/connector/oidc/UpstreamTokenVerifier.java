@@ -77,8 +77,8 @@ final class UpstreamTokenVerifier {
    */
   private static DefaultJWTProcessor<SecurityContext> processor() {
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-    processor.setJWSKeySelector(
-        (header, context) -> context instanceof SelectedKeys selected ? selected.keys() : List.of());
+    processor.setJWSKeySelector((header, context) ->
+        context instanceof SelectedKeys selected ? selected.keys() : List.of());
     processor.setJWSVerifierFactory(new UpstreamVerifierFactory());
     // Dex ignores typ: upstream ID tokens come as "JWT", none, or vendor types.
     processor.setJWSTypeVerifier((type, context) -> {});
@@ -95,7 +95,8 @@ final class UpstreamTokenVerifier {
 
   /** Verifies only the signature of a signed userinfo response and returns its payload. */
   ObjectNode verifySignature(String jwt) throws IdentityException {
-    return process(signaturesOnly, signatureKeys, jwt, "oidc: failed to verify userinfo response: ");
+    return process(
+        signaturesOnly, signatureKeys, jwt, "oidc: failed to verify userinfo response: ");
   }
 
   /**
@@ -110,17 +111,16 @@ final class UpstreamTokenVerifier {
       throws IdentityException {
     SignedJWT jws = parse(token, errorPrefix);
     List<Key> keys = keysFor(jws, selector, errorPrefix);
-    cpu.compute(
-        () -> {
-          try {
-            processor.process(jws, new SelectedKeys(keys));
-          } catch (BadJOSEException e) {
-            throw new IdentityException(errorPrefix + e.getMessage(), e);
-          } catch (JOSEException e) {
-            throw new IdentityException(errorPrefix + e.getMessage(), e);
-          }
-          return jws;
-        });
+    cpu.compute(() -> {
+      try {
+        processor.process(jws, new SelectedKeys(keys));
+      } catch (BadJOSEException e) {
+        throw new IdentityException(errorPrefix + e.getMessage(), e);
+      } catch (JOSEException e) {
+        throw new IdentityException(errorPrefix + e.getMessage(), e);
+      }
+      return jws;
+    });
     try {
       return UpstreamJson.object(jws.getPayload().toString());
     } catch (IOException e) {
@@ -139,15 +139,14 @@ final class UpstreamTokenVerifier {
     if (!cached.isEmpty()) {
       return cached;
     }
-    return bulkhead.call(
-        () -> {
-          try {
-            return selector.selectJWSKeys(header, null);
-          } catch (KeySourceException e) {
-            // The upstream JWKS could not be fetched, or a refetch was rate-limited.
-            throw new IdentityException(errorPrefix + e.getMessage(), e);
-          }
-        });
+    return bulkhead.call(() -> {
+      try {
+        return selector.selectJWSKeys(header, null);
+      } catch (KeySourceException e) {
+        // The upstream JWKS could not be fetched, or a refetch was rate-limited.
+        throw new IdentityException(errorPrefix + e.getMessage(), e);
+      }
+    });
   }
 
   private static boolean hasClaimsObject(SignedJWT jws) {

@@ -27,14 +27,13 @@ final class UserInfo {
   ObjectNode fetch(URI endpoint, String bearer, UpstreamTokenVerifier verifier)
       throws IdentityException {
     UpstreamHttp.Response response =
-        bulkhead.call(
-            () -> {
-              try {
-                return http.get(endpoint, bearer);
-              } catch (IOException e) {
-                throw new IdentityException("oidc: error loading userinfo: " + e.getMessage(), e);
-              }
-            });
+        bulkhead.call(() -> {
+          try {
+            return http.get(endpoint, bearer);
+          } catch (IOException e) {
+            throw new IdentityException("oidc: error loading userinfo: " + e.getMessage(), e);
+          }
+        });
     if (response.status() != 200) {
       // The body is not quoted: some upstreams echo the presented token in their errors.
       throw new IdentityException(

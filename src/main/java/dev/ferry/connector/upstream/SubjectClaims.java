@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Turns upstream claims (a parsed JWT payload, a userinfo answer, a provider API's user object) into
- * the plain values of a {@link dev.ferry.connector.VerifiedSubject}: maps, lists, strings, numbers
- * and booleans, and reads a JWT's registered claims (RFC 7519 §4.1) into a {@link SubjectToken}.
+ * Turns upstream claims (a parsed JWT payload, a userinfo answer, a provider API's user object)
+ * into the plain values of a {@link dev.ferry.connector.VerifiedSubject}: maps, lists, strings,
+ * numbers and booleans, and reads a JWT's registered claims (RFC 7519 §4.1) into a {@link
+ * SubjectToken}.
  */
 public final class SubjectClaims {
 
@@ -67,12 +68,11 @@ public final class SubjectClaims {
     if (aud.isTextual()) {
       audience.add(aud.textValue());
     } else if (aud.isArray()) {
-      aud.forEach(
-          element -> {
-            if (element.isTextual()) {
-              audience.add(element.textValue());
-            }
-          });
+      aud.forEach(element -> {
+        if (element.isTextual()) {
+          audience.add(element.textValue());
+        }
+      });
     }
     JsonNode iss = payload.path("iss");
     JsonNode jti = payload.path("jti");
@@ -91,7 +91,8 @@ public final class SubjectClaims {
     }
     try {
       BigDecimal millis = node.decimalValue().movePointRight(3);
-      return Optional.of(Instant.ofEpochMilli(millis.setScale(0, RoundingMode.FLOOR).longValueExact()));
+      return Optional.of(
+          Instant.ofEpochMilli(millis.setScale(0, RoundingMode.FLOOR).longValueExact()));
     } catch (ArithmeticException | DateTimeException e) {
       return Optional.empty();
     }

@@ -17,16 +17,16 @@ import org.slf4j.MDC;
  * userinfo, a provider API): at most {@code maxConcurrent} such calls run, at most {@code
  * maxWaiting} more wait for a turn, and no caller waits longer than {@code deadline} in all.
  *
- * <p>Design note: without this, a hanging upstream holds one request thread per request sent to
- * its connector until the HTTP timeout, and enough of them starve every other connector of request
+ * <p>Design note: without this, a hanging upstream holds one request thread per request sent to its
+ * connector until the HTTP timeout, and enough of them starve every other connector of request
  * threads. With it, a slow upstream costs at most {@code maxConcurrent + maxWaiting} request
  * threads, each for at most {@code deadline}; the rest of that connector's requests fail at once.
  * Every call runs on its own virtual thread while the caller waits with the deadline: a call stuck
  * past the deadline (inside a lock of the JWKS cache, say) keeps its slot until the upstream HTTP
  * timeout ends it, so the bound on concurrent upstream calls holds, but the caller is answered on
- * time. A refusal is an {@link IdentityException}, so the token endpoint answers it like any
- * failed verification: {@code 401 access_denied}, the reason logged only (Dex:
- * server/handlers.go handleTokenExchange).
+ * time. A refusal is an {@link IdentityException}, so the token endpoint answers it like any failed
+ * verification: {@code 401 access_denied}, the reason logged only (Dex: server/handlers.go
+ * handleTokenExchange).
  */
 public final class UpstreamBulkhead {
 
@@ -88,20 +88,19 @@ public final class UpstreamBulkhead {
     CompletableFuture<T> result = new CompletableFuture<>();
     Thread.ofVirtual()
         .name("ferry-upstream-" + connectorId)
-        .start(
-            () -> {
-              if (mdc != null) {
-                MDC.setContextMap(mdc);
-              }
-              try {
-                result.complete(call.run());
-              } catch (Throwable t) {
-                result.completeExceptionally(t);
-              } finally {
-                slots.release();
-                MDC.clear();
-              }
-            });
+        .start(() -> {
+          if (mdc != null) {
+            MDC.setContextMap(mdc);
+          }
+          try {
+            result.complete(call.run());
+          } catch (Throwable t) {
+            result.completeExceptionally(t);
+          } finally {
+            slots.release();
+            MDC.clear();
+          }
+        });
     try {
       return result.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -131,7 +130,8 @@ public final class UpstreamBulkhead {
     }
     if (waiting.incrementAndGet() > limits.maxWaiting()) {
       waiting.decrementAndGet();
-      throw refused(limits.maxConcurrent() + " calls in flight and " + limits.maxWaiting() + " waiting");
+      throw refused(
+          limits.maxConcurrent() + " calls in flight and " + limits.maxWaiting() + " waiting");
     }
     try {
       if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {

@@ -1,8 +1,8 @@
 package dev.ferry.endpoint.token;
 
-import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.cpu.CpuBusyException;
 import dev.ferry.cpu.CpuLane;
+import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.http.Form;
 import dev.ferry.http.FormException;
 import dev.ferry.http.HttpEndpoint;
@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * client authentication, connector policy, then the grant. The grant runs on the request thread,
  * since it may wait on an upstream (bounded per connector by the connector's bulkhead); only its
  * CPU work (verifying, signing) is queued on the bounded CPU workers through {@link CpuLane}. When
- * those are saturated the answer is {@code 503 temporarily_unavailable}. Every outcome is an
- * OAuth JSON body: a storage or programming failure is a {@code 500 server_error} whose cause is
- * logged, never sent.
+ * those are saturated the answer is {@code 503 temporarily_unavailable}. Every outcome is an OAuth
+ * JSON body: a storage or programming failure is a {@code 500 server_error} whose cause is logged,
+ * never sent.
  */
 public final class TokenEndpoint implements HttpEndpoint {
   private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);

@@ -188,7 +188,8 @@ class GitlabInheritedGroupsTest {
     try (GitlabConnector connector =
         TestGitlab.open(
             gitlab, clock, Map.of("inheritedGroups", true, "getGroupsPermission", true))) {
-      assertThatThrownBy(() -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageContaining("took too long");
     }

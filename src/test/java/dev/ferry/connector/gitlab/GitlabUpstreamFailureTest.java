@@ -127,7 +127,8 @@ class GitlabUpstreamFailureTest {
   @Test
   void nullGroupsAreNoGroupsAsInGo() throws Exception {
     gitlab.reply("/oauth/userinfo", 200, "{\"groups\":null,\"sub\":\"1\"}");
-    assertThat(connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity().groups())
+    assertThat(
+            connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity().groups())
         .isEmpty();
   }
 
@@ -135,7 +136,8 @@ class GitlabUpstreamFailureTest {
   void anEmptyUsernameCannotBeTheUserId() throws Exception {
     gitlab.user(Map.of("id", 5, "name", "No Login"));
     try (GitlabConnector byLogin = TestGitlab.open(gitlab, Map.of("useLoginAsID", true))) {
-      assertThatThrownBy(() -> byLogin.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
+      assertThatThrownBy(
+              () -> byLogin.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageContaining("username is empty");
     }
@@ -168,7 +170,8 @@ class GitlabUpstreamFailureTest {
         new GitlabConnectorFactory(MutableClock.atFixedStart(), TestGitlab.FAST)
             .open("gitlab", config)) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> closed.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
+      assertThatThrownBy(
+              () -> closed.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageStartingWith("gitlab: get user: GET " + base + "/api/v4/user: ");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

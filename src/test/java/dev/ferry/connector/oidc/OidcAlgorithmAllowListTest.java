@@ -73,13 +73,19 @@ class OidcAlgorithmAllowListTest {
             TestConnectors.open(upstream, CLOCK, Map.of("issuerAlias", google))) {
       upstream.discoveryIssuer(google);
       for (String iss : List.of(google, "accounts.google.com")) {
-        assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().issuer(iss).build()).identity().userId())
+        assertThat(
+                connector
+                    .tokenIdentity(ID_TOKEN, upstream.token().issuer(iss).build())
+                    .identity()
+                    .userId())
             .as(iss)
             .isEqualTo("subvalue");
       }
       assertThatThrownBy(() ->
-              connector.tokenIdentity(
-                  ID_TOKEN, upstream.token().issuer("accounts.google.com.evil").build()).identity())
+              connector
+                  .tokenIdentity(
+                      ID_TOKEN, upstream.token().issuer("accounts.google.com.evil").build())
+                  .identity())
           .hasMessageContaining("different provider");
     }
   }

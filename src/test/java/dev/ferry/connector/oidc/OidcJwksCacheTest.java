@@ -109,7 +109,8 @@ class OidcJwksCacheTest {
     String signedWithNewKey = upstream.token().build();
 
     // No time passes: the cache has not expired, the unknown kid alone triggers the refetch.
-    assertThat(connector.tokenIdentity(ID_TOKEN, signedWithNewKey).identity().userId()).isEqualTo("subvalue");
+    assertThat(connector.tokenIdentity(ID_TOKEN, signedWithNewKey).identity().userId())
+        .isEqualTo("subvalue");
     assertThat(upstream.requests(UpstreamIssuer.KEYS)).isEqualTo(2);
   }
 
@@ -137,7 +138,8 @@ class OidcJwksCacheTest {
         .hasMessageContaining("refetched too recently");
 
     clock.advance(TestConnectors.FAST.jwksRefetchInterval());
-    assertThat(connector.tokenIdentity(ID_TOKEN, signedWithNewKey).identity().userId()).isEqualTo("subvalue");
+    assertThat(connector.tokenIdentity(ID_TOKEN, signedWithNewKey).identity().userId())
+        .isEqualTo("subvalue");
   }
 
   @Test

@@ -68,7 +68,8 @@ class OidcTlsTest {
   void untrustedCertificateIsRefused() throws Exception {
     try (OidcConnector connector = TestConnectors.open(upstream, CLOCK, Map.of())) {
       assertThat(connector.upstreamProblem()).isPresent();
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .isInstanceOf(IdentityException.class);
     }
   }

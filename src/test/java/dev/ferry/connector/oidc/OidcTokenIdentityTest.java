@@ -194,7 +194,8 @@ class OidcTokenIdentityTest {
   void acceptsIdToken(String name, Function<UpstreamToken, UpstreamToken> change) throws Exception {
     String token = change.apply(upstream.token()).build();
     try (OidcConnector connector = open(Map.of())) {
-      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId()).isEqualTo("subvalue");
+      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
+          .isEqualTo("subvalue");
     }
   }
 
@@ -202,7 +203,8 @@ class OidcTokenIdentityTest {
   void expiryIsJudgedByTheInjectedClock() throws Exception {
     String token = upstream.token().expiresAt(now().plusSeconds(10)).build();
     try (OidcConnector connector = open(Map.of())) {
-      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId()).isEqualTo("subvalue");
+      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
+          .isEqualTo("subvalue");
       CLOCK.advance(Duration.ofSeconds(11));
       assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .hasMessageContaining("expired");
@@ -218,7 +220,8 @@ class OidcTokenIdentityTest {
           .hasMessage("missing \"name\" claim");
     }
     try (OidcConnector connector = open(Map.of("userNameKey", "sub"))) {
-      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().username()).isEqualTo("subvalue");
+      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().username())
+          .isEqualTo("subvalue");
     }
   }
 
@@ -246,7 +249,8 @@ class OidcTokenIdentityTest {
       assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, opaque).identity())
           .hasMessage("oidc: user info endpoint is not supported by this provider");
       // Dex: an id_token with getUserInfo but no endpoint fails the same way.
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .hasMessage("oidc: user info endpoint is not supported by this provider");
     }
     upstream.userInfoEnabled(true);
@@ -255,7 +259,8 @@ class OidcTokenIdentityTest {
       assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, opaque).identity())
           .hasMessageContaining("HTTP 401");
       // With userinfo configured and available it is authoritative, even for a valid JWT.
-      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, upstream.token().build()).identity())
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ACCESS_TOKEN, upstream.token().build()).identity())
           .hasMessageContaining("HTTP 401");
     }
   }
@@ -264,8 +269,9 @@ class OidcTokenIdentityTest {
   void unknownSubjectTokenTypeIsRefused() throws Exception {
     try (OidcConnector connector = open(Map.of())) {
       assertThatThrownBy(() ->
-              connector.tokenIdentity(
-                  "urn:ietf:params:oauth:token-type:jwt", upstream.token().build()).identity())
+              connector
+                  .tokenIdentity("urn:ietf:params:oauth:token-type:jwt", upstream.token().build())
+                  .identity())
           .hasMessage(
               "unknown token type for token exchange: urn:ietf:params:oauth:token-type:jwt");
     }

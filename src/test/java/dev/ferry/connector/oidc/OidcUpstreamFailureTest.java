@@ -105,7 +105,8 @@ class OidcUpstreamFailureTest {
 
       upstream.fault(UpstreamIssuer.DISCOVERY, Fault.NONE);
       clock.advance(Duration.ofSeconds(1));
-      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId()).isEqualTo("subvalue");
+      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
+          .isEqualTo("subvalue");
       assertThat(connector.upstreamProblem()).isEmpty();
 
       // Discovered once, kept: no further discovery requests.
@@ -137,7 +138,8 @@ class OidcUpstreamFailureTest {
     Map<String, Object> config =
         Map.of("issuer", "http://127.0.0.1:" + closedPort, "scopes", List.of("groups"));
     try (OidcConnector connector = TestConnectors.open(clock, TestConnectors.FAST, config)) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageContaining("upstream");
     }
@@ -147,7 +149,8 @@ class OidcUpstreamFailureTest {
   void discoveryIssuerMismatchIsRefused() throws Exception {
     upstream.discoveryIssuer("https://somebody-else.example.com");
     try (OidcConnector connector = TestConnectors.open(upstream, clock, Map.of())) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .hasMessageContaining("did not match the issuer URL returned by provider");
     }
   }
@@ -157,7 +160,8 @@ class OidcUpstreamFailureTest {
     Map<String, Object> config =
         Map.of("issuer", upstream.issuer() + "/", "scopes", List.of("groups"));
     try (OidcConnector connector = TestConnectors.open(clock, TestConnectors.FAST, config)) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .hasMessageContaining("did not match");
       // The discovery URL itself is built without the trailing slash (no "//.well-known").
       assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(1);
@@ -170,9 +174,14 @@ class OidcUpstreamFailureTest {
     upstream.discoveryIssuer(alias);
     try (OidcConnector connector =
         TestConnectors.open(upstream, clock, Map.of("issuerAlias", alias))) {
-      assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().issuer(alias).build()).identity().userId())
+      assertThat(
+              connector
+                  .tokenIdentity(ID_TOKEN, upstream.token().issuer(alias).build())
+                  .identity()
+                  .userId())
           .isEqualTo("subvalue");
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .hasMessageContaining("different provider");
     }
   }
@@ -191,7 +200,8 @@ class OidcUpstreamFailureTest {
               upstream,
               clock,
               Map.of("providerDiscoveryOverrides", overrides, "getUserInfo", true))) {
-        assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId()).isEqualTo("subvalue");
+        assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
+            .isEqualTo("subvalue");
       }
       assertThat(keysElsewhere.requests(UpstreamIssuer.KEYS)).isEqualTo(1);
       assertThat(keysElsewhere.requests(UpstreamIssuer.USERINFO)).isEqualTo(1);

@@ -294,7 +294,8 @@ class TokenEndpointTest {
             .settings(s -> s.workers(1, 1, Duration.ofSeconds(15)))
             .signer(blocking)
             .build()) {
-      Future<HttpResponse<String>> first = clients.submit(() -> f.postForm("/token", exchangeForm()));
+      Future<HttpResponse<String>> first =
+          clients.submit(() -> f.postForm("/token", exchangeForm()));
       assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
       // The only worker is busy: of the next two requests one fills the queue, one is refused.
       ExecutorService more = Executors.newFixedThreadPool(2);
