@@ -3,6 +3,8 @@ package dev.ferry.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.cpu.CpuBusyException;
+import dev.ferry.cpu.CpuLane;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -162,6 +165,38 @@ class CpuWorkersTest {
       Future<String> second = done.poll(10, TimeUnit.SECONDS);
       assertThat(second).isNotNull();
       assertThat(second.get()).isEqualTo("ran");
+      assertThat(busy.get(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+    }
+  }
+
+  @Test
+  void asACpuLaneItReportsSaturationUncheckedAndPassesTaskExceptionsThrough() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    ExecutorService callers = Executors.newSingleThreadExecutor();
+    // No queue at all: while the only worker is busy, every other task is refused at once.
+    try (CpuWorkers workers = new CpuWorkers(1, new SynchronousQueue<>(), Duration.ofSeconds(10))) {
+      CpuLane lane = workers;
+      assertThatThrownBy(() ->
+              lane.compute(() -> {
+                throw new IOException("bad signature");
+              }))
+          .isInstanceOf(IOException.class)
+          .hasMessage("bad signature");
+      Future<Boolean> busy =
+          callers.submit(() ->
+              lane.compute(() -> {
+                started.countDown();
+                return release.await(10, TimeUnit.SECONDS);
+              }));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThatThrownBy(() -> lane.compute(() -> true))
+          .isInstanceOf(CpuBusyException.class)
+          .hasMessage("worker queue full");
+      release.countDown();
       assertThat(busy.get(10, TimeUnit.SECONDS)).isTrue();
     } finally {
       release.countDown();
