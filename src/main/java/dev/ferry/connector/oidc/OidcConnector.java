@@ -39,8 +39,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The claims are then mapped by Dex's rules ({@link ClaimMapper}) and returned with the token's
  * metadata as a {@link VerifiedSubject}; an access token vouched for by userinfo alone counts as
- * opaque (only its type and the upstream issuer are known). Every failure is an {@link
- * IdentityException} whose message is for the log; tokens are never logged, only a SHA-256 prefix.
+ * opaque (only its type and the upstream issuer are known).
+ *
+ * <p>Threads: this runs on the request thread. The JWKS fetch (on a cache miss) and the userinfo
+ * call take a slot of the connector's {@link dev.ferry.connector.upstream.UpstreamBulkhead};
+ * discovery needs none, since {@link LazyProvider} lets one caller at a time try it and fails the
+ * others at once. Signature checks run on the {@link dev.ferry.cpu.CpuLane}. Every failure is an
+ * {@link IdentityException} whose message is for the log; tokens are never logged, only a SHA-256
+ * prefix.
  */
 public final class OidcConnector implements TokenIdentityConnector {
 
