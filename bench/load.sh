@@ -7,6 +7,9 @@
 #   DURATION=30 CONNECTIONS="16" bench/load.sh
 #   SIGNER=ES256 bench/load.sh          # Ferry signs ES256 (the upstream token stays RS256)
 #   JDK_CRYPTO=1 bench/load.sh          # do not install ACCP
+#   HUNG_UPSTREAM=1 bench/load.sh       # beside a second connector whose upstream JWKS hangs, with
+#                                       # HUNG_IN_FLIGHT (default 50) exchanges through it always
+#                                       # in flight; what they got is in target/bench/load/hung.txt
 #
 # Output: target/bench/load/ (fixture.log: Ferry's log; wrk-<connections>.txt: each run).
 # Set SKIP_BUILD=1 to reuse target/test-classes and target/bench/classpath.txt.
@@ -42,6 +45,9 @@ if (( $(ferry_java_major "$JAVA_HOME/bin/java") >= 22 )); then
 fi
 fixture_args=("$out" --signer "$signer" --max-seconds "$max_seconds")
 [[ "${JDK_CRYPTO:-0}" == 1 ]] && fixture_args+=(--jdk-crypto)
+hung_in_flight=0
+[[ "${HUNG_UPSTREAM:-0}" == 1 ]] && hung_in_flight="${HUNG_IN_FLIGHT:-50}"
+(( hung_in_flight > 0 )) && fixture_args+=(--hung-upstream "$hung_in_flight")
 
 "$JAVA_HOME/bin/java" "${java_opts[@]}" ${FERRY_JAVA_OPTS:-} \
   -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
@@ -74,7 +80,9 @@ case "$TOKEN_URL" in
   *) echo "load.sh: refusing to load anything but 127.0.0.1: $TOKEN_URL" >&2; exit 1 ;;
 esac
 
-echo "load.sh: $TOKEN_URL, signer $SIGNER, crypto $CRYPTO, wrk $threads threads" \
+hung_note=""
+(( hung_in_flight > 0 )) && hung_note=", $hung_in_flight exchanges in flight to a hung upstream"
+echo "load.sh: $TOKEN_URL, signer $SIGNER, crypto $CRYPTO, wrk $threads threads$hung_note" \
   "(nproc $(nproc), load average $(cut -d' ' -f1-3 /proc/loadavg))"
 if (( warmup > 0 )); then
   echo "load.sh: warm-up, ${warmup} s at 16 connections (not reported)"
@@ -105,8 +113,12 @@ for c in $connections; do
     "wrk_s=$(seconds "$wrk_ticks") other_s=$(seconds $((busy - fix - wrk_ticks)))" \
     "steal_s=$(seconds "$steal") available_s=$((duration * $(nproc)))" | tee -a "$out/wrk-$c.txt"
 done
-echo "load.sh: summary (signer $SIGNER, crypto $CRYPTO)"
+echo "load.sh: summary (signer $SIGNER, crypto $CRYPTO$hung_note)"
 for c in $connections; do
   echo "connections=$c $(grep '^RESULT' "$out/wrk-$c.txt" | cut -d' ' -f2-)"
   grep '^CPU' "$out/wrk-$c.txt"
 done
+if (( hung_in_flight > 0 )); then
+  stop_fixture # the fixture writes hung.txt as it stops
+  cat "$out/hung.txt" 2>/dev/null || echo "load.sh: no $out/hung.txt; see $out/fixture.log" >&2
+fi

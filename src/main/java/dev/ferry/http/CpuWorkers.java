@@ -1,8 +1,11 @@
 package dev.ferry.http;
 
+import dev.ferry.cpu.CpuBusyException;
+import dev.ferry.cpu.CpuLane;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -16,7 +19,9 @@ import org.slf4j.MDC;
 
 /**
  * A fixed pool of about as many threads as cores for the CPU-heavy part of a request (verifying and
- * signing JWTs).
+ * signing JWTs). Only computation runs here: network I/O (upstream discovery, JWKS, userinfo) stays
+ * on the request thread, bounded per connector, so one hanging upstream cannot occupy the workers
+ * every connector needs (see {@link CpuLane}).
  *
  * <p>Design note: signing is the ceiling of the whole exchange, so more threads than cores only
  * time-slice the same work and stretch every request's latency. With the work queued in order on N
@@ -26,11 +31,16 @@ import org.slf4j.MDC;
  * memory and latency without bound. A task that misses its deadline while still queued is cancelled
  * and never runs.
  */
-public final class CpuWorkers implements AutoCloseable {
+public final class CpuWorkers implements CpuLane, AutoCloseable {
   private final ThreadPoolExecutor pool;
   private final Duration timeout;
 
   public CpuWorkers(int threads, int queueCapacity, Duration timeout) {
+    this(threads, new ArrayBlockingQueue<>(queueCapacity), timeout);
+  }
+
+  /** With the given bounded queue; tests observe it to know when a task waits. */
+  CpuWorkers(int threads, BlockingQueue<Runnable> queue, Duration timeout) {
     AtomicInteger counter = new AtomicInteger();
     this.pool =
         new ThreadPoolExecutor(
@@ -38,7 +48,7 @@ public final class CpuWorkers implements AutoCloseable {
             threads,
             0,
             TimeUnit.MILLISECONDS,
-            new ArrayBlockingQueue<>(queueCapacity),
+            queue,
             r -> {
               Thread t = new Thread(r, "ferry-cpu-" + counter.incrementAndGet());
               t.setDaemon(true);
@@ -96,6 +106,24 @@ public final class CpuWorkers implements AutoCloseable {
         throw err;
       }
       throw e;
+    }
+  }
+
+  /**
+   * {@link CpuLane} view of {@link #call}: the same queue and deadline, with saturation reported as
+   * the unchecked {@link CpuBusyException} so that it can cross connector and signer code.
+   */
+  @Override
+  @SuppressWarnings("unchecked") // the task throws only E or unchecked exceptions
+  public <T, E extends Exception> T compute(CpuLane.CpuTask<T, E> task) throws E {
+    try {
+      return call(task::run);
+    } catch (SaturatedException e) {
+      throw new CpuBusyException(String.valueOf(e.getMessage()));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw (E) e;
     }
   }
 

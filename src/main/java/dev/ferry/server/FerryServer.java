@@ -9,8 +9,12 @@ import dev.ferry.connector.gitlab.GitlabConnectorFactory;
 import dev.ferry.connector.mock.MockCallbackConnectorFactory;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
 import dev.ferry.connector.oidc.OidcHttpSettings;
+import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.endpoint.health.StorageHealthCheck;
+import dev.ferry.http.CpuWorkers;
 import dev.ferry.http.HttpServer;
+import dev.ferry.http.HttpServerSettings;
+import dev.ferry.signer.CpuBoundSigner;
 import dev.ferry.signer.KeyGenerator;
 import dev.ferry.signer.LocalSigner;
 import dev.ferry.storage.GarbageCollection;
@@ -96,18 +100,31 @@ public final class FerryServer implements AutoCloseable {
       throw new StartupException("failed to initialize signing keys: storage is not usable");
     }
 
+    // Created before the connectors: they verify upstream signatures on it.
+    CpuWorkers workers = new CpuWorkers(HttpServerSettings.builder().build());
+    opened.add(workers);
     Map<String, ConnectorFactory> factories =
         Map.of(
-            "oidc", new OidcConnectorFactory(clock, OidcHttpSettings.defaults()),
-            "gitlab", new GitlabConnectorFactory(clock, OidcHttpSettings.defaults()),
-            "mockCallback", new MockCallbackConnectorFactory());
+            "oidc",
+            new OidcConnectorFactory(
+                clock, OidcHttpSettings.defaults(), workers, UpstreamBulkhead.Limits.defaults()),
+            "gitlab",
+            new GitlabConnectorFactory(
+                clock, OidcHttpSettings.defaults(), UpstreamBulkhead.Limits.defaults()),
+            "mockCallback",
+            new MockCallbackConnectorFactory());
     ConnectorCache connectors = new ConnectorCache(storage, factories);
     opened.add(connectors);
     openConfiguredConnectors(config, connectors);
 
     TokenIssuer issuer =
         new TokenIssuer(
-            config.issuer(), signer, storage::getClient, config.expiry().idTokens(), clock, random);
+            config.issuer(),
+            new CpuBoundSigner(signer, workers),
+            storage::getClient,
+            config.expiry().idTokens(),
+            clock,
+            random);
     TokenVerifier verifier = new TokenVerifier(config.issuer(), signer, clock);
     StorageHealthCheck health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
 
@@ -115,8 +132,7 @@ public final class FerryServer implements AutoCloseable {
         Listeners.start(
             config,
             new Listeners.Components(
-                storage, signer, issuer, verifier, connectors, health, clock, random));
-    opened.add(listeners.workers());
+                storage, signer, issuer, verifier, connectors, health, workers, clock, random));
     opened.add(listeners.web());
     listeners.telemetry().ifPresent(opened::add);
 

@@ -24,6 +24,7 @@ import dev.ferry.http.HttpServerSettings;
 import dev.ferry.http.MetricsEndpoint;
 import dev.ferry.http.Router;
 import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.NoOpSubjectPolicy;
 import dev.ferry.signer.Signer;
 import dev.ferry.storage.Storage;
 import dev.ferry.token.TokenIssuer;
@@ -62,21 +63,22 @@ final class Listeners {
       TokenVerifier verifier,
       ConnectorLookup connectors,
       StorageHealthCheck health,
+      CpuWorkers workers,
       Clock clock,
       SecureRandom random) {}
 
-  /** The started listeners and the bounded pool the CPU-heavy work runs on. */
-  record Started(HttpServer web, Optional<HttpServer> telemetry, CpuWorkers workers) {}
+  /** The started listeners. */
+  record Started(HttpServer web, Optional<HttpServer> telemetry) {}
 
   static Started start(FerryConfig config, Components c) throws StartupException {
     HttpServerSettings settings = webSettings(config.web());
-    CpuWorkers workers = new CpuWorkers(settings);
+    CpuWorkers workers = c.workers();
     List<AutoCloseable> opened = new ArrayList<>();
-    opened.add(workers);
     try {
       PrometheusRegistry registry = HttpMetrics.newRegistry(Version.current());
 
-      List<Grant> grants = List.of(new TokenExchangeGrant(c.issuer(), c.clock()));
+      List<Grant> grants =
+          List.of(new TokenExchangeGrant(c.issuer(), new NoOpSubjectPolicy(), c.clock()));
       assert grants.stream()
           .map(Grant::grantType)
           .collect(Collectors.toSet())
@@ -86,8 +88,7 @@ final class Listeners {
               grants,
               config.effectiveGrantTypes(),
               new ClientAuthenticator(c.storage()),
-              new ConnectorPolicy(c.connectors()),
-              workers);
+              new ConnectorPolicy(c.connectors()));
       Router webRouter =
           Routes.web(
                   Router.builder(URI.create(config.issuer()).getRawPath(), c.random())
@@ -125,7 +126,7 @@ final class Listeners {
                     HttpServerSettings.builder().httpAddress(telemetryAddress).build(),
                     telemetryRouter));
       }
-      return new Started(web, telemetry, workers);
+      return new Started(web, telemetry);
     } catch (StartupException | RuntimeException e) {
       for (AutoCloseable resource : opened) {
         try {

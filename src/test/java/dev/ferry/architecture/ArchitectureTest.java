@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The package rules of architecture.md: dependencies run one way, {@code cli -> server ->
- * endpoint.* -> {token, signer, connector, storage, oauth2}}; {@code connector} and {@code storage}
- * never reach up; no catch-all packages; every package documents itself.
+ * endpoint.* -> {token, signer, policy -> connector, storage, oauth2}}; {@code connector} and
+ * {@code storage} never reach up; {@code cpu} is the bottom seam for CPU work; no catch-all
+ * packages; every package documents itself.
  */
 class ArchitectureTest {
   private static JavaClasses ferry;
@@ -70,10 +71,60 @@ class ArchitectureTest {
                 "dev.ferry.oauth2..",
                 "dev.ferry.http..",
                 "dev.ferry.config..",
-                "dev.ferry.json..")
+                "dev.ferry.json..",
+                "dev.ferry.policy..",
+                "dev.ferry.cpu..")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("dev.ferry.endpoint.."));
+  }
+
+  /**
+   * {@code endpoint -> policy -> connector}: a policy judges what a connector verified, and only
+   * the vocabulary of OAuth errors besides; it never reaches the web layer, the issuer or storage,
+   * and connectors do not know policies exist.
+   */
+  @Test
+  void policySitsBetweenEndpointsAndConnectors() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.ferry.policy..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage(
+                "dev.ferry.endpoint..",
+                "dev.ferry.server..",
+                "dev.ferry.http..",
+                "dev.ferry.token..",
+                "dev.ferry.signer..",
+                "dev.ferry.storage..",
+                "dev.ferry.config.."));
+    check(
+        noClasses()
+            .that()
+            .resideInAnyPackage(
+                "dev.ferry.connector..",
+                "dev.ferry.storage..",
+                "dev.ferry.token..",
+                "dev.ferry.signer..",
+                "dev.ferry.http..",
+                "dev.ferry.oauth2..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.ferry.policy.."));
+  }
+
+  /** The CPU lane is the bottom seam connectors and the signer share with the HTTP layer. */
+  @Test
+  void theCpuLaneHasNoDependencies() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.ferry.cpu..")
+            .should()
+            .dependOnClassesThat()
+            .resideOutsideOfPackages("dev.ferry.cpu..", "java..", "org.jspecify.."));
   }
 
   @Test

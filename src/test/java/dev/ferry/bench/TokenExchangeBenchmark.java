@@ -8,6 +8,7 @@ import dev.ferry.endpoint.token.TokenResponse;
 import dev.ferry.endpoint.token.grant.TokenExchangeGrant;
 import dev.ferry.http.Form;
 import dev.ferry.http.FormException;
+import dev.ferry.policy.NoOpSubjectPolicy;
 import dev.ferry.signer.KeyGenerator;
 import dev.ferry.signer.StaticSigner;
 import dev.ferry.storage.Client;
@@ -82,7 +83,7 @@ public class TokenExchangeBenchmark {
             Duration.ofHours(24),
             Clock.systemUTC(),
             random);
-    grant = new TokenExchangeGrant(issuer, Clock.systemUTC());
+    grant = new TokenExchangeGrant(issuer, new NoOpSubjectPolicy(), Clock.systemUTC());
     body = formBody(GitHubActions.idToken(upstream, Duration.ofHours(24)));
     // Warms discovery and the JWKS cache, and checks the request succeeds.
     TokenResponse response = exchange();

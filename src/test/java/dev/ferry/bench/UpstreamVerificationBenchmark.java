@@ -44,7 +44,7 @@ public class UpstreamVerificationBenchmark {
     upstream = UpstreamIssuer.builder().userInfo(false).start();
     connector = GitHubActions.openConnector(upstream);
     subjectToken = GitHubActions.idToken(upstream, Duration.ofHours(24));
-    Identity identity = connector.tokenIdentity(TokenTypes.ID_TOKEN, subjectToken);
+    Identity identity = connector.tokenIdentity(TokenTypes.ID_TOKEN, subjectToken).identity();
     if (!identity.userId().equals(GitHubActions.SUB)) {
       throw new IllegalStateException("unexpected identity " + identity);
     }
@@ -61,6 +61,6 @@ public class UpstreamVerificationBenchmark {
 
   @Benchmark
   public Identity tokenIdentity() throws IdentityException {
-    return connector.tokenIdentity(TokenTypes.ID_TOKEN, subjectToken);
+    return connector.tokenIdentity(TokenTypes.ID_TOKEN, subjectToken).identity();
   }
 }

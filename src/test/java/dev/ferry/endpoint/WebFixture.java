@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.ferry.connector.Connector;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.mock.MockCallbackConnectorFactory;
+import dev.ferry.cpu.CpuLane;
 import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
 import dev.ferry.endpoint.discovery.KeysEndpoint;
 import dev.ferry.endpoint.health.LivenessEndpoint;
@@ -28,6 +29,9 @@ import dev.ferry.http.HttpServerSettings;
 import dev.ferry.http.MetricsEndpoint;
 import dev.ferry.http.Router;
 import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.NoOpSubjectPolicy;
+import dev.ferry.policy.SubjectPolicy;
+import dev.ferry.signer.CpuBoundSigner;
 import dev.ferry.signer.Signer;
 import dev.ferry.signer.StaticSigner;
 import dev.ferry.storage.Client;
@@ -55,6 +59,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -107,16 +112,21 @@ public final class WebFixture implements AutoCloseable {
         b.settings.apply(HttpServerSettings.builder().httpAddress("127.0.0.1:0")).build();
     workers = new CpuWorkers(settings);
     TokenIssuer issuerService =
-        new TokenIssuer(issuer, signer, storage::getClient, Duration.ofHours(24), clock, random);
+        new TokenIssuer(
+            issuer,
+            new CpuBoundSigner(signer, workers),
+            storage::getClient,
+            Duration.ofHours(24),
+            clock,
+            random);
     TokenVerifier verifier = new TokenVerifier(issuer, signer, clock);
-    ConnectorLookup connectors = b.connectors.apply(storage);
+    ConnectorLookup connectors = b.connectors.apply(storage, workers);
     TokenEndpoint token =
         new TokenEndpoint(
-            List.of(new TokenExchangeGrant(issuerService, clock)),
+            List.of(new TokenExchangeGrant(issuerService, b.policy, clock)),
             b.grantTypes,
             new ClientAuthenticator(storage),
-            new ConnectorPolicy(connectors),
-            workers);
+            new ConnectorPolicy(connectors));
     health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
     registry = HttpMetrics.newRegistry("test");
     Router webRouter =
@@ -301,7 +311,9 @@ public final class WebFixture implements AutoCloseable {
     private List<String> grantTypes = ALL_GRANTS;
     private UnaryOperator<HttpServerSettings.Builder> settings = s -> s;
     private Consumer<Storage> setup = s -> {};
-    private Function<Storage, ConnectorLookup> connectors = StorageConnectors::new;
+    private BiFunction<Storage, CpuLane, ConnectorLookup> connectors =
+        (storage, cpu) -> new StorageConnectors(storage);
+    private SubjectPolicy policy = new NoOpSubjectPolicy();
 
     public Builder issuer(String value) {
       issuer = value;
@@ -334,7 +346,19 @@ public final class WebFixture implements AutoCloseable {
     }
 
     public Builder connectorsFrom(Function<Storage, ConnectorLookup> value) {
+      connectors = (storage, cpu) -> value.apply(storage);
+      return this;
+    }
+
+    /** Connectors that verify on the fixture's CPU workers, as the server's do. */
+    public Builder connectorsWith(BiFunction<Storage, CpuLane, ConnectorLookup> value) {
       connectors = value;
+      return this;
+    }
+
+    /** The policy the token exchange grant consults; Dex's behaviour (allow all) by default. */
+    public Builder policy(SubjectPolicy value) {
+      policy = value;
       return this;
     }
 

@@ -3,15 +3,21 @@ package dev.ferry.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ferry.cpu.CpuBusyException;
+import dev.ferry.cpu.CpuLane;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.slf4j.MDC;
 
@@ -79,25 +85,41 @@ class CpuWorkersTest {
   @Test
   void aTaskThatMissedItsDeadlineInTheQueueFreesItsSlotAtOnce() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
+    AtomicBoolean expiredOnce = new AtomicBoolean();
     CountDownLatch release = new CountDownLatch(1);
     ExecutorService callers = Executors.newFixedThreadPool(3);
-    try (CpuWorkers workers = new CpuWorkers(1, 1, Duration.ofMillis(300))) {
+    CountDownLatch queuedNext = new CountDownLatch(1);
+    BlockingQueue<Runnable> queue =
+        new ArrayBlockingQueue<>(1) {
+          @Override
+          public boolean offer(Runnable task) {
+            boolean accepted = super.offer(task);
+            if (accepted && started.getCount() == 0 && expiredOnce.get()) {
+              queuedNext.countDown();
+            }
+            return accepted;
+          }
+        };
+    try (CpuWorkers workers = new CpuWorkers(1, queue, Duration.ofMillis(300))) {
       // Only occupies the worker; what becomes of it is not what this test is about.
       var unusedBusy =
           callers.submit(() ->
               workers.call(() -> {
-                started.countDown();
-                return awaitIgnoringInterrupts(release);
-              }));
+            started.countDown();
+            return awaitIgnoringInterrupts(release);
+          }));
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       // Times out in the queue while the only worker is busy.
       Future<String> expired = callers.submit(() -> workers.call(() -> "never"));
       assertThatThrownBy(() -> expired.get(10, TimeUnit.SECONDS))
           .hasCauseInstanceOf(CpuWorkers.SaturatedException.class);
+      expiredOnce.set(true);
       // The worker is still busy, but the queue slot is free again: a new task is queued, not
       // refused as "worker queue full", and runs once the worker is released.
       Future<String> next = callers.submit(() -> workers.call(() -> "next"));
-      Thread.sleep(50);
+      assertThat(queuedNext.await(10, TimeUnit.SECONDS))
+          .as("queued while the worker is busy")
+          .isTrue();
       release.countDown();
       assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("next");
     } finally {
@@ -145,6 +167,38 @@ class CpuWorkersTest {
       Future<String> second = done.poll(10, TimeUnit.SECONDS);
       assertThat(second).isNotNull();
       assertThat(second.get()).isEqualTo("ran");
+      assertThat(busy.get(10, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      release.countDown();
+      callers.shutdownNow();
+    }
+  }
+
+  @Test
+  void asACpuLaneItReportsSaturationUncheckedAndPassesTaskExceptionsThrough() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    ExecutorService callers = Executors.newSingleThreadExecutor();
+    // No queue at all: while the only worker is busy, every other task is refused at once.
+    try (CpuWorkers workers = new CpuWorkers(1, new SynchronousQueue<>(), Duration.ofSeconds(10))) {
+      CpuLane lane = workers;
+      assertThatThrownBy(() ->
+              lane.compute(() -> {
+                throw new IOException("bad signature");
+              }))
+          .isInstanceOf(IOException.class)
+          .hasMessage("bad signature");
+      Future<Boolean> busy =
+          callers.submit(() ->
+              lane.compute(() -> {
+                started.countDown();
+                return release.await(10, TimeUnit.SECONDS);
+              }));
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThatThrownBy(() -> lane.compute(() -> true))
+          .isInstanceOf(CpuBusyException.class)
+          .hasMessage("worker queue full");
+      release.countDown();
       assertThat(busy.get(10, TimeUnit.SECONDS)).isTrue();
     } finally {
       release.countDown();

@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
@@ -50,6 +51,11 @@ public final class UpstreamIssuer implements AutoCloseable {
     NONE,
     /** HTTP 500 with a short text body. */
     SERVER_ERROR,
+    /**
+     * Sends nothing until {@link #release()} (or until the issuer is closed, or at most {@link
+     * #MAX_HOLD}); each held request is announced to {@link #awaitHeld}.
+     */
+    HOLD,
     /** HTTP 200, {@code application/json}, a body that is not JSON. */
     BAD_JSON,
     /** Sends nothing until the issuer is closed, or at most {@link #MAX_HANG}. */
@@ -65,6 +71,9 @@ public final class UpstreamIssuer implements AutoCloseable {
   /** The longest a {@link Fault#HANG} holds a request. */
   public static final Duration MAX_HANG = Duration.ofSeconds(20);
 
+  /** The longest a {@link Fault#HOLD} holds a request if the test never releases it. */
+  public static final Duration MAX_HOLD = Duration.ofSeconds(90);
+
   public static final String DISCOVERY = "/.well-known/openid-configuration";
   public static final String KEYS = "/keys";
   public static final String USERINFO = "/userinfo";
@@ -76,6 +85,8 @@ public final class UpstreamIssuer implements AutoCloseable {
   private final String issuerPath;
   private final String base;
   private final CountDownLatch closed = new CountDownLatch(1);
+  private final CountDownLatch released = new CountDownLatch(1);
+  private final Semaphore heldArrivals = new Semaphore(0);
   private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
   private final Map<String, String> lastAuthorization = new ConcurrentHashMap<>();
   private final Map<String, Fault> faults = new ConcurrentHashMap<>();
@@ -260,6 +271,16 @@ public final class UpstreamIssuer implements AutoCloseable {
   }
 
   /** Advertises and serves userinfo, or neither. */
+  /** Waits until a request has arrived at a {@link Fault#HOLD} path (each arrival counts once). */
+  public boolean awaitHeld(Duration timeout) throws InterruptedException {
+    return heldArrivals.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Lets every request held by {@link Fault#HOLD}, now and later, go on to its normal answer. */
+  public void release() {
+    released.countDown();
+  }
+
   public void userInfoEnabled(boolean enabled) {
     this.userInfoEnabled = enabled;
   }
@@ -336,6 +357,10 @@ public final class UpstreamIssuer implements AutoCloseable {
         case SERVER_ERROR -> send(exchange, 500, "text/plain", "upstream exploded");
         case BAD_JSON -> send(exchange, 200, "application/json", "{\"issuer\": \"unterminated");
         case HANG -> hang();
+        case HOLD -> {
+          hold();
+          route(exchange, path);
+        }
         case HUGE -> send(exchange, 200, "application/json", "[" + "0,".repeat(1 << 20) + "0]");
         case HUGE_CHUNKED -> {
           exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -360,6 +385,20 @@ public final class UpstreamIssuer implements AutoCloseable {
         }
         case NONE -> route(exchange, path);
       }
+    }
+  }
+
+  private void hold() {
+    heldArrivals.release();
+    try {
+      long until = System.nanoTime() + MAX_HOLD.toNanos();
+      while (!released.await(100, TimeUnit.MILLISECONDS) && closed.getCount() > 0) {
+        if (System.nanoTime() > until) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamHttp;
 import dev.ferry.connector.upstream.UpstreamJson;
 import java.io.IOException;
@@ -32,8 +34,11 @@ final class GitlabApi {
   /** 5,000 groups: more pages than this is a misbehaving upstream, not a user. */
   static final int MAX_GROUP_PAGES = 100;
 
-  /** {@code GET /api/v4/user}: the fields Dex's gitlabUser uses. */
-  record User(long id, String name, String username, String email) {}
+  /**
+   * {@code GET /api/v4/user}: the fields Dex's gitlabUser uses, and the whole answer as the
+   * upstream claims a policy may read.
+   */
+  record User(long id, String name, String username, String email, ObjectNode claims) {}
 
   /** {@code GET /oauth/userinfo}: {@code groups} and the role claims GitLab adds beside it. */
   record UserInfo(
@@ -57,14 +62,16 @@ final class GitlabApi {
 
   private final String baseUrl;
   private final UpstreamHttp http;
+  private final UpstreamBulkhead bulkhead;
   private final Clock clock;
 
   /**
    * @param baseUrl the GitLab instance, without a trailing slash
    */
-  GitlabApi(String baseUrl, UpstreamHttp http, Clock clock) {
+  GitlabApi(String baseUrl, UpstreamHttp http, UpstreamBulkhead bulkhead, Clock clock) {
     this.baseUrl = baseUrl;
     this.http = http;
+    this.bulkhead = bulkhead;
     this.clock = clock;
   }
 
@@ -81,7 +88,8 @@ final class GitlabApi {
               GoFields.integer(user, "id"),
               GoFields.string(user, "name"),
               GoFields.string(user, "username"),
-              GoFields.string(user, "email"));
+              GoFields.string(user, "email"),
+              user);
         });
   }
 
@@ -184,7 +192,12 @@ final class GitlabApi {
       throw new IOException(
           "gave up before GET " + path + ": the GitLab calls for this token took too long");
     }
-    return http.get(URI.create(baseUrl + path), call.token());
+    URI uri = URI.create(baseUrl + path);
+    try {
+      return bulkhead.call(() -> http.get(uri, call.token()));
+    } catch (IdentityException e) {
+      throw new IOException(e.getMessage(), e);
+    }
   }
 
   private String ok(String path, UpstreamHttp.Response response) throws IOException {

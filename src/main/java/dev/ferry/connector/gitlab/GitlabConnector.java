@@ -2,8 +2,12 @@ package dev.ferry.connector.gitlab;
 
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.TokenIdentityConnector;
+import dev.ferry.connector.VerifiedSubject;
+import dev.ferry.connector.upstream.SubjectClaims;
 import dev.ferry.connector.upstream.TokenFingerprint;
+import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamHttp;
 import java.io.IOException;
 import java.time.Clock;
@@ -26,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * and a user in none of them is refused.
  *
  * <p>Every failure is an {@link IdentityException} whose message is for the log; the token is never
- * logged, only a SHA-256 prefix. Each request is bounded by the HTTP settings, and no new request
- * starts once the calls for one token have taken {@code budget}.
+ * logged, only a SHA-256 prefix. Each request is bounded by the HTTP settings and takes a slot of
+ * the connector's {@link UpstreamBulkhead}, and no new request starts once the calls for one token
+ * have taken {@code budget}. The result's claims are the {@code /api/v4/user} answer.
  */
 public final class GitlabConnector implements TokenIdentityConnector {
 
@@ -45,12 +50,13 @@ public final class GitlabConnector implements TokenIdentityConnector {
       String id,
       GitlabConfig config,
       UpstreamHttp http,
+      UpstreamBulkhead bulkhead,
       Clock clock,
       Duration budget,
       int maxTokenBytes) {
     this.id = id;
     this.config = config;
-    this.api = new GitlabApi(withoutTrailingSlash(config.baseUrl()), http, clock);
+    this.api = new GitlabApi(withoutTrailingSlash(config.baseUrl()), http, bulkhead, clock);
     this.http = http;
     this.clock = clock;
     this.budget = budget;
@@ -58,10 +64,10 @@ public final class GitlabConnector implements TokenIdentityConnector {
   }
 
   @Override
-  public Identity tokenIdentity(String subjectTokenType, String subjectToken)
+  public VerifiedSubject tokenIdentity(String subjectTokenType, String subjectToken)
       throws IdentityException {
     try {
-      return identity(subjectToken);
+      return identity(subjectTokenType, subjectToken);
     } catch (IdentityException e) {
       LOG.debug(
           "gitlab token rejected: connector_id={} token_sha256={} reason={}",
@@ -72,7 +78,7 @@ public final class GitlabConnector implements TokenIdentityConnector {
     }
   }
 
-  private Identity identity(String token) throws IdentityException {
+  private VerifiedSubject identity(String type, String token) throws IdentityException {
     checkToken(token);
     GitlabApi.Call call = new GitlabApi.Call(token, clock.instant().plus(budget));
     GitlabApi.User user;
@@ -94,7 +100,11 @@ public final class GitlabConnector implements TokenIdentityConnector {
     } catch (IOException e) {
       throw new IdentityException("gitlab: get groups: " + e.getMessage(), e);
     }
-    return new Identity(userId, username, user.username(), user.email(), true, groups, new byte[0]);
+    Identity identity =
+        new Identity(userId, username, user.username(), user.email(), true, groups, new byte[0]);
+    // An access token GitLab vouched for: opaque here, so only its type and issuer are known.
+    return new VerifiedSubject(
+        SubjectToken.opaque(type, config.baseUrl()), SubjectClaims.toMap(user.claims()), identity);
   }
 
   /** Dex: getGroups with the groups scope set, which is what TokenIdentity passes. */

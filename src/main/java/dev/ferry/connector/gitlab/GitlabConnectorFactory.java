@@ -3,6 +3,7 @@ package dev.ferry.connector.gitlab;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.ConnectorFactory;
 import dev.ferry.connector.oidc.OidcHttpSettings;
+import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamHttp;
 import dev.ferry.connector.upstream.UpstreamTls;
 import java.time.Clock;
@@ -32,10 +33,21 @@ public final class GitlabConnectorFactory implements ConnectorFactory {
 
   private final Clock clock;
   private final OidcHttpSettings settings;
+  private final UpstreamBulkhead.Limits bulkhead;
 
+  /** With the default bulkhead. */
   public GitlabConnectorFactory(Clock clock, OidcHttpSettings settings) {
+    this(clock, settings, UpstreamBulkhead.Limits.defaults());
+  }
+
+  /**
+   * @param bulkhead the bound on each opened connector's concurrent GitLab calls
+   */
+  public GitlabConnectorFactory(
+      Clock clock, OidcHttpSettings settings, UpstreamBulkhead.Limits bulkhead) {
     this.clock = clock;
     this.settings = settings;
+    this.bulkhead = bulkhead;
   }
 
   @Override
@@ -52,7 +64,14 @@ public final class GitlabConnectorFactory implements ConnectorFactory {
         new UpstreamHttp(
             tls, settings.connectTimeout(), settings.requestTimeout(), settings.maxResponseBytes());
     Duration budget = settings.requestTimeout().multipliedBy(REQUEST_TIMEOUTS_PER_TOKEN);
-    return new GitlabConnector(connectorId, config, http, clock, budget, settings.maxTokenBytes());
+    return new GitlabConnector(
+        connectorId,
+        config,
+        http,
+        new UpstreamBulkhead(connectorId, bulkhead),
+        clock,
+        budget,
+        settings.maxTokenBytes());
   }
 
   /**

@@ -1,13 +1,17 @@
 package dev.ferry.connector.mock;
 
 import dev.ferry.connector.Identity;
+import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.TokenIdentityConnector;
+import dev.ferry.connector.VerifiedSubject;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Dex's {@code mockCallback} connector: its token identity ignores the token and its type and
  * always returns the identity of Dex's server tests (Dex §9.1), whose {@code sub} with connector
- * {@code mock} is {@code Cg0wLTM4NS0yODA4OS0wEgRtb2Nr}.
+ * {@code mock} is {@code Cg0wLTM4NS0yODA4OS0wEgRtb2Nr}. Nothing is verified, so the subject has no
+ * claims and no issuer.
  */
 public final class MockCallbackConnector implements TokenIdentityConnector {
   /** The identity every token maps to. */
@@ -22,7 +26,7 @@ public final class MockCallbackConnector implements TokenIdentityConnector {
           new byte[0]);
 
   @Override
-  public Identity tokenIdentity(String subjectTokenType, String subjectToken) {
-    return IDENTITY;
+  public VerifiedSubject tokenIdentity(String subjectTokenType, String subjectToken) {
+    return new VerifiedSubject(SubjectToken.opaque(subjectTokenType, ""), Map.of(), IDENTITY);
   }
 }

@@ -3,11 +3,15 @@ package dev.ferry.connector.oidc;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.TokenIdentityConnector;
+import dev.ferry.connector.VerifiedSubject;
+import dev.ferry.connector.upstream.SubjectClaims;
 import dev.ferry.connector.upstream.TokenFingerprint;
 import dev.ferry.connector.upstream.UpstreamHttp;
 import dev.ferry.oauth2.TokenTypes;
 import java.net.URI;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,8 +37,16 @@ import org.slf4j.LoggerFactory;
  *       documentation's example does. An opaque access token still needs userinfo and is refused.
  * </ul>
  *
- * <p>The claims are then mapped by Dex's rules ({@link ClaimMapper}). Every failure is an {@link
- * IdentityException} whose message is for the log; tokens are never logged, only a SHA-256 prefix.
+ * <p>The claims are then mapped by Dex's rules ({@link ClaimMapper}) and returned with the token's
+ * metadata as a {@link VerifiedSubject}; an access token vouched for by userinfo alone counts as
+ * opaque (only its type and the upstream issuer are known).
+ *
+ * <p>Threads: this runs on the request thread. The JWKS fetch (on a cache miss) and the userinfo
+ * call take a slot of the connector's {@link dev.ferry.connector.upstream.UpstreamBulkhead};
+ * discovery needs none, since {@link LazyProvider} lets one caller at a time try it and fails the
+ * others at once. Signature checks run on the {@link dev.ferry.cpu.CpuLane}. Every failure is an
+ * {@link IdentityException} whose message is for the log; tokens are never logged, only a SHA-256
+ * prefix.
  */
 public final class OidcConnector implements TokenIdentityConnector {
 
@@ -53,19 +65,20 @@ public final class OidcConnector implements TokenIdentityConnector {
       OidcConfig config,
       LazyProvider provider,
       ClaimMapper mapper,
+      UserInfo userInfo,
       UpstreamHttp http,
       int maxTokenBytes) {
     this.id = id;
     this.config = config;
     this.provider = provider;
-    this.userInfo = new UserInfo(http);
+    this.userInfo = userInfo;
     this.mapper = mapper;
     this.http = http;
     this.maxTokenBytes = maxTokenBytes;
   }
 
   @Override
-  public Identity tokenIdentity(String subjectTokenType, String subjectToken)
+  public VerifiedSubject tokenIdentity(String subjectTokenType, String subjectToken)
       throws IdentityException {
     try {
       return identity(subjectTokenType, subjectToken);
@@ -79,7 +92,7 @@ public final class OidcConnector implements TokenIdentityConnector {
     }
   }
 
-  private Identity identity(String type, String token) throws IdentityException {
+  private VerifiedSubject identity(String type, String token) throws IdentityException {
     if (token.length() > maxTokenBytes) {
       throw new IdentityException(
           "oidc: subject token is longer than " + maxTokenBytes + " characters");
@@ -90,23 +103,29 @@ public final class OidcConnector implements TokenIdentityConnector {
     LazyProvider.Upstream upstream = provider.get();
     Optional<URI> userInfoEndpoint = upstream.metadata().userInfoEndpoint();
     ObjectNode claims;
+    SubjectToken metadata;
     if (type.equals(TokenTypes.ID_TOKEN)) {
       claims = upstream.verifier().verify(token);
+      metadata = SubjectClaims.jwt(type, claims);
       if (config.getUserInfo()) {
         URI endpoint = userInfoEndpoint.orElseThrow(OidcConnector::noUserInfoEndpoint);
         claims.setAll(userInfo.fetch(endpoint, token, upstream.verifier()));
       }
     } else if (config.getUserInfo() && userInfoEndpoint.isPresent()) {
       claims = userInfo.fetch(userInfoEndpoint.get(), token, upstream.verifier());
+      // Only userinfo vouched for the token: its own contents (if any) were never verified.
+      metadata = SubjectToken.opaque(type, upstream.metadata().expectedIssuer());
     } else if (isCompactJws(token)) {
       // Ferry, not Dex (#4032): a self-contained access token is checked like an ID token.
       claims = upstream.verifier().verify(token);
+      metadata = SubjectClaims.jwt(type, claims);
     } else if (config.getUserInfo()) {
       throw noUserInfoEndpoint();
     } else {
       throw new IdentityException("oidc: getUserInfo is required for access token exchange");
     }
-    return mapper.map(claims);
+    Map<String, Object> verified = SubjectClaims.toMap(claims);
+    return new VerifiedSubject(metadata, verified, mapper.map(claims));
   }
 
   /** Why the upstream is not usable yet (discovery has not succeeded), if it is not. */

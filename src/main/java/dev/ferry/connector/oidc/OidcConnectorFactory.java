@@ -1,13 +1,16 @@
 package dev.ferry.connector.oidc;
 
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.ConnectorFactory;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamHttp;
 import dev.ferry.connector.upstream.UpstreamTls;
+import dev.ferry.cpu.CpuLane;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -29,10 +32,24 @@ public final class OidcConnectorFactory implements ConnectorFactory {
 
   private final Clock clock;
   private final OidcHttpSettings settings;
+  private final CpuLane cpu;
+  private final UpstreamBulkhead.Limits bulkhead;
 
+  /** Verifies on the calling thread, with the default bulkhead: for tools and tests. */
   public OidcConnectorFactory(Clock clock, OidcHttpSettings settings) {
+    this(clock, settings, CpuLane.direct(), UpstreamBulkhead.Limits.defaults());
+  }
+
+  /**
+   * @param cpu where signature checks run (the server's CPU workers)
+   * @param bulkhead the bound on each opened connector's concurrent upstream calls
+   */
+  public OidcConnectorFactory(
+      Clock clock, OidcHttpSettings settings, CpuLane cpu, UpstreamBulkhead.Limits bulkhead) {
     this.clock = clock;
     this.settings = settings;
+    this.cpu = cpu;
+    this.bulkhead = bulkhead;
   }
 
   @Override
@@ -59,11 +76,12 @@ public final class OidcConnectorFactory implements ConnectorFactory {
     UpstreamHttp http =
         new UpstreamHttp(
             tls, settings.connectTimeout(), settings.requestTimeout(), settings.maxResponseBytes());
+    UpstreamBulkhead upstreamCalls = new UpstreamBulkhead(connectorId, bulkhead);
     LazyProvider provider =
         new LazyProvider(
             connectorId,
             new Discovery(config, http),
-            metadata -> assemble(metadata, http),
+            metadata -> assemble(metadata, http, upstreamCalls),
             clock,
             settings);
     OidcConnector connector =
@@ -72,6 +90,7 @@ public final class OidcConnectorFactory implements ConnectorFactory {
             config,
             provider,
             new ClaimMapper(config, groupsFilter),
+            new UserInfo(http, upstreamCalls),
             http,
             settings.maxTokenBytes());
     try {
@@ -94,18 +113,35 @@ public final class OidcConnectorFactory implements ConnectorFactory {
     }
   }
 
-  private LazyProvider.Upstream assemble(ProviderMetadata metadata, UpstreamHttp http) {
-    JWKSource<SecurityContext> keys =
+  private LazyProvider.Upstream assemble(
+      ProviderMetadata metadata, UpstreamHttp http, UpstreamBulkhead upstreamCalls) {
+    UpstreamKeySource keys =
         metadata
             .jwksUri()
-            .<JWKSource<SecurityContext>>map(uri -> new UpstreamKeys(uri, http, settings, clock))
-            .orElse((selector, context) -> {
-              throw new KeySourceException("the upstream discovery document has no jwks_uri");
-            });
+            .<UpstreamKeySource>map(uri -> new UpstreamKeys(uri, http, settings, clock))
+            .orElseGet(NoKeys::new);
     return new LazyProvider.Upstream(
         metadata,
         new UpstreamTokenVerifier(
-            metadata.expectedIssuer(), metadata.idTokenAlgorithms(), keys, clock));
+            metadata.expectedIssuer(),
+            metadata.idTokenAlgorithms(),
+            keys,
+            clock,
+            cpu,
+            upstreamCalls));
+  }
+
+  /** The key source of an upstream whose discovery document names no JWKS. */
+  private static final class NoKeys implements UpstreamKeySource {
+    @Override
+    public List<JWK> get(JWKSelector selector, SecurityContext context) throws KeySourceException {
+      throw new KeySourceException("the upstream discovery document has no jwks_uri");
+    }
+
+    @Override
+    public List<JWK> cached(JWKSelector selector) {
+      return List.of();
+    }
   }
 
   private static Optional<Pattern> groupsFilter(String connectorId, OidcConfig config) {

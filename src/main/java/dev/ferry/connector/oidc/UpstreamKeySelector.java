@@ -11,7 +11,6 @@ import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import java.security.GeneralSecurityException;
@@ -21,6 +20,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Picks the upstream keys that may verify a JWS. The header's {@code alg} must be in the allow-list
@@ -37,15 +37,15 @@ final class UpstreamKeySelector implements JWSKeySelector<SecurityContext> {
   };
 
   private final Set<JWSAlgorithm> allowed;
-  private final JWKSource<SecurityContext> keys;
+  private final UpstreamKeySource keys;
 
-  UpstreamKeySelector(Set<JWSAlgorithm> allowed, JWKSource<SecurityContext> keys) {
+  UpstreamKeySelector(Set<JWSAlgorithm> allowed, UpstreamKeySource keys) {
     this.allowed = Set.copyOf(allowed);
     this.keys = keys;
   }
 
   @Override
-  public List<Key> selectJWSKeys(JWSHeader header, SecurityContext context)
+  public List<Key> selectJWSKeys(JWSHeader header, @Nullable SecurityContext context)
       throws KeySourceException {
     if (!allowed.contains(header.getAlgorithm())) {
       return List.of();
@@ -54,8 +54,32 @@ final class UpstreamKeySelector implements JWSKeySelector<SecurityContext> {
     if (matcher == null) {
       return List.of();
     }
+    return toKeys(keys.get(new JWKSelector(matcher), context));
+  }
+
+  /** Whether {@code header}'s {@code alg} is allowed at all; no key is looked up otherwise. */
+  boolean allows(JWSHeader header) {
+    return allowed.contains(header.getAlgorithm());
+  }
+
+  /**
+   * The keys for {@code header} from the cached JWKS only, never fetching; empty when the cache
+   * holds no matching key (then {@link #selectJWSKeys} decides, and may fetch).
+   */
+  List<Key> selectCachedJWSKeys(JWSHeader header) {
+    if (!allowed.contains(header.getAlgorithm())) {
+      return List.of();
+    }
+    JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
+    if (matcher == null) {
+      return List.of();
+    }
+    return toKeys(keys.cached(new JWKSelector(matcher)));
+  }
+
+  private static List<Key> toKeys(List<JWK> jwks) {
     List<Key> result = new ArrayList<>();
-    for (JWK jwk : keys.get(new JWKSelector(matcher), context)) {
+    for (JWK jwk : jwks) {
       try {
         if (jwk instanceof RSAKey rsa) {
           result.add(rsa.toRSAPublicKey());

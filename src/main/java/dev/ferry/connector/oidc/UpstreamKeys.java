@@ -7,7 +7,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.CachingJWKSetSource;
 import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSetSource;
-import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.OutageTolerantJWKSetSource;
 import com.nimbusds.jose.jwk.source.RateLimitReachedException;
 import com.nimbusds.jose.jwk.source.RateLimitedJWKSetSource;
@@ -23,6 +22,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.time.Clock;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The upstream's JWKS, cached.
@@ -37,10 +37,17 @@ import java.util.List;
  * budget cannot keep genuine tokens from verifying. This class replaces Nimbus's {@code
  * JWKSetBasedJWKSource} only to read time from the injected {@link Clock}: every layer takes the
  * time as an argument.
+ *
+ * <p>{@link #cached} answers from the set in the cache without ever fetching: the steady-state
+ * lookup that needs no upstream and therefore no slot of the connector's bulkhead.
  */
-final class UpstreamKeys implements JWKSource<SecurityContext> {
+final class UpstreamKeys implements UpstreamKeySource {
+
+  /** The set the cache holds and until when, as the cache itself reckons (load time + TTL). */
+  private record Snapshot(JWKSet keys, long validUntilMillis) {}
 
   private final JWKSetSource<SecurityContext> cache;
+  private volatile @Nullable Snapshot snapshot;
   private final JWKSetSource<SecurityContext> refetchBudget;
   private final Clock clock;
 
@@ -51,9 +58,26 @@ final class UpstreamKeys implements JWKSource<SecurityContext> {
       chain =
           new OutageTolerantJWKSetSource<>(chain, settings.jwksOutageTolerance().toMillis(), null);
     }
+    long ttl = settings.jwksCacheTtl().toMillis();
+    JWKSetSource<SecurityContext> loaded = chain;
+    JWKSetSource<SecurityContext> recorded =
+        new JWKSetSource<>() {
+          @Override
+          public JWKSet getJWKSet(
+              JWKSetCacheRefreshEvaluator evaluator, long currentTime, SecurityContext context)
+              throws KeySourceException {
+            JWKSet set = loaded.getJWKSet(evaluator, currentTime, context);
+            snapshot = new Snapshot(set, currentTime + ttl);
+            return set;
+          }
+
+          @Override
+          public void close() throws IOException {
+            loaded.close();
+          }
+        };
     this.cache =
-        new CachingJWKSetSource<>(
-            chain, settings.jwksCacheTtl().toMillis(), settings.requestTimeout().toMillis(), null);
+        new CachingJWKSetSource<>(recorded, ttl, settings.requestTimeout().toMillis(), null);
     this.refetchBudget =
         new RateLimitedJWKSetSource<>(
             new NothingToFetch(), settings.jwksRefetchInterval().toMillis(), null);
@@ -77,6 +101,15 @@ final class UpstreamKeys implements JWKSource<SecurityContext> {
     JWKSet fresh =
         cache.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(cached), now, context);
     return selector.select(fresh);
+  }
+
+  @Override
+  public List<JWK> cached(JWKSelector selector) {
+    Snapshot current = snapshot;
+    if (current == null || clock.millis() >= current.validUntilMillis()) {
+      return List.of();
+    }
+    return selector.select(current.keys());
   }
 
   /** The rate limiter's inner source: the limiter is used as a gate only. */

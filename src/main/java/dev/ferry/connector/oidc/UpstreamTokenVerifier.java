@@ -3,7 +3,8 @@ package dev.ferry.connector.oidc;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWT;
@@ -13,13 +14,17 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamJson;
+import dev.ferry.cpu.CpuLane;
 import java.io.IOException;
+import java.security.Key;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -28,7 +33,9 @@ import java.util.Set;
  * from the upstream JWKS, {@code iss} equal to the expected issuer, {@code exp} present and not
  * passed (no leeway), {@code nbf} at most five minutes ahead. {@code aud}, {@code iat}, {@code
  * nonce}, {@code azp} and {@code typ} are not checked (Dex: {@code SkipClientIDCheck}, issue
- * #4397). Time comes from the injected clock, never from Nimbus.
+ * #4397). Time comes from the injected clock, never from Nimbus. The key lookup, which may fetch
+ * the JWKS, runs on the caller's thread (through the connector's bulkhead when it must fetch); only
+ * the signature and claims checks run on the {@link CpuLane}.
  */
 final class UpstreamTokenVerifier {
 
@@ -39,56 +46,115 @@ final class UpstreamTokenVerifier {
 
   private final DefaultJWTProcessor<SecurityContext> tokens;
   private final DefaultJWTProcessor<SecurityContext> signaturesOnly;
+  private final UpstreamKeySelector tokenKeys;
+  private final UpstreamKeySelector signatureKeys;
+  private final CpuLane cpu;
+  private final UpstreamBulkhead bulkhead;
 
   UpstreamTokenVerifier(
       String expectedIssuer,
       Set<JWSAlgorithm> algorithms,
-      JWKSource<SecurityContext> keys,
-      Clock clock) {
-    this.tokens = processor(algorithms, keys);
+      UpstreamKeySource keys,
+      Clock clock,
+      CpuLane cpu,
+      UpstreamBulkhead bulkhead) {
+    this.tokenKeys = new UpstreamKeySelector(algorithms, keys);
+    // A signed userinfo response is checked for its signature only (go-oidc VerifySignature).
+    this.signatureKeys = new UpstreamKeySelector(Discovery.SUPPORTED_ALGORITHMS, keys);
+    this.tokens = processor();
     this.tokens.setJWTClaimsSetVerifier(
         (claims, context) -> checkClaims(claims, expectedIssuer, clock.instant()));
-    // A signed userinfo response is checked for its signature only (go-oidc VerifySignature).
-    this.signaturesOnly = processor(Discovery.SUPPORTED_ALGORITHMS, keys);
+    this.signaturesOnly = processor();
     this.signaturesOnly.setJWTClaimsSetVerifier((claims, context) -> {});
+    this.cpu = cpu;
+    this.bulkhead = bulkhead;
   }
 
-  private static DefaultJWTProcessor<SecurityContext> processor(
-      Set<JWSAlgorithm> algorithms, JWKSource<SecurityContext> keys) {
+  /**
+   * A processor whose key selector hands back the keys chosen before it ran ({@link SelectedKeys}):
+   * Nimbus would otherwise look the keys up, and possibly fetch the JWKS, inside {@code process},
+   * which runs on the CPU lane where no I/O belongs.
+   */
+  private static DefaultJWTProcessor<SecurityContext> processor() {
     DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
-    processor.setJWSKeySelector(new UpstreamKeySelector(algorithms, keys));
+    processor.setJWSKeySelector((header, context) ->
+        context instanceof SelectedKeys selected ? selected.keys() : List.of());
     processor.setJWSVerifierFactory(new UpstreamVerifierFactory());
     // Dex ignores typ: upstream ID tokens come as "JWT", none, or vendor types.
     processor.setJWSTypeVerifier((type, context) -> {});
     return processor;
   }
 
+  /** The keys chosen for one token, handed to the processor as its security context. */
+  private record SelectedKeys(List<Key> keys) implements SecurityContext {}
+
   /** Verifies a token with every id_token check and returns its payload as claims. */
   ObjectNode verify(String token) throws IdentityException {
-    return process(tokens, token, "oidc: failed to verify token: ");
+    return process(tokens, tokenKeys, token, "oidc: failed to verify token: ");
   }
 
   /** Verifies only the signature of a signed userinfo response and returns its payload. */
   ObjectNode verifySignature(String jwt) throws IdentityException {
-    return process(signaturesOnly, jwt, "oidc: failed to verify userinfo response: ");
+    return process(
+        signaturesOnly, signatureKeys, jwt, "oidc: failed to verify userinfo response: ");
   }
 
-  private static ObjectNode process(
-      DefaultJWTProcessor<SecurityContext> processor, String token, String errorPrefix)
+  /**
+   * Key lookup on the calling thread (from the cache, or through the connector's bulkhead when the
+   * JWKS must be fetched), then the signature and claims checks on the CPU lane.
+   */
+  private ObjectNode process(
+      DefaultJWTProcessor<SecurityContext> processor,
+      UpstreamKeySelector selector,
+      String token,
+      String errorPrefix)
       throws IdentityException {
     SignedJWT jws = parse(token, errorPrefix);
-    try {
-      processor.process(jws, null);
-    } catch (BadJOSEException e) {
-      throw new IdentityException(errorPrefix + e.getMessage(), e);
-    } catch (JOSEException e) {
-      // Key source trouble: the upstream JWKS could not be fetched, or a refetch was rate-limited.
-      throw new IdentityException(errorPrefix + e.getMessage(), e);
-    }
+    List<Key> keys = keysFor(jws, selector, errorPrefix);
+    cpu.compute(() -> {
+      try {
+        processor.process(jws, new SelectedKeys(keys));
+      } catch (BadJOSEException e) {
+        throw new IdentityException(errorPrefix + e.getMessage(), e);
+      } catch (JOSEException e) {
+        throw new IdentityException(errorPrefix + e.getMessage(), e);
+      }
+      return jws;
+    });
     try {
       return UpstreamJson.object(jws.getPayload().toString());
     } catch (IOException e) {
       throw new IdentityException(errorPrefix + "malformed claims: " + e.getMessage(), e);
+    }
+  }
+
+  private List<Key> keysFor(SignedJWT jws, UpstreamKeySelector selector, String errorPrefix)
+      throws IdentityException {
+    JWSHeader header = jws.getHeader();
+    if (!selector.allows(header) || !hasClaimsObject(jws)) {
+      // Nimbus refuses these before it would look a key up: no lookup, as before the split.
+      return List.of();
+    }
+    List<Key> cached = selector.selectCachedJWSKeys(header);
+    if (!cached.isEmpty()) {
+      return cached;
+    }
+    return bulkhead.call(() -> {
+      try {
+        return selector.selectJWSKeys(header, null);
+      } catch (KeySourceException e) {
+        // The upstream JWKS could not be fetched, or a refetch was rate-limited.
+        throw new IdentityException(errorPrefix + e.getMessage(), e);
+      }
+    });
+  }
+
+  private static boolean hasClaimsObject(SignedJWT jws) {
+    try {
+      jws.getJWTClaimsSet();
+      return true;
+    } catch (ParseException e) {
+      return false;
     }
   }
 

@@ -1,7 +1,8 @@
 package dev.ferry.endpoint.token;
 
+import dev.ferry.cpu.CpuBusyException;
+import dev.ferry.cpu.CpuLane;
 import dev.ferry.endpoint.OpenedConnector;
-import dev.ferry.http.CpuWorkers;
 import dev.ferry.http.Form;
 import dev.ferry.http.FormException;
 import dev.ferry.http.HttpEndpoint;
@@ -21,11 +22,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /token} (Dex HEAD §2.1, §3.2 #1-#10): method, form, {@code grant_type} dispatch,
- * client authentication, connector policy, then the grant. Everything after the form is read runs
- * on the bounded {@link CpuWorkers} pool, since that is where tokens are verified and signed; when
- * the pool is saturated the answer is {@code 503 temporarily_unavailable}. Every outcome is an
- * OAuth JSON body: a storage or programming failure is a {@code 500 server_error} whose cause is
- * logged, never sent.
+ * client authentication, connector policy, then the grant. The grant runs on the request thread,
+ * since it may wait on an upstream (bounded per connector by the connector's bulkhead); only its
+ * CPU work (verifying, signing) is queued on the bounded CPU workers through {@link CpuLane}. When
+ * those are saturated the answer is {@code 503 temporarily_unavailable}. Every outcome is an OAuth
+ * JSON body: a storage or programming failure is a {@code 500 server_error} whose cause is logged,
+ * never sent.
  */
 public final class TokenEndpoint implements HttpEndpoint {
   private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
@@ -33,7 +35,6 @@ public final class TokenEndpoint implements HttpEndpoint {
   private final Map<String, Grant> grants = new HashMap<>();
   private final ClientAuthenticator clients;
   private final ConnectorPolicy policy;
-  private final CpuWorkers workers;
 
   /**
    * @param grants the grants Ferry implements
@@ -43,8 +44,7 @@ public final class TokenEndpoint implements HttpEndpoint {
       List<Grant> grants,
       Collection<String> enabledGrantTypes,
       ClientAuthenticator clients,
-      ConnectorPolicy policy,
-      CpuWorkers workers) {
+      ConnectorPolicy policy) {
     for (Grant grant : grants) {
       if (enabledGrantTypes.contains(grant.grantType())) {
         this.grants.put(grant.grantType(), grant);
@@ -52,7 +52,6 @@ public final class TokenEndpoint implements HttpEndpoint {
     }
     this.clients = clients;
     this.policy = policy;
-    this.workers = workers;
   }
 
   @Override
@@ -77,13 +76,13 @@ public final class TokenEndpoint implements HttpEndpoint {
       return OAuthErrorResponse.render(OAuthError.UNSUPPORTED_GRANT_TYPE);
     }
     try {
-      return workers.call(() -> success(grant.handle(prepare(grant, request, form))));
+      return success(grant.handle(prepare(grant, request, form)));
     } catch (OAuthException e) {
       if (e.getCause() != null) {
         log.atError().setMessage("token request failed").addKeyValue("err", e.getCause()).log();
       }
       return OAuthErrorResponse.render(e);
-    } catch (CpuWorkers.SaturatedException e) {
+    } catch (CpuBusyException e) {
       log.atWarn().setMessage("token request refused").addKeyValue("reason", e.getMessage()).log();
       return OAuthErrorResponse.busy();
     } catch (Exception e) {

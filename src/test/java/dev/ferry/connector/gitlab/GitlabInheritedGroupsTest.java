@@ -53,7 +53,7 @@ class GitlabInheritedGroupsTest {
 
   private Identity exchange(Map<String, ?> config) throws Exception {
     try (GitlabConnector connector = TestGitlab.open(gitlab, config)) {
-      return connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN);
+      return connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity();
     }
   }
 
@@ -188,7 +188,8 @@ class GitlabInheritedGroupsTest {
     try (GitlabConnector connector =
         TestGitlab.open(
             gitlab, clock, Map.of("inheritedGroups", true, "getGroupsPermission", true))) {
-      assertThatThrownBy(() -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageContaining("took too long");
     }

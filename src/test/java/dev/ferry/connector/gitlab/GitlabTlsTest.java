@@ -36,7 +36,11 @@ class GitlabTlsTest {
         Base64.getEncoder()
             .encodeToString(UpstreamIssuer.testCaPem().getBytes(StandardCharsets.US_ASCII));
     try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of("rootCAData", rootCaData))) {
-      assertThat(connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).groups())
+      assertThat(
+              connector
+                  .tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN)
+                  .identity()
+                  .groups())
           .containsExactly("team-1");
     }
   }
@@ -44,7 +48,8 @@ class GitlabTlsTest {
   @Test
   void withoutRootCaDataThePrivateCaIsNotTrusted() throws Exception {
     try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of())) {
-      assertThatThrownBy(() -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageStartingWith("gitlab: get user: GET ")
           .hasMessageContaining("SSLHandshakeException");

@@ -65,7 +65,8 @@ class GitlabTokenIdentityTest {
       throws Exception {
     gitlab.userInfo(userInfo);
     try (GitlabConnector connector = TestGitlab.open(gitlab, config)) {
-      Identity identity = connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN);
+      Identity identity =
+          connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity();
 
       assertThat(identity.userId()).isEqualTo(userId);
       assertThat(identity.groups()).isEqualTo(groups);
@@ -88,7 +89,7 @@ class GitlabTokenIdentityTest {
   void theSubjectTokenTypeIsIgnored(String type) throws Exception {
     gitlab.userInfo(Map.of("groups", List.of("team-1")));
     try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of())) {
-      Identity identity = connector.tokenIdentity(type, FakeGitlab.TOKEN);
+      Identity identity = connector.tokenIdentity(type, FakeGitlab.TOKEN).identity();
       assertThat(identity.userId()).isEqualTo("12345678");
       assertThat(identity.groups()).containsExactly("team-1");
     }
@@ -98,7 +99,7 @@ class GitlabTokenIdentityTest {
   void theTokenIsSentAsBearerToUserAndUserinfo() throws Exception {
     gitlab.userInfo(Map.of());
     try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of())) {
-      connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN);
+      connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity();
     }
     assertThat(gitlab.requests()).containsExactly("/api/v4/user", "/oauth/userinfo");
     assertThat(gitlab.lastAuthorization("/api/v4/user")).contains("Bearer " + FakeGitlab.TOKEN);
@@ -110,7 +111,8 @@ class GitlabTokenIdentityTest {
     gitlab.user(Map.of("id", 7, "username", "ci-bot", "email", "bot@example.com"));
     gitlab.userInfo(Map.of());
     try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of())) {
-      Identity identity = connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN);
+      Identity identity =
+          connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity();
       assertThat(identity.userId()).isEqualTo("7");
       assertThat(identity.username()).isEqualTo("bot@example.com");
       assertThat(identity.preferredUsername()).isEqualTo("ci-bot");
@@ -121,7 +123,8 @@ class GitlabTokenIdentityTest {
   void aUserInNoneOfTheRequiredGroupsIsRefusedWithDexsMessage() throws Exception {
     gitlab.userInfo(Map.of("groups", List.of("team-1")));
     try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of("groups", List.of("team-2")))) {
-      assertThatThrownBy(() -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessage(
               "gitlab: get groups: gitlab: user \"joebloggs\" is not in any of the required"
@@ -133,7 +136,8 @@ class GitlabTokenIdentityTest {
   void aUserWithoutGroupsIsRefusedWhenGroupsAreRequired() throws Exception {
     gitlab.userInfo(Map.of());
     try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of("groups", List.of("team-1")))) {
-      assertThatThrownBy(() -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageContaining("is not in any of the required groups");
     }
@@ -148,7 +152,8 @@ class GitlabTokenIdentityTest {
             "https://gitlab.org/claims/groups/maintainer", List.of("dev", "ops"),
             "https://gitlab.org/claims/groups/developer", List.of("qa", "dev")));
     try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of("getGroupsPermission", true))) {
-      Identity identity = connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN);
+      Identity identity =
+          connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity();
       assertThat(identity.groups())
           .containsExactly(
               "ops",
@@ -173,7 +178,8 @@ class GitlabTokenIdentityTest {
     try (GitlabConnector connector =
         TestGitlab.open(
             gitlab, Map.of("getGroupsPermission", true, "groups", List.of("ops:owner", "dev")))) {
-      Identity identity = connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN);
+      Identity identity =
+          connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity();
       assertThat(identity.groups()).containsExactly("dev", "ops:owner");
     }
   }
@@ -183,7 +189,8 @@ class GitlabTokenIdentityTest {
     gitlab.user(Map.of("ID", 42, "Name", "Ann", "UserName", "ann", "EMAIL", "ann@example.com"));
     gitlab.userInfo(Map.of("Groups", List.of("g")));
     try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of())) {
-      Identity identity = connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN);
+      Identity identity =
+          connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity();
       assertThat(identity.userId()).isEqualTo("42");
       assertThat(identity.username()).isEqualTo("Ann");
       assertThat(identity.preferredUsername()).isEqualTo("ann");
@@ -197,7 +204,7 @@ class GitlabTokenIdentityTest {
     gitlab.userInfo(Map.of());
     try (GitlabConnector connector =
         TestGitlab.open(gitlab, Map.of("baseURL", gitlab.baseUrl() + "/"))) {
-      connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN);
+      connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity();
     }
     assertThat(gitlab.requests()).containsExactly("/api/v4/user", "/oauth/userinfo");
   }

@@ -44,7 +44,7 @@ class GitlabUpstreamFailureTest {
   private IdentityException refused(String token) {
     long start = System.nanoTime();
     Throwable thrown =
-        catchThrowable(() -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, token));
+        catchThrowable(() -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, token).identity());
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertThat(thrown).isInstanceOf(IdentityException.class);
     assertThat(thrown.getMessage()).doesNotContain(token);
@@ -127,7 +127,8 @@ class GitlabUpstreamFailureTest {
   @Test
   void nullGroupsAreNoGroupsAsInGo() throws Exception {
     gitlab.reply("/oauth/userinfo", 200, "{\"groups\":null,\"sub\":\"1\"}");
-    assertThat(connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).groups())
+    assertThat(
+            connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity().groups())
         .isEmpty();
   }
 
@@ -135,7 +136,8 @@ class GitlabUpstreamFailureTest {
   void anEmptyUsernameCannotBeTheUserId() throws Exception {
     gitlab.user(Map.of("id", 5, "name", "No Login"));
     try (GitlabConnector byLogin = TestGitlab.open(gitlab, Map.of("useLoginAsID", true))) {
-      assertThatThrownBy(() -> byLogin.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN))
+      assertThatThrownBy(
+              () -> byLogin.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageContaining("username is empty");
     }
@@ -153,7 +155,7 @@ class GitlabUpstreamFailureTest {
   @ParameterizedTest
   @MethodSource("unusableTokens")
   void tokensThatCannotBeBearerTokensAreRefusedBeforeAnyRequest(String token, String message) {
-    assertThatThrownBy(() -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, token))
+    assertThatThrownBy(() -> connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, token).identity())
         .isInstanceOf(IdentityException.class)
         .hasMessageContaining(message);
     assertThat(gitlab.requests()).isEmpty();
@@ -168,7 +170,8 @@ class GitlabUpstreamFailureTest {
         new GitlabConnectorFactory(MutableClock.atFixedStart(), TestGitlab.FAST)
             .open("gitlab", config)) {
       long start = System.nanoTime();
-      assertThatThrownBy(() -> closed.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN))
+      assertThatThrownBy(
+              () -> closed.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageStartingWith("gitlab: get user: GET " + base + "/api/v4/user: ");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

@@ -22,7 +22,7 @@ class MockCallbackConnectorTest {
   void everyTokenIsKilgoreTrout(String type, String token) throws Exception {
     TokenIdentityConnector c =
         (TokenIdentityConnector) new MockCallbackConnectorFactory().open("mock", "{}");
-    Identity id = c.tokenIdentity(type, token);
+    Identity id = c.tokenIdentity(type, token).identity();
     assertThat(id.userId()).isEqualTo("0-385-28089-0");
     assertThat(id.username()).isEqualTo("Kilgore Trout");
     assertThat(id.preferredUsername()).isEmpty();

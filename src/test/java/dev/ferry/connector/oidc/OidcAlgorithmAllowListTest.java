@@ -52,11 +52,11 @@ class OidcAlgorithmAllowListTest {
           List.of(Signing.RSA, Signing.EC, Signing.ED25519, Signing.HMAC_WITH_PUBLIC_KEY)) {
         String token = upstream.token().signedWith(signing).build();
         if (accepted.contains(signing)) {
-          assertThat(connector.tokenIdentity(ID_TOKEN, token).userId())
+          assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
               .as(signing.name())
               .isEqualTo("subvalue");
         } else {
-          assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+          assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
               .as(signing.name())
               .isInstanceOf(IdentityException.class);
         }
@@ -73,13 +73,19 @@ class OidcAlgorithmAllowListTest {
             TestConnectors.open(upstream, CLOCK, Map.of("issuerAlias", google))) {
       upstream.discoveryIssuer(google);
       for (String iss : List.of(google, "accounts.google.com")) {
-        assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().issuer(iss).build()).userId())
+        assertThat(
+                connector
+                    .tokenIdentity(ID_TOKEN, upstream.token().issuer(iss).build())
+                    .identity()
+                    .userId())
             .as(iss)
             .isEqualTo("subvalue");
       }
       assertThatThrownBy(() ->
-              connector.tokenIdentity(
-                  ID_TOKEN, upstream.token().issuer("accounts.google.com.evil").build()))
+              connector
+                  .tokenIdentity(
+                      ID_TOKEN, upstream.token().issuer("accounts.google.com.evil").build())
+                  .identity())
           .hasMessageContaining("different provider");
     }
   }

@@ -412,12 +412,12 @@ class OidcClaimMappingTest {
             .build();
     try (OidcConnector connector = TestConnectors.open(upstream, CLOCK, config)) {
       if (!c.error().isEmpty()) {
-        assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+        assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
             .isInstanceOf(IdentityException.class)
             .hasMessage(c.error());
         return;
       }
-      Identity identity = connector.tokenIdentity(ID_TOKEN, token);
+      Identity identity = connector.tokenIdentity(ID_TOKEN, token).identity();
       assertThat(identity.userId()).isEqualTo(c.userId());
       assertThat(identity.username()).isEqualTo(c.username());
       assertThat(identity.preferredUsername()).isEqualTo(c.preferredUsername());

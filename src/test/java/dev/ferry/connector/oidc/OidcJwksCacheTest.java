@@ -50,7 +50,7 @@ class OidcJwksCacheTest {
     for (int i = 0; i < 500; i++) {
       String token = upstream.token().kid(UUID.randomUUID().toString()).build();
       try {
-        connector.tokenIdentity(ID_TOKEN, token);
+        connector.tokenIdentity(ID_TOKEN, token).identity();
       } catch (IdentityException e) {
         rejected++;
       }
@@ -60,7 +60,7 @@ class OidcJwksCacheTest {
 
     // Genuine tokens still verify from the cache, without another fetch.
     int fetches = upstream.requests(UpstreamIssuer.KEYS);
-    assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().build()).userId())
+    assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity().userId())
         .isEqualTo("subvalue");
     assertThat(upstream.requests(UpstreamIssuer.KEYS)).isEqualTo(fetches);
   }
@@ -81,7 +81,7 @@ class OidcJwksCacheTest {
             pool.submit(() -> {
               for (int i = offset; i < tokens.size(); i += 4) {
                 try {
-                  connector.tokenIdentity(ID_TOKEN, tokens.get(i));
+                  connector.tokenIdentity(ID_TOKEN, tokens.get(i)).identity();
                   accepted.incrementAndGet();
                 } catch (IdentityException expected) {
                   // every flood token is refused
@@ -101,7 +101,7 @@ class OidcJwksCacheTest {
 
   @Test
   void rotationIsPickedUpByTheFirstTokenWithTheNewKey() throws Exception {
-    assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().build()).userId())
+    assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity().userId())
         .isEqualTo("subvalue");
     assertThat(upstream.requests(UpstreamIssuer.KEYS)).isEqualTo(1);
 
@@ -109,18 +109,19 @@ class OidcJwksCacheTest {
     String signedWithNewKey = upstream.token().build();
 
     // No time passes: the cache has not expired, the unknown kid alone triggers the refetch.
-    assertThat(connector.tokenIdentity(ID_TOKEN, signedWithNewKey).userId()).isEqualTo("subvalue");
+    assertThat(connector.tokenIdentity(ID_TOKEN, signedWithNewKey).identity().userId())
+        .isEqualTo("subvalue");
     assertThat(upstream.requests(UpstreamIssuer.KEYS)).isEqualTo(2);
   }
 
   @Test
   void removedKeyStopsVerifyingOnceTheNewSetIsFetched() throws Exception {
     String signedWithOldKey = upstream.token().build();
-    connector.tokenIdentity(ID_TOKEN, signedWithOldKey);
+    connector.tokenIdentity(ID_TOKEN, signedWithOldKey).identity();
     upstream.rotateRsaKey();
-    connector.tokenIdentity(ID_TOKEN, upstream.token().build());
+    connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity();
 
-    assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, signedWithOldKey))
+    assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, signedWithOldKey).identity())
         .isInstanceOf(IdentityException.class)
         .hasMessageContaining("no matching key");
   }
@@ -129,30 +130,31 @@ class OidcJwksCacheTest {
   void rotationRightAfterAFloodWaitsOneRefetchInterval() throws Exception {
     for (int i = 0; i < 50; i++) {
       String token = upstream.token().kid("flood-" + i).build();
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token));
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity());
     }
     upstream.rotateRsaKey();
     String signedWithNewKey = upstream.token().build();
-    assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, signedWithNewKey))
+    assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, signedWithNewKey).identity())
         .hasMessageContaining("refetched too recently");
 
     clock.advance(TestConnectors.FAST.jwksRefetchInterval());
-    assertThat(connector.tokenIdentity(ID_TOKEN, signedWithNewKey).userId()).isEqualTo("subvalue");
+    assertThat(connector.tokenIdentity(ID_TOKEN, signedWithNewKey).identity().userId())
+        .isEqualTo("subvalue");
   }
 
   @Test
   void reusedKidWithNewKeyMaterialIsPickedUpWhenTheCacheExpires() throws Exception {
-    connector.tokenIdentity(ID_TOKEN, upstream.token().build());
+    connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity();
     upstream.replaceRsaKeyKeepingKid();
     String token = upstream.token().build();
 
     // A known kid with a bad signature does not refetch: only an unknown kid does.
-    assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+    assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
         .hasMessageContaining("Invalid signature");
     assertThat(upstream.requests(UpstreamIssuer.KEYS)).isEqualTo(1);
 
     clock.advance(TestConnectors.FAST.jwksCacheTtl().plusSeconds(1));
-    assertThat(connector.tokenIdentity(ID_TOKEN, token).userId()).isEqualTo("subvalue");
+    assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId()).isEqualTo("subvalue");
   }
 
   @Test
@@ -162,10 +164,10 @@ class OidcJwksCacheTest {
         TestConnectors.FAST.withJwks(Duration.ofSeconds(5), Duration.ofSeconds(60));
     try (OidcConnector shortTtl =
         TestConnectors.open(clock, settings, TestConnectors.config(upstream, Map.of()))) {
-      shortTtl.tokenIdentity(ID_TOKEN, upstream.token().build());
+      shortTtl.tokenIdentity(ID_TOKEN, upstream.token().build()).identity();
       for (int i = 0; i < 20; i++) {
         String token = upstream.token().kid("flood-" + i).build();
-        assertThatThrownBy(() -> shortTtl.tokenIdentity(ID_TOKEN, token))
+        assertThatThrownBy(() -> shortTtl.tokenIdentity(ID_TOKEN, token).identity())
             .isInstanceOf(IdentityException.class);
       }
       int fetches = upstream.requests(UpstreamIssuer.KEYS);
@@ -173,7 +175,7 @@ class OidcJwksCacheTest {
 
       upstream.rotateRsaKey();
       clock.advance(Duration.ofSeconds(6));
-      assertThat(shortTtl.tokenIdentity(ID_TOKEN, upstream.token().build()).userId())
+      assertThat(shortTtl.tokenIdentity(ID_TOKEN, upstream.token().build()).identity().userId())
           .isEqualTo("subvalue");
       assertThat(upstream.requests(UpstreamIssuer.KEYS)).isEqualTo(fetches + 1);
     }
@@ -181,23 +183,23 @@ class OidcJwksCacheTest {
 
   @Test
   void lastGoodKeysBridgeAnOutageOfTheJwksEndpoint() throws Exception {
-    connector.tokenIdentity(ID_TOKEN, upstream.token().build());
+    connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity();
     upstream.fault(UpstreamIssuer.KEYS, UpstreamIssuer.Fault.SERVER_ERROR);
     clock.advance(TestConnectors.FAST.jwksCacheTtl().plus(Duration.ofMinutes(1)));
 
     String token = upstream.token().build();
-    assertThat(connector.tokenIdentity(ID_TOKEN, token).userId()).isEqualTo("subvalue");
+    assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId()).isEqualTo("subvalue");
     assertThat(upstream.requests(UpstreamIssuer.KEYS)).isGreaterThan(1);
   }
 
   @Test
   void outageLongerThanTheToleranceFailsClosed() throws Exception {
-    connector.tokenIdentity(ID_TOKEN, upstream.token().build());
+    connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity();
     upstream.fault(UpstreamIssuer.KEYS, UpstreamIssuer.Fault.SERVER_ERROR);
     clock.advance(TestConnectors.FAST.jwksOutageTolerance().plus(Duration.ofMinutes(10)));
 
     String token = upstream.token().build();
-    assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+    assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
         .isInstanceOf(IdentityException.class);
   }
 }

@@ -70,7 +70,8 @@ class OidcMachineTokenTest {
   @ValueSource(strings = {ID_TOKEN, ACCESS_TOKEN})
   void actionsTokenIsExchangedAsEitherType(String type) throws Exception {
     try (OidcConnector connector = TestConnectors.open(actions, CLOCK, CONFIG)) {
-      Identity identity = connector.tokenIdentity(type, actionsToken("octo-org/octo-repo"));
+      Identity identity =
+          connector.tokenIdentity(type, actionsToken("octo-org/octo-repo")).identity();
       assertThat(identity.userId()).isEqualTo("repo:octo-org/octo-repo:ref:refs/heads/main");
       assertThat(identity.username()).isEqualTo(identity.userId());
       assertThat(identity.email()).isEmpty();
@@ -83,7 +84,8 @@ class OidcMachineTokenTest {
   @ValueSource(strings = {ID_TOKEN, ACCESS_TOKEN})
   void otherRepositoryIsNotInAllowedGroups(String type) throws Exception {
     try (OidcConnector connector = TestConnectors.open(actions, CLOCK, CONFIG)) {
-      assertThatThrownBy(() -> connector.tokenIdentity(type, actionsToken("evil-org/repo")))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(type, actionsToken("evil-org/repo")).identity())
           .hasMessage("user not a member of allowed groups");
     }
   }
@@ -93,7 +95,8 @@ class OidcMachineTokenTest {
   void getUserInfoDoesNotRescueAnOpaqueToken(boolean getUserInfo) throws Exception {
     try (OidcConnector connector =
         TestConnectors.open(actions, CLOCK, Map.of("getUserInfo", getUserInfo))) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, "gho_opaqueTokenValue"))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ACCESS_TOKEN, "gho_opaqueTokenValue").identity())
           .hasMessageContaining(getUserInfo ? "user info endpoint" : "getUserInfo is required");
     }
   }
@@ -104,7 +107,7 @@ class OidcMachineTokenTest {
     String token = actionsToken("octo-org/octo-repo");
     CLOCK.advance(Duration.ofMinutes(6));
     try (OidcConnector connector = TestConnectors.open(actions, CLOCK, CONFIG)) {
-      assertThatThrownBy(() -> connector.tokenIdentity(type, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(type, token).identity())
           .hasMessageContaining("expired");
     } finally {
       CLOCK.set(MutableClock.atFixedStart().instant());

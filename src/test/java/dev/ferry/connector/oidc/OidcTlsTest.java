@@ -59,7 +59,7 @@ class OidcTlsTest {
   void httpsUpstreamIsReachedWhenTrusted(String name, Map<String, Object> tls) throws Exception {
     assertThat(upstream.issuer()).startsWith("https://");
     try (OidcConnector connector = TestConnectors.open(upstream, CLOCK, tls)) {
-      assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().build()).userId())
+      assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity().userId())
           .isEqualTo("subvalue");
     }
   }
@@ -68,7 +68,8 @@ class OidcTlsTest {
   void untrustedCertificateIsRefused() throws Exception {
     try (OidcConnector connector = TestConnectors.open(upstream, CLOCK, Map.of())) {
       assertThat(connector.upstreamProblem()).isPresent();
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .isInstanceOf(IdentityException.class);
     }
   }

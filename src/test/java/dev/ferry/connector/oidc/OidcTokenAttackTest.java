@@ -131,12 +131,12 @@ class OidcTokenAttackTest {
       String name, String reason, Function<UpstreamToken, UpstreamToken> change) throws Exception {
     String token = change.apply(upstream.token().unknownToUserInfo()).build();
     try (OidcConnector connector = open()) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageStartingWith("oidc: failed to verify token")
           .hasMessageContaining(reason);
       // The same token as a self-contained access token is held to the same checks.
-      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, token).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageStartingWith("oidc: failed to verify token");
     }
@@ -147,7 +147,7 @@ class OidcTokenAttackTest {
     try (OidcConnector connector = open()) {
       for (Signing signing : List.of(Signing.NONE, Signing.HMAC_WITH_PUBLIC_KEY)) {
         String token = upstream.token().signedWith(signing).build();
-        assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+        assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
             .isInstanceOf(IdentityException.class);
       }
       assertThat(upstream.requests(UpstreamIssuer.KEYS)).isZero();
@@ -170,7 +170,7 @@ class OidcTokenAttackTest {
             .header("x5c", List.of(caCertificateBase64()))
             .build();
     try (OidcConnector connector = open()) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .isInstanceOf(IdentityException.class);
     }
     assertThat(upstream.absoluteRequests("/attacker/jwks.json")).isZero();
@@ -183,7 +183,7 @@ class OidcTokenAttackTest {
     assertThat(other.rsaKey().getKeyID()).isEqualTo(upstream.rsaKey().getKeyID());
     String token = other.token().issuer(upstream.issuer()).build();
     try (OidcConnector connector = open()) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .hasMessageContaining("signature");
     }
   }
@@ -205,7 +205,7 @@ class OidcTokenAttackTest {
   @MethodSource("malformed")
   void rejectsMalformedTokens(String name, String token) throws Exception {
     try (OidcConnector connector = open()) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .isInstanceOf(IdentityException.class);
     }
   }
@@ -216,7 +216,7 @@ class OidcTokenAttackTest {
     try (OidcConnector connector = open()) {
       upstream.resetCounts();
       long start = System.nanoTime();
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, huge))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, huge).identity())
           .hasMessageContaining("longer than");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
       assertThat(upstream.totalRequests()).isZero();
@@ -228,7 +228,7 @@ class OidcTokenAttackTest {
     try (OidcConnector connector = open()) {
       for (Signing signing : List.of(Signing.RSA, Signing.EC, Signing.ED25519)) {
         String token = upstream.token().signedWith(signing).build();
-        assertThat(connector.tokenIdentity(ID_TOKEN, token).userId())
+        assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
             .as(signing.name())
             .isEqualTo("subvalue");
       }
@@ -244,7 +244,7 @@ class OidcTokenAttackTest {
             .tamperPayload(bytes -> replace(bytes, "namevalue", "evilvalue"))
             .build();
     try (OidcConnector connector = open()) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .hasMessageContaining("signature");
     }
   }
@@ -259,7 +259,7 @@ class OidcTokenAttackTest {
     logger.addAppender(appender);
     String token = upstream.token().expiresAt(CLOCK.instant().minusSeconds(1)).build();
     try (OidcConnector connector = open()) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token));
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity());
     } finally {
       logger.detachAppender(appender);
       logger.setLevel(previous);

@@ -71,11 +71,11 @@ class OidcTokenIdentityTest {
             : upstream.opaqueAccessToken(Map.of("sub", "subvalue", "name", "namevalue"));
     try (OidcConnector connector = open(Map.of("getUserInfo", getUserInfo))) {
       if (succeeds) {
-        Identity identity = connector.tokenIdentity(type, token);
+        Identity identity = connector.tokenIdentity(type, token).identity();
         assertThat(identity.userId()).isEqualTo("subvalue");
         assertThat(identity.username()).isEqualTo("namevalue");
       } else {
-        assertThatThrownBy(() -> connector.tokenIdentity(type, token))
+        assertThatThrownBy(() -> connector.tokenIdentity(type, token).identity())
             .isInstanceOf(IdentityException.class)
             .hasMessage("oidc: getUserInfo is required for access token exchange");
       }
@@ -95,7 +95,7 @@ class OidcTokenIdentityTest {
                 List.of("email"),
                 "insecureSkipEmailVerified",
                 true))) {
-      Identity identity = connector.tokenIdentity(ID_TOKEN, token);
+      Identity identity = connector.tokenIdentity(ID_TOKEN, token).identity();
       assertThat(identity.username()).isEqualTo("from-userinfo");
       // ID token keys absent from userinfo are kept (Dex decodes userinfo into the same map).
       assertThat(identity.email()).isEqualTo("kept@example.com");
@@ -108,7 +108,7 @@ class OidcTokenIdentityTest {
     upstream.userInfoAsJwt(true);
     try (OidcConnector connector = open(Map.of("getUserInfo", true))) {
       String token = upstream.opaqueAccessToken(Map.of("sub", "jwt-sub", "name", "jwt-name"));
-      Identity identity = connector.tokenIdentity(ACCESS_TOKEN, token);
+      Identity identity = connector.tokenIdentity(ACCESS_TOKEN, token).identity();
       assertThat(identity.userId()).isEqualTo("jwt-sub");
     } finally {
       upstream.userInfoAsJwt(false);
@@ -121,7 +121,7 @@ class OidcTokenIdentityTest {
     upstream.userInfoJwtSigning(UpstreamToken.Signing.UNPUBLISHED_RSA);
     try (OidcConnector connector = open(Map.of("getUserInfo", true))) {
       String token = upstream.opaqueAccessToken(Map.of("sub", "jwt-sub", "name", "jwt-name"));
-      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, token).identity())
           .hasMessageStartingWith("oidc: failed to verify userinfo response")
           .hasMessageContaining("signature");
     } finally {
@@ -162,7 +162,7 @@ class OidcTokenIdentityTest {
       throws Exception {
     String token = change.apply(upstream.token()).build();
     try (OidcConnector connector = open(Map.of())) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageStartingWith("oidc: failed to verify token: ")
           .hasMessageContaining(reason);
@@ -194,7 +194,8 @@ class OidcTokenIdentityTest {
   void acceptsIdToken(String name, Function<UpstreamToken, UpstreamToken> change) throws Exception {
     String token = change.apply(upstream.token()).build();
     try (OidcConnector connector = open(Map.of())) {
-      assertThat(connector.tokenIdentity(ID_TOKEN, token).userId()).isEqualTo("subvalue");
+      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
+          .isEqualTo("subvalue");
     }
   }
 
@@ -202,9 +203,10 @@ class OidcTokenIdentityTest {
   void expiryIsJudgedByTheInjectedClock() throws Exception {
     String token = upstream.token().expiresAt(now().plusSeconds(10)).build();
     try (OidcConnector connector = open(Map.of())) {
-      assertThat(connector.tokenIdentity(ID_TOKEN, token).userId()).isEqualTo("subvalue");
+      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
+          .isEqualTo("subvalue");
       CLOCK.advance(Duration.ofSeconds(11));
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .hasMessageContaining("expired");
     }
   }
@@ -214,11 +216,12 @@ class OidcTokenIdentityTest {
     // §9.6 item 17
     String token = upstream.token().without("name").build();
     try (OidcConnector connector = open(Map.of())) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .hasMessage("missing \"name\" claim");
     }
     try (OidcConnector connector = open(Map.of("userNameKey", "sub"))) {
-      assertThat(connector.tokenIdentity(ID_TOKEN, token).username()).isEqualTo("subvalue");
+      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().username())
+          .isEqualTo("subvalue");
     }
   }
 
@@ -228,7 +231,7 @@ class OidcTokenIdentityTest {
     String token = upstream.token().build();
     Map<String, Object> config = Map.of("issuer", upstream.issuer());
     try (OidcConnector connector = TestConnectors.open(CLOCK, TestConnectors.FAST, config)) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .hasMessage("missing email claim, not found \"email\" key");
     }
   }
@@ -238,24 +241,26 @@ class OidcTokenIdentityTest {
     // §9.6 item 19
     String opaque = upstream.opaqueAccessToken(Map.of("sub", "s", "name", "n"));
     try (OidcConnector connector = open(Map.of("getUserInfo", false))) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, opaque))
+      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, opaque).identity())
           .hasMessage("oidc: getUserInfo is required for access token exchange");
     }
     upstream.userInfoEnabled(false);
     try (OidcConnector connector = open(Map.of("getUserInfo", true))) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, opaque))
+      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, opaque).identity())
           .hasMessage("oidc: user info endpoint is not supported by this provider");
       // Dex: an id_token with getUserInfo but no endpoint fails the same way.
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .hasMessage("oidc: user info endpoint is not supported by this provider");
     }
     upstream.userInfoEnabled(true);
     upstream.userInfoStatus(401);
     try (OidcConnector connector = open(Map.of("getUserInfo", true))) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, opaque))
+      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, opaque).identity())
           .hasMessageContaining("HTTP 401");
       // With userinfo configured and available it is authoritative, even for a valid JWT.
-      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, upstream.token().build()))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ACCESS_TOKEN, upstream.token().build()).identity())
           .hasMessageContaining("HTTP 401");
     }
   }
@@ -264,8 +269,9 @@ class OidcTokenIdentityTest {
   void unknownSubjectTokenTypeIsRefused() throws Exception {
     try (OidcConnector connector = open(Map.of())) {
       assertThatThrownBy(() ->
-              connector.tokenIdentity(
-                  "urn:ietf:params:oauth:token-type:jwt", upstream.token().build()))
+              connector
+                  .tokenIdentity("urn:ietf:params:oauth:token-type:jwt", upstream.token().build())
+                  .identity())
           .hasMessage(
               "unknown token type for token exchange: urn:ietf:params:oauth:token-type:jwt");
     }

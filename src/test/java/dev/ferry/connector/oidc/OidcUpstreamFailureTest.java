@@ -69,7 +69,7 @@ class OidcUpstreamFailureTest {
         TestConnectors.open(
             upstream, clock, Map.of("getUserInfo", path.equals(UpstreamIssuer.USERINFO)))) {
       String token = upstream.token().build();
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .isInstanceOf(IdentityException.class);
     }
     // open (one discovery attempt) plus one request: each bounded by the 1.5 s deadline.
@@ -87,29 +87,30 @@ class OidcUpstreamFailureTest {
 
       // Within the first backoff (1 s) requests fail fast without touching the upstream.
       for (int i = 0; i < 20; i++) {
-        assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+        assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
             .hasMessageContaining("next discovery attempt");
       }
       assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(1);
 
       clock.advance(Duration.ofSeconds(1));
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .hasMessageContaining("discovery failed");
       assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(2);
 
       // The backoff has doubled to 2 s.
       clock.advance(Duration.ofSeconds(1));
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
           .hasMessageContaining("next discovery attempt");
       assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(2);
 
       upstream.fault(UpstreamIssuer.DISCOVERY, Fault.NONE);
       clock.advance(Duration.ofSeconds(1));
-      assertThat(connector.tokenIdentity(ID_TOKEN, token).userId()).isEqualTo("subvalue");
+      assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
+          .isEqualTo("subvalue");
       assertThat(connector.upstreamProblem()).isEmpty();
 
       // Discovered once, kept: no further discovery requests.
-      connector.tokenIdentity(ID_TOKEN, token);
+      connector.tokenIdentity(ID_TOKEN, token).identity();
       assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(3);
     }
   }
@@ -121,7 +122,7 @@ class OidcUpstreamFailureTest {
       String token = upstream.token().build();
       for (int i = 0; i < 6; i++) {
         clock.advance(TestConnectors.FAST.discoveryRetryMax());
-        assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token))
+        assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
             .hasMessageContaining("discovery failed");
       }
       assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(7);
@@ -137,7 +138,8 @@ class OidcUpstreamFailureTest {
     Map<String, Object> config =
         Map.of("issuer", "http://127.0.0.1:" + closedPort, "scopes", List.of("groups"));
     try (OidcConnector connector = TestConnectors.open(clock, TestConnectors.FAST, config)) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageContaining("upstream");
     }
@@ -147,7 +149,8 @@ class OidcUpstreamFailureTest {
   void discoveryIssuerMismatchIsRefused() throws Exception {
     upstream.discoveryIssuer("https://somebody-else.example.com");
     try (OidcConnector connector = TestConnectors.open(upstream, clock, Map.of())) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .hasMessageContaining("did not match the issuer URL returned by provider");
     }
   }
@@ -157,7 +160,8 @@ class OidcUpstreamFailureTest {
     Map<String, Object> config =
         Map.of("issuer", upstream.issuer() + "/", "scopes", List.of("groups"));
     try (OidcConnector connector = TestConnectors.open(clock, TestConnectors.FAST, config)) {
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .hasMessageContaining("did not match");
       // The discovery URL itself is built without the trailing slash (no "//.well-known").
       assertThat(upstream.requests(UpstreamIssuer.DISCOVERY)).isEqualTo(1);
@@ -170,9 +174,14 @@ class OidcUpstreamFailureTest {
     upstream.discoveryIssuer(alias);
     try (OidcConnector connector =
         TestConnectors.open(upstream, clock, Map.of("issuerAlias", alias))) {
-      assertThat(connector.tokenIdentity(ID_TOKEN, upstream.token().issuer(alias).build()).userId())
+      assertThat(
+              connector
+                  .tokenIdentity(ID_TOKEN, upstream.token().issuer(alias).build())
+                  .identity()
+                  .userId())
           .isEqualTo("subvalue");
-      assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()))
+      assertThatThrownBy(
+              () -> connector.tokenIdentity(ID_TOKEN, upstream.token().build()).identity())
           .hasMessageContaining("different provider");
     }
   }
@@ -191,7 +200,8 @@ class OidcUpstreamFailureTest {
               upstream,
               clock,
               Map.of("providerDiscoveryOverrides", overrides, "getUserInfo", true))) {
-        assertThat(connector.tokenIdentity(ID_TOKEN, token).userId()).isEqualTo("subvalue");
+        assertThat(connector.tokenIdentity(ID_TOKEN, token).identity().userId())
+            .isEqualTo("subvalue");
       }
       assertThat(keysElsewhere.requests(UpstreamIssuer.KEYS)).isEqualTo(1);
       assertThat(keysElsewhere.requests(UpstreamIssuer.USERINFO)).isEqualTo(1);
@@ -209,7 +219,7 @@ class OidcUpstreamFailureTest {
     try (OidcConnector connector =
         TestConnectors.open(upstream, clock, Map.of("getUserInfo", true))) {
       String token = upstream.opaqueAccessToken(Map.of("sub", "s", "name", "n"));
-      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, token))
+      assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, token).identity())
           .isInstanceOf(IdentityException.class)
           .hasMessageContaining("userinfo");
     }

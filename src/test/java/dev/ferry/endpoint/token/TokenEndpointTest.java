@@ -3,11 +3,12 @@ package dev.ferry.endpoint.token;
 import static dev.ferry.endpoint.WebFixture.exchangeForm;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ferry.connector.TokenIdentityConnector;
-import dev.ferry.connector.mock.MockCallbackConnector;
+import com.nimbusds.jose.jwk.JWKSet;
 import dev.ferry.endpoint.FaultyStorage;
-import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.endpoint.WebFixture;
+import dev.ferry.signer.Signer;
+import dev.ferry.signer.SigningException;
+import dev.ferry.signer.StaticSigner;
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.memory.MemoryStorage;
 import java.net.http.HttpRequest;
@@ -257,28 +258,44 @@ class TokenEndpointTest {
   void saturatedWorkersAnswer503WithoutHanging() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    TokenIdentityConnector blocking =
-        (type, token) -> {
-          if (token.equals("block")) {
-            entered.countDown();
-            try {
-              release.await(20, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
+    // Signing is the CPU work every exchange queues on the workers; the first one holds the only
+    // worker until released. (Upstream verification may block on the network, so it no longer
+    // runs on the workers and cannot be what saturates them.)
+    Signer keys = new StaticSigner(WebFixture.key());
+    AtomicBoolean blockNext = new AtomicBoolean(true);
+    Signer blocking =
+        new Signer() {
+          @Override
+          public String sign(byte[] payload) throws SigningException {
+            if (blockNext.getAndSet(false)) {
+              entered.countDown();
+              try {
+                release.await(20, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
             }
+            return keys.sign(payload);
           }
-          return MockCallbackConnector.IDENTITY;
+
+          @Override
+          public String algorithm() throws SigningException {
+            return keys.algorithm();
+          }
+
+          @Override
+          public JWKSet publicKeys() {
+            return keys.publicKeys();
+          }
         };
     ExecutorService clients = Executors.newFixedThreadPool(2);
     try (WebFixture f =
         WebFixture.builder()
             .settings(s -> s.workers(1, 1, Duration.ofSeconds(15)))
-            .connectorsFrom(storage ->
-                id -> storage.getConnector(id).map(d -> new OpenedConnector(d, blocking)))
+            .signer(blocking)
             .build()) {
-      Map<String, String> blockingForm = exchangeForm();
-      blockingForm.put("subject_token", "block");
-      Future<HttpResponse<String>> first = clients.submit(() -> f.postForm("/token", blockingForm));
+      Future<HttpResponse<String>> first =
+          clients.submit(() -> f.postForm("/token", exchangeForm()));
       assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
       // The only worker is busy: of the next two requests one fills the queue, one is refused.
       ExecutorService more = Executors.newFixedThreadPool(2);

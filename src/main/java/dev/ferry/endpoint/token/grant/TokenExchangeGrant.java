@@ -3,6 +3,8 @@ package dev.ferry.endpoint.token.grant;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.TokenIdentityConnector;
+import dev.ferry.connector.VerifiedSubject;
+import dev.ferry.cpu.CpuBusyException;
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.GrantRequest;
 import dev.ferry.endpoint.token.TokenResponse;
@@ -11,6 +13,9 @@ import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
 import dev.ferry.oauth2.TokenTypes;
+import dev.ferry.policy.PolicyDecision;
+import dev.ferry.policy.PolicyRequest;
+import dev.ferry.policy.SubjectPolicy;
 import dev.ferry.storage.Claims;
 import dev.ferry.storage.Client;
 import dev.ferry.token.IssuedToken;
@@ -37,6 +42,7 @@ import org.slf4j.LoggerFactory;
  *       same text as an unknown one);
  *   <li>the connector verifies the subject token, else {@code 401 access_denied} with no
  *       description: the reason is logged only, so the upstream's rules are no oracle;
+ *   <li>the {@link SubjectPolicy} judges the verified subject (Ferry, not Dex), else its error;
  *   <li>{@code requested_token_type} is checked only now, after verification, as Dex does;
  *   <li>the token is signed with the scopes passed through unvalidated (§3.7).
  * </ol>
@@ -47,10 +53,16 @@ public final class TokenExchangeGrant implements Grant {
   private static final Logger log = LoggerFactory.getLogger(TokenExchangeGrant.class);
 
   private final TokenIssuer issuer;
+  private final SubjectPolicy policy;
   private final Clock clock;
 
-  public TokenExchangeGrant(TokenIssuer issuer, Clock clock) {
+  /**
+   * @param policy judges the verified subject before anything is signed ({@link
+   *     dev.ferry.policy.NoOpSubjectPolicy} for Dex's behaviour)
+   */
+  public TokenExchangeGrant(TokenIssuer issuer, SubjectPolicy policy, Clock clock) {
     this.issuer = issuer;
+    this.policy = policy;
     this.clock = clock;
   }
 
@@ -91,9 +103,11 @@ public final class TokenExchangeGrant implements Grant {
           .log();
       throw new OAuthException(OAuthError.INVALID_REQUEST, "Requested connector does not exist.");
     }
-    Identity identity;
+    VerifiedSubject subject;
     try {
-      identity = connector.get().tokenIdentity(subjectTokenType, subjectToken);
+      subject = connector.get().tokenIdentity(subjectTokenType, subjectToken);
+    } catch (CpuBusyException e) {
+      throw e; // an overload, not a verdict on the token: the endpoint answers 503
     } catch (IdentityException | RuntimeException e) {
       log.atError()
           .setMessage("failed to verify subject token")
@@ -101,14 +115,26 @@ public final class TokenExchangeGrant implements Grant {
           .log();
       throw OAuthException.of(OAuthError.ACCESS_DENIED);
     }
+    Identity identity = subject.identity();
+    List<String> scopes = scopes(form.get("scope"));
+    if (policy.evaluate(new PolicyRequest(client.id(), connectorId, scopes, subject))
+        instanceof PolicyDecision.Deny deny) {
+      log.atError()
+          .setMessage("subject denied by policy")
+          .addKeyValue("connector_id", connectorId)
+          .addKeyValue("client_id", client.id())
+          .addKeyValue("user_id", identity.userId())
+          .addKeyValue("reason", deny.reason())
+          .log();
+      throw new OAuthException(deny.error(), deny.description().orElse(null));
+    }
 
     String requested = form.get("requested_token_type");
     String requestedType = requested.isEmpty() ? TokenTypes.ACCESS_TOKEN : requested;
     logSuccess(connectorId, client, identity, subjectTokenType, requestedType);
 
     TokenClaims claims =
-        new TokenClaims(
-            client.id(), scopes(form.get("scope")), claimsOf(identity), connectorId, "", null);
+        new TokenClaims(client.id(), scopes, claimsOf(identity), connectorId, "", null);
     IssuedToken token =
         switch (requestedType) {
           case TokenTypes.ID_TOKEN -> issuer.signIdToken(claims, null, null);

@@ -12,9 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.SignedJWT;
-import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.TokenIdentityConnector;
+import dev.ferry.connector.VerifiedSubject;
 import dev.ferry.connector.mock.MockCallbackConnector;
 import dev.ferry.endpoint.ConnectorLookup;
 import dev.ferry.endpoint.OpenedConnector;
@@ -76,11 +77,12 @@ class TokenExchangeGrantTest {
 
   private static final class StrictConnector implements TokenIdentityConnector {
     @Override
-    public Identity tokenIdentity(String type, String token) throws IdentityException {
+    public VerifiedSubject tokenIdentity(String type, String token) throws IdentityException {
       if (!token.equals("good")) {
         throw new IdentityException("oidc: token is expired");
       }
-      return MockCallbackConnector.IDENTITY;
+      return new VerifiedSubject(
+          SubjectToken.opaque(type, ""), Map.of(), MockCallbackConnector.IDENTITY);
     }
   }
 
