@@ -249,7 +249,7 @@ public final class LoadFixture {
     HungLoad(String tokenUrl, String subjectToken) {
       this.request =
           HttpRequest.newBuilder(URI.create(tokenUrl))
-              .timeout(Duration.ofSeconds(120))
+              .timeout(Duration.ofMinutes(2))
               .header("Content-Type", "application/x-www-form-urlencoded")
               .header(
                   "Authorization",
@@ -277,17 +277,19 @@ public final class LoadFixture {
         return;
       }
       sent.incrementAndGet();
-      http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
-          .whenComplete((response, error) -> {
-            if (response != null) {
-              statuses
-                  .computeIfAbsent(response.statusCode(), s -> new AtomicLong())
-                  .incrementAndGet();
-            } else {
-              failures.incrementAndGet();
-            }
-            send();
-          });
+      // Completion is handled in the callback, which sends the next request.
+      var unused =
+          http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+              .whenComplete((response, error) -> {
+                if (response != null) {
+                  statuses
+                      .computeIfAbsent(response.statusCode(), s -> new AtomicLong())
+                      .incrementAndGet();
+                } else {
+                  failures.incrementAndGet();
+                }
+                send();
+              });
     }
 
     void stop(Path report) {

@@ -105,9 +105,9 @@ class CpuWorkersTest {
       var unusedBusy =
           callers.submit(() ->
               workers.call(() -> {
-            started.countDown();
-            return awaitIgnoringInterrupts(release);
-          }));
+                started.countDown();
+                return awaitIgnoringInterrupts(release);
+              }));
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       // Times out in the queue while the only worker is busy.
       Future<String> expired = callers.submit(() -> workers.call(() -> "never"));

@@ -270,7 +270,6 @@ public final class UpstreamIssuer implements AutoCloseable {
     faults.put(path(relativePath), fault);
   }
 
-  /** Advertises and serves userinfo, or neither. */
   /** Waits until a request has arrived at a {@link Fault#HOLD} path (each arrival counts once). */
   public boolean awaitHeld(Duration timeout) throws InterruptedException {
     return heldArrivals.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -281,6 +280,7 @@ public final class UpstreamIssuer implements AutoCloseable {
     released.countDown();
   }
 
+  /** Advertises and serves userinfo, or neither. */
   public void userInfoEnabled(boolean enabled) {
     this.userInfoEnabled = enabled;
   }

@@ -8,7 +8,6 @@ import java.math.RoundingMode;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +26,7 @@ public final class SubjectClaims {
   /** The claims as JSON-like Java values; JSON {@code null}s are left out. */
   public static Map<String, Object> toMap(ObjectNode claims) {
     Map<String, Object> out = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = claims.fields();
-    while (fields.hasNext()) {
-      Map.Entry<String, JsonNode> field = fields.next();
+    for (Map.Entry<String, JsonNode> field : claims.properties()) {
       Optional<Object> value = value(field.getValue());
       value.ifPresent(v -> out.put(field.getKey(), v));
     }
