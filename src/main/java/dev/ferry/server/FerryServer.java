@@ -8,7 +8,7 @@ import dev.ferry.connector.ConnectorFactory;
 import dev.ferry.connector.gitlab.GitlabConnectorFactory;
 import dev.ferry.connector.mock.MockCallbackConnectorFactory;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
-import dev.ferry.connector.oidc.OidcHttpSettings;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.endpoint.health.StorageHealthCheck;
 import dev.ferry.http.HttpServer;
 import dev.ferry.signer.KeyGenerator;
@@ -98,8 +98,8 @@ public final class FerryServer implements AutoCloseable {
 
     Map<String, ConnectorFactory> factories =
         Map.of(
-            "oidc", new OidcConnectorFactory(clock, OidcHttpSettings.defaults()),
-            "gitlab", new GitlabConnectorFactory(clock, OidcHttpSettings.defaults()),
+            "oidc", new OidcConnectorFactory(clock, UpstreamHttpSettings.defaults()),
+            "gitlab", new GitlabConnectorFactory(clock, UpstreamHttpSettings.defaults()),
             "mockCallback", new MockCallbackConnectorFactory());
     ConnectorCache connectors = new ConnectorCache(storage, factories);
     opened.add(connectors);

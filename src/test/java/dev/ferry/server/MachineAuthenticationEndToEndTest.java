@@ -1,4 +1,5 @@
 package dev.ferry.server;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -329,7 +330,7 @@ class MachineAuthenticationEndToEndTest {
       assertThat(exchange(RunningFerry.guideForm("github-actions", forged, ID)).statusCode())
           .isEqualTo(401);
     }
-    // The connector allows two forced JWKS refetches per 10 s window (OidcHttpSettings); with the
+    // The connector allows two forced JWKS refetches per 10 s window (UpstreamHttpSettings); with the
     // wall clock the flood may straddle windows, so the bound counts the windows it touched.
     long windows = Duration.between(start, Instant.now()).toSeconds() / 10 + 2;
     assertThat(github.requests(UpstreamIssuer.KEYS)).isLessThanOrEqualTo((int) (2 * windows));

@@ -2,7 +2,7 @@ package dev.ferry.connector.gitlab;
 
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.ConnectorFactory;
-import dev.ferry.connector.oidc.OidcHttpSettings;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.connector.upstream.UpstreamHttp;
 import dev.ferry.connector.upstream.UpstreamTls;
 import java.time.Clock;
@@ -15,7 +15,7 @@ import javax.net.ssl.SSLContext;
  * does not either); a config error fails {@link #open} with a {@link ConnectorException} naming the
  * key.
  *
- * <p>The HTTP limits are the ones every connector shares ({@link OidcHttpSettings}: connect and
+ * <p>The HTTP limits are the ones every connector shares ({@link UpstreamHttpSettings}: connect and
  * request timeouts, response size cap, longest subject token); the discovery and JWKS settings in
  * it do not apply here.
  */
@@ -31,9 +31,9 @@ public final class GitlabConnectorFactory implements ConnectorFactory {
   static final int REQUEST_TIMEOUTS_PER_TOKEN = 3;
 
   private final Clock clock;
-  private final OidcHttpSettings settings;
+  private final UpstreamHttpSettings settings;
 
-  public GitlabConnectorFactory(Clock clock, OidcHttpSettings settings) {
+  public GitlabConnectorFactory(Clock clock, UpstreamHttpSettings settings) {
     this.clock = clock;
     this.settings = settings;
   }

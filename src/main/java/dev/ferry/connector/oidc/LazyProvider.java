@@ -1,4 +1,5 @@
 package dev.ferry.connector.oidc;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import dev.ferry.connector.IdentityException;
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class LazyProvider {
       Discovery discovery,
       Assembler assembler,
       Clock clock,
-      OidcHttpSettings settings) {
+      UpstreamHttpSettings settings) {
     this.connectorId = connectorId;
     this.discovery = discovery;
     this.assembler = assembler;

@@ -1,4 +1,5 @@
 package dev.ferry.connector.oidc;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -28,9 +29,9 @@ public final class OidcConnectorFactory implements ConnectorFactory {
   private static final Logger LOG = LoggerFactory.getLogger(OidcConnectorFactory.class);
 
   private final Clock clock;
-  private final OidcHttpSettings settings;
+  private final UpstreamHttpSettings settings;
 
-  public OidcConnectorFactory(Clock clock, OidcHttpSettings settings) {
+  public OidcConnectorFactory(Clock clock, UpstreamHttpSettings settings) {
     this.clock = clock;
     this.settings = settings;
   }

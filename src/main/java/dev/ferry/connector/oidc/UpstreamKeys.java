@@ -1,4 +1,5 @@
 package dev.ferry.connector.oidc;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
@@ -44,7 +45,7 @@ final class UpstreamKeys implements JWKSource<SecurityContext> {
   private final JWKSetSource<SecurityContext> refetchBudget;
   private final Clock clock;
 
-  UpstreamKeys(URI jwksUri, UpstreamHttp http, OidcHttpSettings settings, Clock clock) {
+  UpstreamKeys(URI jwksUri, UpstreamHttp http, UpstreamHttpSettings settings, Clock clock) {
     this.clock = clock;
     JWKSetSource<SecurityContext> chain = new URLBasedJWKSetSource<>(toUrl(jwksUri), fetcher(http));
     if (!settings.jwksOutageTolerance().isZero()) {

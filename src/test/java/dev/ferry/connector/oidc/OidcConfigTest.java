@@ -1,4 +1,5 @@
 package dev.ferry.connector.oidc;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -205,7 +206,7 @@ class OidcConfigTest {
   @Test
   void settingsRejectNonsense() {
     assertThatThrownBy(
-            () -> OidcHttpSettings.defaults().withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
+            () -> UpstreamHttpSettings.defaults().withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

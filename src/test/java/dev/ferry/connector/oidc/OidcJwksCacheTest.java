@@ -1,4 +1,5 @@
 package dev.ferry.connector.oidc;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import static dev.ferry.oauth2.TokenTypes.ID_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -158,7 +159,7 @@ class OidcJwksCacheTest {
   @Test
   void exhaustedRefetchBudgetDoesNotBlockTheTtlRefresh() throws Exception {
     // A TTL shorter than the rate-limit window, so the cache expires while the budget is spent.
-    OidcHttpSettings settings =
+    UpstreamHttpSettings settings =
         TestConnectors.FAST.withJwks(Duration.ofSeconds(5), Duration.ofSeconds(60));
     try (OidcConnector shortTtl =
         TestConnectors.open(clock, settings, TestConnectors.config(upstream, Map.of()))) {
