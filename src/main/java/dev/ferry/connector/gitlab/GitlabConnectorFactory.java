@@ -2,8 +2,8 @@ package dev.ferry.connector.gitlab;
 
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.ConnectorFactory;
-import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.connector.upstream.UpstreamHttp;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.connector.upstream.UpstreamTls;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.ferry.connector.oidc;
-import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

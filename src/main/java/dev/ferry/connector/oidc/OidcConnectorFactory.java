@@ -1,5 +1,4 @@
 package dev.ferry.connector.oidc;
-import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
@@ -8,6 +7,7 @@ import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.ConnectorFactory;
 import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.upstream.UpstreamHttp;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.connector.upstream.UpstreamTls;
 import java.time.Clock;
 import java.util.List;

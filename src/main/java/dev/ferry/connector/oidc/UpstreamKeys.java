@@ -1,5 +1,4 @@
 package dev.ferry.connector.oidc;
-import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
@@ -17,6 +16,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
 import dev.ferry.connector.upstream.UpstreamHttp;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;

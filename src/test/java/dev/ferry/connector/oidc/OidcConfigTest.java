@@ -1,10 +1,10 @@
 package dev.ferry.connector.oidc;
-import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.connector.upstream.UpstreamTls;
 import dev.ferry.testing.MutableClock;
 import dev.ferry.testing.UpstreamIssuer;
@@ -205,8 +205,8 @@ class OidcConfigTest {
 
   @Test
   void settingsRejectNonsense() {
-    assertThatThrownBy(
-            () -> UpstreamHttpSettings.defaults().withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
+    assertThatThrownBy(() ->
+            UpstreamHttpSettings.defaults().withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -1,11 +1,11 @@
 package dev.ferry.connector.oidc;
-import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import static dev.ferry.oauth2.TokenTypes.ID_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.testing.MutableClock;
 import dev.ferry.testing.UpstreamIssuer;
 import java.time.Duration;

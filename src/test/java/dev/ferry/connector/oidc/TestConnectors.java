@@ -1,9 +1,9 @@
 package dev.ferry.connector.oidc;
-import dev.ferry.connector.upstream.UpstreamHttpSettings;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.testing.UpstreamIssuer;
 import java.time.Clock;
 import java.time.Duration;
