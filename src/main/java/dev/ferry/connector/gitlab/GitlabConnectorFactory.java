@@ -59,7 +59,8 @@ public final class GitlabConnectorFactory implements ConnectorFactory {
    * Checks a config without contacting GitLab: every problem, each naming its key (for {@code
    * config check}). Empty when {@link #open} would accept the config.
    */
-  public static List<String> validate(String configJson) {
+  @Override
+  public List<String> validate(String configJson) {
     try {
       return GitlabConfigReader.problems(GitlabConfigReader.read(configJson));
     } catch (ConnectorException e) {

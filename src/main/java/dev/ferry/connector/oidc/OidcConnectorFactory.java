@@ -87,7 +87,8 @@ public final class OidcConnectorFactory implements ConnectorFactory {
    * Checks a config without contacting the upstream: every problem, each naming its key (for {@code
    * config check}). Empty when {@link #open} would accept the config.
    */
-  public static List<String> validate(String configJson) {
+  @Override
+  public List<String> validate(String configJson) {
     try {
       return OidcConfigReader.problems(OidcConfigReader.read(configJson));
     } catch (ConnectorException e) {

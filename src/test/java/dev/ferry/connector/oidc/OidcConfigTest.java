@@ -174,18 +174,19 @@ class OidcConfigTest {
     assertThatThrownBy(() -> factory.open("bad", json))
         .isInstanceOf(ConnectorException.class)
         .hasMessageContaining(message);
-    assertThat(OidcConnectorFactory.validate(json))
-        .anySatisfy(problem -> assertThat(problem).contains(message));
+    assertThat(factory.validate(json)).anySatisfy(problem -> assertThat(problem).contains(message));
   }
 
   @Test
   void validateReportsEveryProblemAtOnce() {
+    OidcConnectorFactory factory =
+        new OidcConnectorFactory(MutableClock.atFixedStart(), TestConnectors.FAST);
     assertThat(
-            OidcConnectorFactory.validate(
+            factory.validate(
                 "{\"hostedDomains\":[\"a\"],\"rootCAs\":[\"x\"],"
                     + "\"providerDiscoveryOverrides\":{\"tokenURL\":\"nope\"}}"))
         .hasSize(4);
-    assertThat(OidcConnectorFactory.validate(FULL)).isEmpty();
+    assertThat(factory.validate(FULL)).isEmpty();
   }
 
   @Test
