@@ -5,6 +5,7 @@ import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.Problem;
 import dev.ferry.server.ConfigChecks;
+import dev.ferry.server.ConnectorSetup;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +55,8 @@ final class ConfigCommand implements Runnable {
       Path path = java.util.Objects.requireNonNull(file);
       List<String> problems = new ArrayList<>();
       try {
-        FerryConfig config = new ConfigLoader(System.getenv()).load(path);
+        FerryConfig config =
+            new ConfigLoader(System.getenv(), ConnectorSetup.knownTypes()).load(path);
         problems.addAll(ConfigChecks.deepProblems(config));
       } catch (ConfigException e) {
         for (Problem problem : e.problems()) {

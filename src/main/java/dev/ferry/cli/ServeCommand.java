@@ -4,6 +4,7 @@ import dev.ferry.config.ConfigException;
 import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.ListenOverrides;
+import dev.ferry.server.ConnectorSetup;
 import dev.ferry.server.FerryServer;
 import dev.ferry.server.LogSetup;
 import dev.ferry.server.StartupException;
@@ -58,7 +59,7 @@ final class ServeCommand implements Callable<Integer> {
     FerryConfig config;
     try {
       config =
-          new ConfigLoader(System.getenv())
+          new ConfigLoader(System.getenv(), ConnectorSetup.knownTypes())
               .load(path, new ListenOverrides(webHttp, webHttps, telemetry, grpc));
     } catch (ConfigException e) {
       err.println("ferry: " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.ferry.config;
 
+import dev.ferry.http.ListenAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -20,11 +21,14 @@ final class ConfigAssembler {
   private static final Set<String> TLS_VERSIONS = Set.of("1.2", "1.3");
 
   private final Map<String, String> env;
+  private final List<String> connectorTypes;
   private final FeatureFlags flags;
   private final Problems problems;
 
-  ConfigAssembler(Map<String, String> env, FeatureFlags flags, Problems problems) {
+  ConfigAssembler(
+      Map<String, String> env, List<String> connectorTypes, FeatureFlags flags, Problems problems) {
     this.env = env;
+    this.connectorTypes = connectorTypes;
     this.flags = flags;
     this.problems = problems;
   }
@@ -67,7 +71,7 @@ final class ConfigAssembler {
     SignerConfig signer = new SignerResolver(env, flags, problems).resolve(raw.signer(), expiry);
     checkSessions(raw.sessions(), mfa);
 
-    StaticEntries entries = new StaticEntries(env, problems);
+    StaticEntries entries = new StaticEntries(env, connectorTypes, problems);
     List<ConnectorConfig> connectors =
         entries.connectors(
             Defaults.items(raw.connectors(), ConnectorConfig::empty), connectorsWithoutConfig);

@@ -18,6 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.ferry.connector.ConnectorRegistry;
+import dev.ferry.json.GoFieldLookup;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -29,6 +31,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -49,6 +52,7 @@ public final class ConfigLoader {
   private static final long MAX_FILE_BYTES = 4L * 1024 * 1024;
 
   private final Map<String, String> env;
+  private final List<String> connectorTypes;
   private final ObjectMapper mapper;
 
   /**
@@ -57,7 +61,17 @@ public final class ConfigLoader {
    *     VAULT_ADDR}, {@code VAULT_TOKEN} and {@code DEX_FRONTEND_DIR}
    */
   public ConfigLoader(Map<String, String> env) {
+    this(env, ConnectorRegistry.DEX_TYPES);
+  }
+
+  /**
+   * @param env as for {@link #ConfigLoader(Map)}
+   * @param connectorTypes the connector types a config may name (the connector registry's known
+   *     types); any other {@code type} is a problem, as in Dex
+   */
+  public ConfigLoader(Map<String, String> env, List<String> connectorTypes) {
     this.env = Map.copyOf(env);
+    this.connectorTypes = List.copyOf(connectorTypes);
     this.mapper = newMapper();
   }
 
@@ -95,7 +109,7 @@ public final class ConfigLoader {
       throw ConfigException.unreadable(file, "cannot bind the config: " + e.getClass().getName());
     }
     FerryConfig config =
-        new ConfigAssembler(env, flags, problems)
+        new ConfigAssembler(env, connectorTypes, flags, problems)
             .assemble(raw, connectorsWithoutConfig(root), overrides);
     if (!problems.isEmpty()) {
       throw ConfigException.invalid(file, problems.list());
@@ -172,9 +186,9 @@ public final class ConfigLoader {
   /** Indexes of connectors without a {@code config} key, which binding cannot tell from {}. */
   private static Set<Integer> connectorsWithoutConfig(ObjectNode root) {
     Set<Integer> missing = new HashSet<>();
-    if (Json.fieldIgnoringCase(root, "connectors").orElse(null) instanceof ArrayNode connectors) {
+    if (GoFieldLookup.value(root, "connectors").orElse(null) instanceof ArrayNode connectors) {
       for (int i = 0; i < connectors.size(); i++) {
-        JsonNode config = Json.fieldIgnoringCase(connectors.get(i), "config").orElse(null);
+        JsonNode config = GoFieldLookup.value(connectors.get(i), "config").orElse(null);
         if (config == null || config.isNull()) {
           missing.add(i);
         }

@@ -10,35 +10,13 @@ import org.jspecify.annotations.Nullable;
  * connector package parses {@code config} for its type; its string values are already
  * environment-expanded.
  *
- * @param type one of {@link #KNOWN_TYPES}
+ * @param type a connector type Ferry knows ({@code ConnectorRegistry#knownTypes})
  * @param config the connector's settings, never null (empty when absent)
  * @param grantTypes grants this connector serves (Dex HEAD); empty means all. Only the names in
  *     {@link dev.ferry.oauth2.GrantTypes#CONNECTOR_GRANT_TYPES} are accepted
  */
 public record ConnectorConfig(
     String type, String id, String name, ObjectNode config, List<String> grantTypes) {
-
-  /** Connector types Dex knows (Dex: {@code server.ConnectorsConfig}). */
-  public static final List<String> KNOWN_TYPES =
-      List.of(
-          "oidc",
-          "github",
-          "gitlab",
-          "google",
-          "microsoft",
-          "ldap",
-          "saml",
-          "samlExperimental",
-          "oauth",
-          "authproxy",
-          "keystone",
-          "gitea",
-          "bitbucket-cloud",
-          "openshift",
-          "atlassian-crowd",
-          "linkedin",
-          "mockCallback",
-          "mockPassword");
 
   public ConnectorConfig(
       @Nullable String type,

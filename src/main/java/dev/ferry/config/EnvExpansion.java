@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.ferry.json.GoFieldLookup;
 import java.util.Map;
 
 /**
@@ -26,13 +27,13 @@ final class EnvExpansion {
 
   /** Expands in place inside the config blocks of {@code root} (the whole file). */
   void apply(ObjectNode root) {
-    for (JsonNode storage : Json.fieldsIgnoringCase(root, "storage")) {
+    for (JsonNode storage : GoFieldLookup.all(root, "storage")) {
       expandConfigOf(storage);
     }
-    for (JsonNode signer : Json.fieldsIgnoringCase(root, "signer")) {
+    for (JsonNode signer : GoFieldLookup.all(root, "signer")) {
       expandConfigOf(signer);
     }
-    for (JsonNode connectors : Json.fieldsIgnoringCase(root, "connectors")) {
+    for (JsonNode connectors : GoFieldLookup.all(root, "connectors")) {
       if (connectors instanceof ArrayNode list) {
         list.forEach(this::expandConfigOf);
       }
@@ -40,7 +41,7 @@ final class EnvExpansion {
   }
 
   private void expandConfigOf(JsonNode section) {
-    for (JsonNode config : Json.fieldsIgnoringCase(section, "config")) {
+    for (JsonNode config : GoFieldLookup.all(section, "config")) {
       if (config instanceof ObjectNode object) {
         expandObject(object);
       }

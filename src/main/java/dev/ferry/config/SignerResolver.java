@@ -3,6 +3,7 @@ package dev.ferry.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.json.GoFieldLookup;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ final class SignerResolver {
 
   /** A string setting; a number or boolean is read as its text, as Go's YAML decoding does. */
   private String text(ObjectNode config, String name) {
-    JsonNode value = Json.fieldIgnoringCase(config, name).orElse(null);
+    JsonNode value = GoFieldLookup.scalar(config, name).orElse(null);
     if (value == null || value.isNull()) {
       return "";
     }

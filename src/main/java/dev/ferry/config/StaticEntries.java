@@ -17,10 +17,12 @@ final class StaticEntries {
   private static final String NO_CONFIG_TYPE = "mockCallback";
 
   private final Map<String, String> env;
+  private final List<String> connectorTypes;
   private final Problems problems;
 
-  StaticEntries(Map<String, String> env, Problems problems) {
+  StaticEntries(Map<String, String> env, List<String> connectorTypes, Problems problems) {
     this.env = env;
+    this.connectorTypes = connectorTypes;
     this.problems = problems;
   }
 
@@ -35,7 +37,7 @@ final class StaticEntries {
       if (c.id().isEmpty() || c.type().isEmpty() || c.name().isEmpty()) {
         problems.add(key, "ID, Type and Name fields are required for a connector");
       }
-      if (!c.type().isEmpty() && !ConnectorConfig.KNOWN_TYPES.contains(c.type())) {
+      if (!c.type().isEmpty() && !connectorTypes.contains(c.type())) {
         problems.add(key + ".type", "unknown connector type \"" + c.type() + "\"");
       }
       if (withoutConfig.contains(i) && !c.type().equals(NO_CONFIG_TYPE)) {

@@ -2,8 +2,9 @@ package dev.ferry.server;
 
 import dev.ferry.config.ConnectorConfig;
 import dev.ferry.config.FerryConfig;
-import dev.ferry.connector.gitlab.GitlabConnectorFactory;
-import dev.ferry.connector.oidc.OidcConnectorFactory;
+import dev.ferry.connector.ConnectorRegistry;
+import dev.ferry.cpu.CpuLane;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,19 +17,17 @@ public final class ConfigChecks {
 
   /** Problems, each naming its key; empty when the configuration can be served. */
   public static List<String> deepProblems(FerryConfig config) {
+    // Validating opens nothing, so the clock the factories get does not matter.
+    ConnectorRegistry connectorTypes = ConnectorSetup.registry(Clock.systemUTC(), CpuLane.direct());
     List<String> problems = new ArrayList<>();
     problems.addAll(
         StorageSetup.factory().validate(config.storage().type(), config.storage().config()));
     for (int i = 0; i < config.connectors().size(); i++) {
       ConnectorConfig connector = config.connectors().get(i);
       String prefix = "connectors[" + i + "].config: ";
-      List<String> connectorProblems =
-          switch (connector.type()) {
-            case "oidc" -> OidcConnectorFactory.validate(connector.config().toString());
-            case "gitlab" -> GitlabConnectorFactory.validate(connector.config().toString());
-            default -> List.of();
-          };
-      connectorProblems.forEach(problem -> problems.add(prefix + problem));
+      connectorTypes
+          .validate(connector.type(), connector.config().toString())
+          .forEach(problem -> problems.add(prefix + problem));
     }
     return problems;
   }

@@ -1,97 +1,170 @@
 package dev.ferry.server;
 
-import dev.ferry.connector.Connector;
 import dev.ferry.connector.ConnectorException;
-import dev.ferry.connector.ConnectorFactory;
+import dev.ferry.connector.ConnectorRegistry;
 import dev.ferry.endpoint.ConnectorLookup;
 import dev.ferry.endpoint.OpenedConnector;
-import dev.ferry.storage.Storage;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opened connectors by id, reopened when the stored definition's {@code resourceVersion} changes
- * (Dex: server/connectors cache). A connector that fails to open is not cached, so the next request
- * tries again, as Dex retries opening on every request; the failure is logged and the caller
- * answers "Requested connector does not exist." (dex.md §3.2 #9).
+ * Opened connectors, reopened when the stored definition changes (Dex: server/server.go {@code
+ * getConnector}, which reopens when {@code ResourceVersion} changes). A connector that fails to
+ * open is not cached, so the next request tries again, as Dex retries opening on every request; the
+ * failure is logged and the caller answers "Requested connector does not exist.".
  *
- * <p>A type Dex knows but Ferry does not serve yet opens as a connector with no capabilities: the
- * connector exists for the policy checks, and every grant then finds it lacks the capability it
- * needs, exactly as Dex treats e.g. a {@code github} connector in a token exchange.
+ * <p>Design note. The cache is keyed by the id of the definition storage returned, never by the id
+ * the request spelled: a database whose collation matches {@code Github} or {@code github } to the
+ * stored {@code github} must not open a second connector (with its own discovery, JWKS cache and
+ * threads) for each spelling. It holds at most {@code maxOpened} connectors; opening one more
+ * closes the one used least recently, other than the one just opened, so that what storage holds
+ * cannot make Ferry keep an unbounded number of upstream clients. A closed connector that a request
+ * still holds fails that request only, as a replaced one does. {@code compute} serialises the
+ * (re)opening of one id, so no caller is handed a connector another caller is closing.
  */
 public final class ConnectorCache implements ConnectorLookup, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ConnectorCache.class);
 
-  private final Storage storage;
-  private final Map<String, ConnectorFactory> factories;
-  private final Map<String, OpenedConnector> opened = new ConcurrentHashMap<>();
+  /** Far above any real deployment's connector count, far below what exhausts threads or memory. */
+  public static final int DEFAULT_MAX_OPENED = 1000;
 
-  public ConnectorCache(Storage storage, Map<String, ConnectorFactory> factories) {
-    this.storage = storage;
-    this.factories = Map.copyOf(factories);
+  private final Function<String, Optional<dev.ferry.storage.Connector>> definitions;
+  private final ConnectorRegistry registry;
+  private final int maxOpened;
+  private final Map<String, Entry> opened = new ConcurrentHashMap<>();
+  private final AtomicLong uses = new AtomicLong();
+
+  /**
+   * @param definitions the stored connector definition for a requested id (storage's lookup)
+   * @param registry opens a definition of each type
+   */
+  public ConnectorCache(
+      Function<String, Optional<dev.ferry.storage.Connector>> definitions,
+      ConnectorRegistry registry) {
+    this(definitions, registry, DEFAULT_MAX_OPENED);
+  }
+
+  public ConnectorCache(
+      Function<String, Optional<dev.ferry.storage.Connector>> definitions,
+      ConnectorRegistry registry,
+      int maxOpened) {
+    if (maxOpened < 1) {
+      throw new IllegalArgumentException("maxOpened must be at least 1");
+    }
+    this.definitions = definitions;
+    this.registry = registry;
+    this.maxOpened = maxOpened;
   }
 
   /** The opened connector, or empty when it is unknown or cannot be opened. */
   @Override
   public Optional<OpenedConnector> get(String id) {
-    Optional<dev.ferry.storage.Connector> stored = storage.getConnector(id);
+    Optional<dev.ferry.storage.Connector> stored = definitions.apply(id);
     if (stored.isEmpty()) {
       return Optional.empty();
     }
     dev.ferry.storage.Connector definition = stored.get();
-    OpenedConnector cached = opened.get(id);
-    if (cached != null && cached.definition().equals(definition)) {
-      return Optional.of(cached);
+    String key = definition.id();
+    Entry cached = opened.get(key);
+    if (cached != null && cached.holds(definition)) {
+      cached.touch(uses.incrementAndGet());
+      return Optional.of(cached.connector);
     }
-    // compute() serialises concurrent (re)opens of one id, so no caller is handed a connector
-    // that another caller is about to close.
-    OpenedConnector result =
+    Entry result =
         opened.compute(
-            id,
-            (key, current) -> {
-              if (current != null && current.definition().equals(definition)) {
+            key,
+            (unused, current) -> {
+              if (current != null && current.holds(definition)) {
                 return current;
               }
               try {
-                OpenedConnector fresh = new OpenedConnector(definition, open(definition));
+                Entry fresh =
+                    new Entry(
+                        new OpenedConnector(
+                            definition,
+                            registry.open(key, definition.type(), definition.config())));
                 if (current != null) {
-                  current.connector().close();
+                  current.connector.connector().close();
                 }
                 return fresh;
               } catch (ConnectorException e) {
                 log.atError()
                     .setMessage("failed to open connector")
-                    .addKeyValue("connector_id", id)
+                    .addKeyValue("connector_id", key)
                     .addKeyValue("err", e.getMessage())
                     .log();
                 return current;
               }
             });
-    if (result == null || !result.definition().equals(definition)) {
+    if (result == null || !result.holds(definition)) {
       return Optional.empty();
     }
-    return Optional.of(result);
+    result.touch(uses.incrementAndGet());
+    evictBeyondBound(key);
+    return Optional.of(result.connector);
   }
 
-  /** Whether Ferry has a factory for this type (as opposed to a type Dex knows but we don't). */
-  public boolean serves(String type) {
-    return factories.containsKey(type);
+  /** How many connectors are open now. */
+  int openedCount() {
+    return opened.size();
   }
 
-  private Connector open(dev.ferry.storage.Connector definition) throws ConnectorException {
-    ConnectorFactory factory = factories.get(definition.type());
-    if (factory == null) {
-      return new Connector() {};
+  /** Closes the least recently used connectors other than {@code keep} while over the bound. */
+  private void evictBeyondBound(String keep) {
+    while (opened.size() > maxOpened) {
+      Map.Entry<String, Entry> eldest = null;
+      for (Map.Entry<String, Entry> candidate : opened.entrySet()) {
+        if (candidate.getKey().equals(keep)) {
+          continue;
+        }
+        if (eldest == null || candidate.getValue().lastUse() < eldest.getValue().lastUse()) {
+          eldest = candidate;
+        }
+      }
+      if (eldest == null) {
+        return;
+      }
+      if (opened.remove(eldest.getKey(), eldest.getValue())) {
+        eldest.getValue().connector.connector().close();
+        log.atInfo()
+            .setMessage("closed the least recently used connector: too many connectors open")
+            .addKeyValue("connector_id", eldest.getKey())
+            .addKeyValue("max_opened", maxOpened)
+            .log();
+      }
     }
-    return factory.open(definition.id(), definition.config());
   }
 
   @Override
   public void close() {
-    opened.values().forEach(c -> c.connector().close());
+    opened.values().forEach(e -> e.connector.connector().close());
     opened.clear();
+  }
+
+  /** An opened connector and when it was last handed out, in ticks of {@link #uses}. */
+  private static final class Entry {
+    final OpenedConnector connector;
+    private final AtomicLong lastUse = new AtomicLong();
+
+    Entry(OpenedConnector connector) {
+      this.connector = connector;
+    }
+
+    boolean holds(dev.ferry.storage.Connector definition) {
+      return connector.definition().equals(definition);
+    }
+
+    void touch(long tick) {
+      lastUse.accumulateAndGet(tick, Math::max);
+    }
+
+    long lastUse() {
+      return lastUse.get();
+    }
   }
 }

@@ -4,12 +4,7 @@ import dev.ferry.config.ConnectorConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.LocalSignerConfig;
 import dev.ferry.config.SignerConfig;
-import dev.ferry.connector.ConnectorFactory;
-import dev.ferry.connector.gitlab.GitlabConnectorFactory;
-import dev.ferry.connector.mock.MockCallbackConnectorFactory;
-import dev.ferry.connector.oidc.OidcConnectorFactory;
-import dev.ferry.connector.oidc.OidcHttpSettings;
-import dev.ferry.connector.upstream.UpstreamBulkhead;
+import dev.ferry.connector.ConnectorRegistry;
 import dev.ferry.endpoint.health.StorageHealthCheck;
 import dev.ferry.http.CpuWorkers;
 import dev.ferry.http.HttpServer;
@@ -28,7 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Executors;
@@ -103,19 +97,10 @@ public final class FerryServer implements AutoCloseable {
     // Created before the connectors: they verify upstream signatures on it.
     CpuWorkers workers = new CpuWorkers(HttpServerSettings.builder().build());
     opened.add(workers);
-    Map<String, ConnectorFactory> factories =
-        Map.of(
-            "oidc",
-            new OidcConnectorFactory(
-                clock, OidcHttpSettings.defaults(), workers, UpstreamBulkhead.Limits.defaults()),
-            "gitlab",
-            new GitlabConnectorFactory(
-                clock, OidcHttpSettings.defaults(), UpstreamBulkhead.Limits.defaults()),
-            "mockCallback",
-            new MockCallbackConnectorFactory());
-    ConnectorCache connectors = new ConnectorCache(storage, factories);
+    ConnectorRegistry registry = ConnectorSetup.registry(clock, workers);
+    ConnectorCache connectors = new ConnectorCache(storage::getConnector, registry);
     opened.add(connectors);
-    openConfiguredConnectors(config, connectors);
+    openConfiguredConnectors(config, registry, connectors);
 
     TokenIssuer issuer =
         new TokenIssuer(
@@ -190,12 +175,13 @@ public final class FerryServer implements AutoCloseable {
    * DEX_CONTINUE_ON_CONNECTOR_FAILURE} (default true), such failures are logged and the server
    * starts unless every connector failed; with the flag false, any failure stops the start.
    */
-  private static void openConfiguredConnectors(FerryConfig config, ConnectorCache connectors)
+  private static void openConfiguredConnectors(
+      FerryConfig config, ConnectorRegistry registry, ConnectorCache connectors)
       throws StartupException {
     List<String> failed = new ArrayList<>();
     int served = 0;
     for (ConnectorConfig connector : config.connectors()) {
-      if (!connectors.serves(connector.type())) {
+      if (!registry.serves(connector.type())) {
         log.atWarn()
             .setMessage("connector type is not served by Ferry yet; the connector is unavailable")
             .addKeyValue("connector_id", connector.id())

@@ -1,6 +1,10 @@
 package dev.ferry.architecture;
 
+import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -140,6 +144,44 @@ class ArchitectureTest {
                 "dev.ferry.token..",
                 "dev.ferry.signer..",
                 "dev.ferry.config.."));
+  }
+
+  @Test
+  void connectorsNeverReachUpIntoTheServer() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.ferry.connector..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("dev.ferry.server..", "dev.ferry.endpoint..", "dev.ferry.cli.."));
+  }
+
+  /**
+   * Each connector type is one package that shares only {@code connector} and {@code
+   * connector.upstream}, so a type can be added or removed without touching another.
+   */
+  @Test
+  void connectorTypesDoNotDependOnEachOther() {
+    check(
+        slices()
+            .matching("dev.ferry.connector.(*)..")
+            .should()
+            .notDependOnEachOther()
+            .ignoreDependency(alwaysTrue(), resideInAPackage("dev.ferry.connector.upstream..")));
+  }
+
+  /** The registry and the capability interfaces know no connector type. */
+  @Test
+  void theConnectorContractKnowsNoConnectorType() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.ferry.connector")
+            .should()
+            .dependOnClassesThat(
+                resideInAPackage("dev.ferry.connector.(*)..")
+                    .and(not(resideInAPackage("dev.ferry.connector.upstream..")))));
   }
 
   @Test

@@ -3,7 +3,7 @@ package dev.ferry.bench;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.oidc.OidcConnector;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
-import dev.ferry.connector.oidc.OidcHttpSettings;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.testing.UpstreamIssuer;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +30,7 @@ final class GitHubActions {
 
   /** The connector as Ferry opens it, with Ferry's default HTTP settings and the system clock. */
   static OidcConnector openConnector(UpstreamIssuer upstream) throws ConnectorException {
-    return new OidcConnectorFactory(Clock.systemUTC(), OidcHttpSettings.defaults())
+    return new OidcConnectorFactory(Clock.systemUTC(), UpstreamHttpSettings.defaults())
         .open(CONNECTOR_ID, connectorConfig(upstream));
   }
 

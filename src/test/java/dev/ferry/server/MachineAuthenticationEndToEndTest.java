@@ -329,7 +329,8 @@ class MachineAuthenticationEndToEndTest {
       assertThat(exchange(RunningFerry.guideForm("github-actions", forged, ID)).statusCode())
           .isEqualTo(401);
     }
-    // The connector allows two forced JWKS refetches per 10 s window (OidcHttpSettings); with the
+    // The connector allows two forced JWKS refetches per 10 s window (UpstreamHttpSettings); with
+    // the
     // wall clock the flood may straddle windows, so the bound counts the windows it touched.
     long windows = Duration.between(start, Instant.now()).toSeconds() / 10 + 2;
     assertThat(github.requests(UpstreamIssuer.KEYS)).isLessThanOrEqualTo((int) (2 * windows));

@@ -2,9 +2,9 @@ package dev.ferry.connector.gitlab;
 
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.ConnectorFactory;
-import dev.ferry.connector.oidc.OidcHttpSettings;
 import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamHttp;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.connector.upstream.UpstreamTls;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
  * does not either); a config error fails {@link #open} with a {@link ConnectorException} naming the
  * key.
  *
- * <p>The HTTP limits are the ones every connector shares ({@link OidcHttpSettings}: connect and
+ * <p>The HTTP limits are the ones every connector shares ({@link UpstreamHttpSettings}: connect and
  * request timeouts, response size cap, longest subject token); the discovery and JWKS settings in
  * it do not apply here.
  */
@@ -32,11 +32,11 @@ public final class GitlabConnectorFactory implements ConnectorFactory {
   static final int REQUEST_TIMEOUTS_PER_TOKEN = 3;
 
   private final Clock clock;
-  private final OidcHttpSettings settings;
+  private final UpstreamHttpSettings settings;
   private final UpstreamBulkhead.Limits bulkhead;
 
   /** With the default bulkhead. */
-  public GitlabConnectorFactory(Clock clock, OidcHttpSettings settings) {
+  public GitlabConnectorFactory(Clock clock, UpstreamHttpSettings settings) {
     this(clock, settings, UpstreamBulkhead.Limits.defaults());
   }
 
@@ -44,7 +44,7 @@ public final class GitlabConnectorFactory implements ConnectorFactory {
    * @param bulkhead the bound on each opened connector's concurrent GitLab calls
    */
   public GitlabConnectorFactory(
-      Clock clock, OidcHttpSettings settings, UpstreamBulkhead.Limits bulkhead) {
+      Clock clock, UpstreamHttpSettings settings, UpstreamBulkhead.Limits bulkhead) {
     this.clock = clock;
     this.settings = settings;
     this.bulkhead = bulkhead;
@@ -78,7 +78,8 @@ public final class GitlabConnectorFactory implements ConnectorFactory {
    * Checks a config without contacting GitLab: every problem, each naming its key (for {@code
    * config check}). Empty when {@link #open} would accept the config.
    */
-  public static List<String> validate(String configJson) {
+  @Override
+  public List<String> validate(String configJson) {
     try {
       return GitlabConfigReader.problems(GitlabConfigReader.read(configJson));
     } catch (ConnectorException e) {

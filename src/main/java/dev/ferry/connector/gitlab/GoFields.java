@@ -2,18 +2,17 @@ package dev.ferry.connector.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.json.GoFieldLookup;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads fields of a GitLab API answer as Go's {@code encoding/json} fills Dex's structs: a key
- * matches its field case-insensitively, {@code null} or an absent key leaves the zero value, and a
- * value of another JSON type is an error. Unlike Go, which lets the last of {@code "id"} and {@code
- * "ID"} win, two keys that differ only in case are refused: which one counts must not depend on the
- * parser (the same reasoning as the duplicate-key check in {@code UpstreamJson}).
+ * Reads fields of a GitLab API answer as Go's {@code encoding/json} fills Dex's structs: keys match
+ * their field as {@link GoFieldLookup} matches them (of {@code "id"} and {@code "ID"} the later
+ * wins, as in Dex), {@code null} or an absent key leaves the zero value, and a value of another
+ * JSON type is an error.
  */
 final class GoFields {
 
@@ -21,7 +20,7 @@ final class GoFields {
 
   /** A Go {@code int}; 0 when absent or null. Fractions and exponents are refused, as Go does. */
   static long integer(ObjectNode object, String name) throws IOException {
-    Optional<JsonNode> value = field(object, name);
+    Optional<JsonNode> value = GoFieldLookup.scalar(object, name);
     if (value.isEmpty()) {
       return 0;
     }
@@ -33,13 +32,13 @@ final class GoFields {
   }
 
   /** Whether the key is there with a non-null value. */
-  static boolean present(ObjectNode object, String name) throws IOException {
-    return field(object, name).isPresent();
+  static boolean present(ObjectNode object, String name) {
+    return GoFieldLookup.scalar(object, name).isPresent();
   }
 
   /** A Go {@code string}; {@code ""} when absent or null. */
   static String string(ObjectNode object, String name) throws IOException {
-    Optional<JsonNode> value = field(object, name);
+    Optional<JsonNode> value = GoFieldLookup.scalar(object, name);
     if (value.isEmpty()) {
       return "";
     }
@@ -51,7 +50,7 @@ final class GoFields {
 
   /** A Go {@code []string}; empty when absent or null, and a null element becomes {@code ""}. */
   static List<String> strings(ObjectNode object, String name) throws IOException {
-    Optional<JsonNode> value = field(object, name);
+    Optional<JsonNode> value = GoFieldLookup.value(object, name);
     if (value.isEmpty()) {
       return List.of();
     }
@@ -69,21 +68,5 @@ final class GoFields {
       }
     }
     return List.copyOf(strings);
-  }
-
-  private static Optional<JsonNode> field(ObjectNode object, String name) throws IOException {
-    JsonNode found = null;
-    String foundKey = null;
-    for (Map.Entry<String, JsonNode> entry : object.properties()) {
-      if (entry.getKey().equalsIgnoreCase(name)) {
-        if (foundKey != null) {
-          throw new IOException(
-              "keys \"" + foundKey + "\" and \"" + entry.getKey() + "\" differ only in case");
-        }
-        foundKey = entry.getKey();
-        found = entry.getValue();
-      }
-    }
-    return found == null || found.isNull() ? Optional.empty() : Optional.of(found);
   }
 }

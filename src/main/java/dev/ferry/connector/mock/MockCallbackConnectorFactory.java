@@ -5,6 +5,7 @@ import dev.ferry.connector.Connector;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.ConnectorFactory;
 import dev.ferry.json.GoJson;
+import java.util.List;
 
 /**
  * Opens {@code type: mockCallback} connectors. The connector has no settings, but like Dex (which
@@ -19,7 +20,22 @@ public final class MockCallbackConnectorFactory implements ConnectorFactory {
   }
 
   @Override
+  public List<String> validate(String configJson) {
+    try {
+      parse(configJson);
+      return List.of();
+    } catch (ConnectorException e) {
+      return List.of(String.valueOf(e.getMessage()));
+    }
+  }
+
+  @Override
   public Connector open(String connectorId, String configJson) throws ConnectorException {
+    parse(configJson);
+    return new MockCallbackConnector();
+  }
+
+  private static void parse(String configJson) throws ConnectorException {
     if (!configJson.isBlank()) {
       try {
         GoJson.mapper().readTree(configJson);
@@ -27,6 +43,5 @@ public final class MockCallbackConnectorFactory implements ConnectorFactory {
         throw new ConnectorException("parse connector config: " + e.getOriginalMessage(), e);
       }
     }
-    return new MockCallbackConnector();
   }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.connector.oidc;
 
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,7 +54,7 @@ final class LazyProvider {
       Discovery discovery,
       Assembler assembler,
       Clock clock,
-      OidcHttpSettings settings) {
+      UpstreamHttpSettings settings) {
     this.connectorId = connectorId;
     this.discovery = discovery;
     this.assembler = assembler;

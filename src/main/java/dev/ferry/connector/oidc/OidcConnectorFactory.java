@@ -9,6 +9,7 @@ import dev.ferry.connector.ConnectorFactory;
 import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamHttp;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.connector.upstream.UpstreamTls;
 import dev.ferry.cpu.CpuLane;
 import java.time.Clock;
@@ -31,12 +32,12 @@ public final class OidcConnectorFactory implements ConnectorFactory {
   private static final Logger LOG = LoggerFactory.getLogger(OidcConnectorFactory.class);
 
   private final Clock clock;
-  private final OidcHttpSettings settings;
+  private final UpstreamHttpSettings settings;
   private final CpuLane cpu;
   private final UpstreamBulkhead.Limits bulkhead;
 
   /** Verifies on the calling thread, with the default bulkhead: for tools and tests. */
-  public OidcConnectorFactory(Clock clock, OidcHttpSettings settings) {
+  public OidcConnectorFactory(Clock clock, UpstreamHttpSettings settings) {
     this(clock, settings, CpuLane.direct(), UpstreamBulkhead.Limits.defaults());
   }
 
@@ -45,7 +46,7 @@ public final class OidcConnectorFactory implements ConnectorFactory {
    * @param bulkhead the bound on each opened connector's concurrent upstream calls
    */
   public OidcConnectorFactory(
-      Clock clock, OidcHttpSettings settings, CpuLane cpu, UpstreamBulkhead.Limits bulkhead) {
+      Clock clock, UpstreamHttpSettings settings, CpuLane cpu, UpstreamBulkhead.Limits bulkhead) {
     this.clock = clock;
     this.settings = settings;
     this.cpu = cpu;
@@ -105,7 +106,8 @@ public final class OidcConnectorFactory implements ConnectorFactory {
    * Checks a config without contacting the upstream: every problem, each naming its key (for {@code
    * config check}). Empty when {@link #open} would accept the config.
    */
-  public static List<String> validate(String configJson) {
+  @Override
+  public List<String> validate(String configJson) {
     try {
       return OidcConfigReader.problems(OidcConfigReader.read(configJson));
     } catch (ConnectorException e) {

@@ -15,6 +15,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Resource;
 import com.nimbusds.jose.util.ResourceRetriever;
 import dev.ferry.connector.upstream.UpstreamHttp;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -51,7 +52,7 @@ final class UpstreamKeys implements UpstreamKeySource {
   private final JWKSetSource<SecurityContext> refetchBudget;
   private final Clock clock;
 
-  UpstreamKeys(URI jwksUri, UpstreamHttp http, OidcHttpSettings settings, Clock clock) {
+  UpstreamKeys(URI jwksUri, UpstreamHttp http, UpstreamHttpSettings settings, Clock clock) {
     this.clock = clock;
     JWKSetSource<SecurityContext> chain = new URLBasedJWKSetSource<>(toUrl(jwksUri), fetcher(http));
     if (!settings.jwksOutageTolerance().isZero()) {

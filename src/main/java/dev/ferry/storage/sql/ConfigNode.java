@@ -2,9 +2,8 @@ package dev.ferry.storage.sql;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.json.GoFieldLookup;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -80,17 +79,8 @@ final class ConfigNode {
     problems.add(path + "." + key + ": " + message);
   }
 
+  /** Go leaves a string, number or struct field unchanged on null, so a null key is skipped. */
   private @Nullable JsonNode find(String key) {
-    JsonNode exact = node.get(key);
-    if (exact != null) {
-      return exact;
-    }
-    String lower = key.toLowerCase(Locale.ROOT);
-    for (Map.Entry<String, JsonNode> e : node.properties()) {
-      if (e.getKey().toLowerCase(Locale.ROOT).equals(lower)) {
-        return e.getValue();
-      }
-    }
-    return null;
+    return GoFieldLookup.scalar(node, key).orElse(null);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.json.GoFieldLookup;
 import dev.ferry.storage.AuthSession.ClientAuthState;
 import dev.ferry.storage.Keys.VerificationKey;
 import dev.ferry.storage.OfflineSessions.RefreshTokenRef;
@@ -15,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -96,7 +96,10 @@ final class JsonColumns {
     JsonNode node = read(column, what);
     List<VerificationKey> out = new ArrayList<>();
     for (JsonNode item : elements(node, what)) {
-      out.add(new VerificationKey(field(item, "publicKey").toString(), time(item, "expiry", what)));
+      out.add(
+          new VerificationKey(
+              GoFieldLookup.value(item, "publicKey").orElse(mapper.nullNode()).toString(),
+              time(item, "expiry", what)));
     }
     return out;
   }
@@ -234,19 +237,12 @@ final class JsonColumns {
     return node.properties();
   }
 
-  /** A field matched case-insensitively, as Go's decoder does; a missing one reads as null. */
+  /**
+   * A string, bool or time field as Go's decoder fills it ({@link GoFieldLookup#scalar}); a missing
+   * one reads as null.
+   */
   private JsonNode field(JsonNode object, String name) {
-    JsonNode exact = object.get(name);
-    if (exact != null) {
-      return exact;
-    }
-    String lower = name.toLowerCase(Locale.ROOT);
-    for (Map.Entry<String, JsonNode> e : object.properties()) {
-      if (e.getKey().toLowerCase(Locale.ROOT).equals(lower)) {
-        return e.getValue();
-      }
-    }
-    return mapper.nullNode();
+    return GoFieldLookup.scalar(object, name).orElse(mapper.nullNode());
   }
 
   private Instant time(JsonNode object, String name, String what) {

@@ -93,7 +93,7 @@ class GitlabConfigTest {
         .isInstanceOf(ConnectorException.class)
         .hasMessageStartingWith("gitlab: config key ")
         .hasMessageContaining(message);
-    assertThat(GitlabConnectorFactory.validate(json)).singleElement().asString().contains(message);
+    assertThat(factory().validate(json)).singleElement().asString().contains(message);
   }
 
   @ParameterizedTest
@@ -147,10 +147,8 @@ class GitlabConfigTest {
 
   @Test
   void validateReportsEveryProblemAtOnce() {
-    assertThat(GitlabConnectorFactory.validate("{\"baseURL\":\"nope\",\"rootCAData\":\"aGk=\"}"))
-        .hasSize(2);
-    assertThat(GitlabConnectorFactory.validate("{\"baseURL\":\"https://gitlab.example.com\"}"))
-        .isEmpty();
+    assertThat(factory().validate("{\"baseURL\":\"nope\",\"rootCAData\":\"aGk=\"}")).hasSize(2);
+    assertThat(factory().validate("{\"baseURL\":\"https://gitlab.example.com\"}")).isEmpty();
   }
 
   @Test
@@ -176,6 +174,6 @@ class GitlabConfigTest {
 
   @Test
   void theDefaultsAreUsable() {
-    assertThat(GitlabConnectorFactory.validate("{}")).isEqualTo(List.of());
+    assertThat(factory().validate("{}")).isEqualTo(List.of());
   }
 }

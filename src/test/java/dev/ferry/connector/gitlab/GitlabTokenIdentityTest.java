@@ -200,6 +200,19 @@ class GitlabTokenIdentityTest {
   }
 
   @Test
+  void ofKeysThatDifferOnlyInCaseTheLaterWinsAsInGo() throws Exception {
+    // Go: encoding/json/decode.go object - each key overwrites the field it folds to.
+    gitlab.reply("/api/v4/user", 200, "{\"id\":1,\"ID\":2,\"username\":\"a\",\"UserName\":\"b\"}");
+    gitlab.userInfo(Map.of());
+    try (GitlabConnector connector = TestGitlab.open(gitlab, Map.of())) {
+      Identity identity =
+          connector.tokenIdentity(TokenTypes.ACCESS_TOKEN, FakeGitlab.TOKEN).identity();
+      assertThat(identity.userId()).isEqualTo("2");
+      assertThat(identity.preferredUsername()).isEqualTo("b");
+    }
+  }
+
+  @Test
   void aTrailingSlashOnTheBaseUrlIsDropped() throws Exception {
     gitlab.userInfo(Map.of());
     try (GitlabConnector connector =

@@ -1,7 +1,7 @@
 package dev.ferry.connector.gitlab;
 
 import dev.ferry.connector.ConnectorException;
-import dev.ferry.connector.oidc.OidcHttpSettings;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.testing.MutableClock;
 import java.time.Clock;
 import java.time.Duration;
@@ -11,8 +11,8 @@ import java.util.Map;
 /** Opens gitlab connectors against a {@link FakeGitlab} with short, test-friendly limits. */
 final class TestGitlab {
 
-  static final OidcHttpSettings FAST =
-      OidcHttpSettings.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(1500));
+  static final UpstreamHttpSettings FAST =
+      UpstreamHttpSettings.defaults().withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(1500));
 
   private TestGitlab() {}
 

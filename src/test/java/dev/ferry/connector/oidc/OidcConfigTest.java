@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.connector.upstream.UpstreamTls;
 import dev.ferry.testing.MutableClock;
 import dev.ferry.testing.UpstreamIssuer;
@@ -173,18 +174,19 @@ class OidcConfigTest {
     assertThatThrownBy(() -> factory.open("bad", json))
         .isInstanceOf(ConnectorException.class)
         .hasMessageContaining(message);
-    assertThat(OidcConnectorFactory.validate(json))
-        .anySatisfy(problem -> assertThat(problem).contains(message));
+    assertThat(factory.validate(json)).anySatisfy(problem -> assertThat(problem).contains(message));
   }
 
   @Test
   void validateReportsEveryProblemAtOnce() {
+    OidcConnectorFactory factory =
+        new OidcConnectorFactory(MutableClock.atFixedStart(), TestConnectors.FAST);
     assertThat(
-            OidcConnectorFactory.validate(
+            factory.validate(
                 "{\"hostedDomains\":[\"a\"],\"rootCAs\":[\"x\"],"
                     + "\"providerDiscoveryOverrides\":{\"tokenURL\":\"nope\"}}"))
         .hasSize(4);
-    assertThat(OidcConnectorFactory.validate(FULL)).isEmpty();
+    assertThat(factory.validate(FULL)).isEmpty();
   }
 
   @Test
@@ -204,8 +206,8 @@ class OidcConfigTest {
 
   @Test
   void settingsRejectNonsense() {
-    assertThatThrownBy(
-            () -> OidcHttpSettings.defaults().withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
+    assertThatThrownBy(() ->
+            UpstreamHttpSettings.defaults().withTimeouts(Duration.ZERO, Duration.ofSeconds(1)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.testing.MutableClock;
 import dev.ferry.testing.UpstreamIssuer;
 import java.time.Duration;
@@ -160,7 +161,7 @@ class OidcJwksCacheTest {
   @Test
   void exhaustedRefetchBudgetDoesNotBlockTheTtlRefresh() throws Exception {
     // A TTL shorter than the rate-limit window, so the cache expires while the budget is spent.
-    OidcHttpSettings settings =
+    UpstreamHttpSettings settings =
         TestConnectors.FAST.withJwks(Duration.ofSeconds(5), Duration.ofSeconds(60));
     try (OidcConnector shortTtl =
         TestConnectors.open(clock, settings, TestConnectors.config(upstream, Map.of()))) {

@@ -3,6 +3,7 @@ package dev.ferry.connector.oidc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.testing.UpstreamIssuer;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,8 +14,8 @@ import java.util.Map;
 /** Opens connectors against an {@link UpstreamIssuer} with short, test-friendly limits. */
 final class TestConnectors {
 
-  static final OidcHttpSettings FAST =
-      OidcHttpSettings.defaults()
+  static final UpstreamHttpSettings FAST =
+      UpstreamHttpSettings.defaults()
           .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(1500))
           .withDiscoveryRetry(Duration.ofSeconds(1), Duration.ofSeconds(8));
 
@@ -44,7 +45,7 @@ final class TestConnectors {
     return open(clock, FAST, config(upstream, config));
   }
 
-  static OidcConnector open(Clock clock, OidcHttpSettings settings, Map<String, ?> fullConfig)
+  static OidcConnector open(Clock clock, UpstreamHttpSettings settings, Map<String, ?> fullConfig)
       throws ConnectorException {
     return new OidcConnectorFactory(clock, settings).open("upstream", json(fullConfig));
   }

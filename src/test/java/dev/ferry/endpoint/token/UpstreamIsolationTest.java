@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.connector.Connector;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
-import dev.ferry.connector.oidc.OidcHttpSettings;
 import dev.ferry.connector.upstream.UpstreamBulkhead;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.endpoint.WebFixture;
 import dev.ferry.oauth2.TokenTypes;
@@ -43,8 +43,8 @@ class UpstreamIsolationTest {
   private static final UpstreamBulkhead.Limits LIMITS =
       new UpstreamBulkhead.Limits(4, 8, Duration.ofSeconds(2));
   // Longer than any wait in this test: only the bulkhead can end a held request early.
-  private static final OidcHttpSettings SLOW_UPSTREAM =
-      OidcHttpSettings.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(120));
+  private static final UpstreamHttpSettings SLOW_UPSTREAM =
+      UpstreamHttpSettings.defaults().withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(120));
 
   @ParameterizedTest(name = "connector a hangs on {0}")
   @ValueSource(strings = {UpstreamIssuer.KEYS, UpstreamIssuer.USERINFO})

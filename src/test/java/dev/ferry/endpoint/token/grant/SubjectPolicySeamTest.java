@@ -10,8 +10,8 @@ import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.VerifiedSubject;
 import dev.ferry.connector.oidc.OidcConnector;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
-import dev.ferry.connector.oidc.OidcHttpSettings;
 import dev.ferry.connector.upstream.UpstreamBulkhead;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.endpoint.WebFixture;
 import dev.ferry.oauth2.OAuthError;
@@ -156,7 +156,7 @@ class SubjectPolicySeamTest {
             connector =
                 new OidcConnectorFactory(
                         Clock.systemUTC(),
-                        OidcHttpSettings.defaults(),
+                        UpstreamHttpSettings.defaults(),
                         cpu,
                         UpstreamBulkhead.Limits.defaults())
                     .open("up", config);

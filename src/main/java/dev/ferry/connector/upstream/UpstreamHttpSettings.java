@@ -1,11 +1,13 @@
-package dev.ferry.connector.oidc;
+package dev.ferry.connector.upstream;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Limits for everything the connector sends upstream or accepts from it. The defaults suit
- * production; tests shorten the timeouts and intervals through the {@code with...} copies.
+ * Limits for everything a connector sends upstream or accepts from it, shared by every connector
+ * type (the timeouts, the response and token caps); the discovery and JWKS settings apply to the
+ * connectors that discover their upstream ({@code oidc}). The defaults suit production; tests
+ * shorten the timeouts and intervals through the {@code with...} copies.
  *
  * @param connectTimeout TCP/TLS connect timeout of every upstream request
  * @param requestTimeout deadline for a whole upstream exchange, body included
@@ -19,7 +21,7 @@ import java.util.Objects;
  * @param discoveryRetryMin first wait after a failed discovery before it is tried again
  * @param discoveryRetryMax longest wait between discovery attempts (the wait doubles)
  */
-public record OidcHttpSettings(
+public record UpstreamHttpSettings(
     Duration connectTimeout,
     Duration requestTimeout,
     int maxResponseBytes,
@@ -30,7 +32,7 @@ public record OidcHttpSettings(
     Duration discoveryRetryMin,
     Duration discoveryRetryMax) {
 
-  public OidcHttpSettings {
+  public UpstreamHttpSettings {
     Objects.requireNonNull(connectTimeout);
     Objects.requireNonNull(requestTimeout);
     Objects.requireNonNull(jwksCacheTtl);
@@ -58,8 +60,8 @@ public record OidcHttpSettings(
    * Connect 5 s, whole request 10 s, 256 KiB responses, 32 KiB tokens, JWKS cached 5 min with at
    * most two fetches per 10 s, an outage bridged for 1 h, discovery retried after 1 s up to 60 s.
    */
-  public static OidcHttpSettings defaults() {
-    return new OidcHttpSettings(
+  public static UpstreamHttpSettings defaults() {
+    return new UpstreamHttpSettings(
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
         256 * 1024,
@@ -71,8 +73,8 @@ public record OidcHttpSettings(
         Duration.ofSeconds(60));
   }
 
-  public OidcHttpSettings withTimeouts(Duration connect, Duration request) {
-    return new OidcHttpSettings(
+  public UpstreamHttpSettings withTimeouts(Duration connect, Duration request) {
+    return new UpstreamHttpSettings(
         connect,
         request,
         maxResponseBytes,
@@ -84,8 +86,8 @@ public record OidcHttpSettings(
         discoveryRetryMax);
   }
 
-  public OidcHttpSettings withJwks(Duration cacheTtl, Duration refetchInterval) {
-    return new OidcHttpSettings(
+  public UpstreamHttpSettings withJwks(Duration cacheTtl, Duration refetchInterval) {
+    return new UpstreamHttpSettings(
         connectTimeout,
         requestTimeout,
         maxResponseBytes,
@@ -97,8 +99,8 @@ public record OidcHttpSettings(
         discoveryRetryMax);
   }
 
-  public OidcHttpSettings withDiscoveryRetry(Duration min, Duration max) {
-    return new OidcHttpSettings(
+  public UpstreamHttpSettings withDiscoveryRetry(Duration min, Duration max) {
+    return new UpstreamHttpSettings(
         connectTimeout,
         requestTimeout,
         maxResponseBytes,

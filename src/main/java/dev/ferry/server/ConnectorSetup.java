@@ -1,0 +1,42 @@
+package dev.ferry.server;
+
+import dev.ferry.connector.ConnectorRegistry;
+import dev.ferry.connector.gitlab.GitlabConnectorFactory;
+import dev.ferry.connector.mock.MockCallbackConnectorFactory;
+import dev.ferry.connector.oidc.OidcConnectorFactory;
+import dev.ferry.connector.upstream.UpstreamBulkhead;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
+import dev.ferry.cpu.CpuLane;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * The connector types Ferry serves: one line per type. {@code serve}, {@code config check} and the
+ * config's list of known types all read this registry, so a new type is its package plus its line
+ * here.
+ */
+public final class ConnectorSetup {
+  private ConnectorSetup() {}
+
+  /**
+   * The registry with every served type; {@code clock} drives token and cache lifetimes, {@code
+   * cpu} is where upstream signatures are checked (the server's CPU workers).
+   */
+  public static ConnectorRegistry registry(Clock clock, CpuLane cpu) {
+    UpstreamHttpSettings http = UpstreamHttpSettings.defaults();
+    UpstreamBulkhead.Limits bulkhead = UpstreamBulkhead.Limits.defaults();
+    return new ConnectorRegistry(
+        List.of(
+            new OidcConnectorFactory(clock, http, cpu, bulkhead),
+            new GitlabConnectorFactory(clock, http, bulkhead),
+            new MockCallbackConnectorFactory()));
+  }
+
+  /**
+   * Every connector type a config may name, for config loading; no connector is opened, so the
+   * clock does not matter.
+   */
+  public static List<String> knownTypes() {
+    return registry(Clock.systemUTC(), CpuLane.direct()).knownTypes();
+  }
+}
