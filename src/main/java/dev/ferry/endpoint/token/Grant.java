@@ -20,7 +20,10 @@ public interface Grant<R, S> {
   /** The {@code grant_type} value this grant serves. */
   String grantType();
 
-  /** Whether the client must authenticate first; only {@code device_code} does not (Dex §2.1). */
+  /**
+   * Whether the client must authenticate first; only {@code device_code} does not (Dex:
+   * server/handlers.go handleToken).
+   */
   default boolean authenticatesClient() {
     return true;
   }

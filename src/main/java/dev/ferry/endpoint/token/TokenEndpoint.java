@@ -19,12 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /token} (Dex HEAD §2.1, §3.2 #1-#10): method, form, {@code grant_type} dispatch,
- * client authentication, connector policy, then the grant. Everything after the form is read runs
- * on the bounded {@link CpuWorkers} pool, since that is where tokens are verified and signed; when
- * the pool is saturated the answer is {@code 503 temporarily_unavailable}. Every outcome is an
- * OAuth JSON body rendered by {@link OAuthErrorResponse#of}: a storage or programming failure is a
- * {@code 500 server_error} whose cause is logged, never sent.
+ * {@code POST /token} (Dex: server/handlers.go handleToken): method, form, {@code grant_type}
+ * dispatch, client authentication, connector policy, then the grant. Everything after the form is
+ * read runs on the bounded {@link CpuWorkers} pool, since that is where tokens are verified and
+ * signed; when the pool is saturated the answer is {@code 503 temporarily_unavailable}. Every
+ * outcome is an OAuth JSON body rendered by {@link OAuthErrorResponse#of}: a storage or programming
+ * failure is a {@code 500 server_error} whose cause is logged, never sent.
  */
 public final class TokenEndpoint implements HttpEndpoint {
   private static final Logger log = LoggerFactory.getLogger(TokenEndpoint.class);
@@ -36,7 +36,8 @@ public final class TokenEndpoint implements HttpEndpoint {
 
   /**
    * @param grants the grants Ferry implements
-   * @param enabledGrantTypes the effective grant types (Dex §1.4); a grant outside it is not served
+   * @param enabledGrantTypes the effective grant types (Dex: server/server.go newServer, {@code
+   *     supportedGrantTypes}); a grant outside it is not served
    */
   public TokenEndpoint(
       List<? extends Grant<?, ?>> grants,
@@ -97,7 +98,7 @@ public final class TokenEndpoint implements HttpEndpoint {
     return grant.handle(new GrantRequest<>(resolution.state(), client, connector));
   }
 
-  /** Dex §2.1 step 10: JSON, never cached, with an explicit length. */
+  /** Dex: server/handlers.go writeAccessToken: JSON, never cached, with an explicit length. */
   private static HttpResponse success(TokenResponse response) {
     return HttpResponse.json(200, response.toJson())
         .withHeader("Cache-Control", "no-store")

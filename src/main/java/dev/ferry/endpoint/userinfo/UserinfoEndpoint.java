@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /userinfo} (Dex §1.1): any method; {@code Authorization: Bearer <Ferry JWT>} with the
- * prefix matched case-insensitively. No or non-Bearer header: {@code 401 access_denied "Invalid
- * bearer token."} with {@code WWW-Authenticate: Bearer}; a token that does not verify (signature,
- * exact issuer, expiry; the audience is not checked): the same body with 403. On success the
- * token's claims JSON is returned verbatim. Verification runs on the CPU worker pool; a failure of
- * the verifier itself is a {@code 500 server_error}, never a 401 or 403.
+ * {@code /userinfo} (Dex: server/handlers.go handleUserInfo): any method; {@code Authorization:
+ * Bearer <Ferry JWT>} with the prefix matched case-insensitively. No or non-Bearer header: {@code
+ * 401 access_denied "Invalid bearer token."} with {@code WWW-Authenticate: Bearer}; a token that
+ * does not verify (signature, exact issuer, expiry; the audience is not checked): the same body
+ * with 403. On success the token's claims JSON is returned verbatim. Verification runs on the CPU
+ * worker pool; a failure of the verifier itself is a {@code 500 server_error}, never a 401 or 403.
  */
 public final class UserinfoEndpoint implements HttpEndpoint {
   private static final Logger log = LoggerFactory.getLogger(UserinfoEndpoint.class);

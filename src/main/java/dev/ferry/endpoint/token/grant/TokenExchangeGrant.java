@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RFC 8693 token exchange as Dex HEAD serves it (Dex §3). The endpoint has already authenticated
- * the client and, when {@code connector_id} is set, run the connector policy (#1-#10). This grant
- * runs the rest in Dex's order (§3.2 #11-#17):
+ * RFC 8693 token exchange as Dex HEAD serves it (Dex: server/grants/tokenexchange.go). The endpoint
+ * has already authenticated the client and, when {@code connector_id} is set, run the connector
+ * policy. This grant runs the rest in Dex's order:
  *
  * <ol>
  *   <li>{@code subject_token_type} is the id_token or access_token URN, else {@code 400
@@ -39,10 +39,10 @@ import org.slf4j.LoggerFactory;
  *       rejection ({@link IdentityException}) is a denial: an unexpected exception is a bug or an
  *       outage and reaches the endpoint as {@code 500 server_error};
  *   <li>{@code requested_token_type} is checked only now, after verification, as Dex does;
- *   <li>the token is signed with the scopes passed through unvalidated (§3.7).
+ *   <li>the token is signed with the scopes passed through unvalidated, as Dex does.
  * </ol>
  *
- * Nothing is stored (§3.9); {@code audience}, {@code resource} and {@code actor_token} are ignored.
+ * Nothing is stored; {@code audience}, {@code resource} and {@code actor_token} are ignored.
  */
 public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, TokenExchangeRequest> {
   private static final Logger log = LoggerFactory.getLogger(TokenExchangeGrant.class);
