@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@link Grant} contract through real HTTP, with two test grants beside the catalogue's: one
  * that keeps state and finds its connector only by looking its code up (as authorization code and
- * refresh will), and one without a connector (as client credentials will). Both must go through the
- * connector policy exactly as token exchange does (Dex HEAD: server/grants dispatch), and a grant
- * must never see a connector the policy refused.
+ * refresh will), one without a connector (as client credentials will), and one that authenticates
+ * no client (as device code). All go through the connector policy exactly as token exchange does
+ * (Dex HEAD: server/grants dispatch), and a grant never sees a connector the policy refused.
  */
 class GrantContractTest {
   private static final String RESTRICTED = "restricted";
@@ -96,6 +96,35 @@ class GrantContractTest {
     }
   }
 
+  /** Authenticates no client (as device code), yet names a connector. */
+  private static final class UnauthenticatedGrant implements Grant<String, String> {
+    @Override
+    public String grantType() {
+      return GrantTypes.DEVICE_CODE;
+    }
+
+    @Override
+    public boolean authenticatesClient() {
+      return false;
+    }
+
+    @Override
+    public String parse(Form form) {
+      return form.get("connector_id");
+    }
+
+    @Override
+    public Resolution<String> resolve(Optional<Client> client, String connectorId) {
+      return Resolution.connector(connectorId, connectorId);
+    }
+
+    @Override
+    public TokenResponse handle(GrantRequest<String> request) {
+      handled.set(Optional.of(request));
+      return TokenResponse.exchanged("device-token", "", 60);
+    }
+  }
+
   private static WebFixture ferry;
 
   @BeforeAll
@@ -104,6 +133,7 @@ class GrantContractTest {
         WebFixture.builder()
             .extraGrant(new StatefulGrant())
             .extraGrant(new ConnectorlessGrant())
+            .extraGrant(new UnauthenticatedGrant())
             .setup(storage -> {
               storage.createClient(
                   Client.of(RESTRICTED, SECRET, "Restricted")
@@ -254,5 +284,28 @@ class GrantContractTest {
 
     assertThat(response.statusCode()).isEqualTo(401);
     assertThat(handled.get()).isEmpty();
+  }
+
+  @Test
+  void grantWithoutClientStillGetsTheConnectorsOwnChecks() throws Exception {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", GrantTypes.DEVICE_CODE);
+    form.put("connector_id", "exchange-only");
+
+    HttpResponse<String> refused = ferry.postForm("/token", form);
+
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body())
+        .contains(
+            "\"error_description\":\"Requested connector does not support this grant type.\"");
+    assertThat(handled.get()).isEmpty();
+
+    form.put("connector_id", "mock");
+    HttpResponse<String> served = ferry.postForm("/token", form);
+
+    assertThat(served.statusCode()).isEqualTo(200);
+    GrantRequest<?> seen = handled.get().orElseThrow();
+    assertThat(seen.client()).isEmpty();
+    assertThat(seen.connector().map(c -> c.definition().id())).hasValue("mock");
   }
 }
