@@ -1,18 +1,49 @@
 package dev.ferry.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.cpu.CpuBusyException;
 import dev.ferry.json.GoJson;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The one place an {@link OAuthException} becomes HTTP (Dex: oauth2.WriteError): {@code
- * {"error":...,"error_description":...}} as compact Go JSON, the description omitted when absent,
- * the exception's status, {@code Content-Type} and {@code Content-Length}, an optional {@code
- * WWW-Authenticate}, and no cache headers.
+ * The one place a failure becomes an OAuth error response (Dex: oauth2.WriteError), for every OAuth
+ * endpoint: {@code {"error":...,"error_description":...}} as compact Go JSON, the description
+ * omitted when absent, the exception's status, {@code Content-Type} and {@code Content-Length}, an
+ * optional {@code WWW-Authenticate}, and no cache headers.
+ *
+ * <p>Endpoints hand every exception they do not answer themselves to {@link #of(Exception)}: a
+ * protocol error is rendered as it is; a saturated CPU pool is a {@code 503}; anything else is a
+ * bug or an outage and is a {@code 500 server_error}, never an answer that blames the client (such
+ * as {@code 401}). A cause is logged here and only here, with its stack trace; the logging context
+ * carries the request id. The cause is never sent.
  */
 public final class OAuthErrorResponse {
+  private static final Logger log = LoggerFactory.getLogger(OAuthErrorResponse.class);
+
   private OAuthErrorResponse() {}
+
+  /** Maps any failure of an OAuth endpoint to its response, logging it once. */
+  public static HttpResponse of(Exception e) {
+    if (e instanceof OAuthException oauth) {
+      if (oauth.getCause() != null) {
+        log.atError()
+            .setMessage("request failed")
+            .addKeyValue("error", oauth.error().code())
+            .setCause(oauth.getCause())
+            .log();
+      }
+      return render(oauth);
+    }
+    if (e instanceof CpuWorkers.SaturatedException || e instanceof CpuBusyException) {
+      log.atWarn().setMessage("request refused").addKeyValue("reason", e.getMessage()).log();
+      return busy();
+    }
+    log.atError().setMessage("unexpected error serving request").setCause(e).log();
+    return render(OAuthError.SERVER_ERROR);
+  }
 
   public static HttpResponse render(OAuthException e) {
     ObjectNode body = GoJson.mapper().createObjectNode().put("error", e.error().code());

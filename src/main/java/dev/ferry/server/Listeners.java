@@ -13,9 +13,8 @@ import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
 import dev.ferry.endpoint.routes.Routes;
 import dev.ferry.endpoint.token.ClientAuthenticator;
 import dev.ferry.endpoint.token.ConnectorPolicy;
-import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.TokenEndpoint;
-import dev.ferry.endpoint.token.grant.TokenExchangeGrant;
+import dev.ferry.endpoint.token.grant.GrantCatalogue;
 import dev.ferry.endpoint.userinfo.UserinfoEndpoint;
 import dev.ferry.http.CpuWorkers;
 import dev.ferry.http.HttpMetrics;
@@ -23,7 +22,6 @@ import dev.ferry.http.HttpServer;
 import dev.ferry.http.HttpServerSettings;
 import dev.ferry.http.MetricsEndpoint;
 import dev.ferry.http.Router;
-import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.policy.NoOpSubjectPolicy;
 import dev.ferry.signer.Signer;
 import dev.ferry.storage.Storage;
@@ -39,8 +37,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * Builds the two listeners from the configuration: the web listener with Dex's routes under the
@@ -48,12 +44,6 @@ import java.util.stream.Collectors;
  */
 final class Listeners {
   private Listeners() {}
-
-  /**
-   * The grant types {@code /token} serves today (the grant classes built in {@link #start}); the
-   * others come with the browser-login work. Start-up warns about every enabled one not here.
-   */
-  static final Set<String> SERVED_GRANT_TYPES = Set.of(GrantTypes.TOKEN_EXCHANGE);
 
   /** What the endpoints are built from. */
   record Components(
@@ -77,15 +67,10 @@ final class Listeners {
     try {
       PrometheusRegistry registry = HttpMetrics.newRegistry(Version.current());
 
-      List<Grant> grants =
-          List.of(new TokenExchangeGrant(c.issuer(), new NoOpSubjectPolicy(), c.clock()));
-      assert grants.stream()
-          .map(Grant::grantType)
-          .collect(Collectors.toSet())
-          .equals(SERVED_GRANT_TYPES);
       TokenEndpoint token =
           new TokenEndpoint(
-              grants,
+              GrantCatalogue.build(
+                  new GrantCatalogue.Dependencies(c.issuer(), new NoOpSubjectPolicy(), c.clock())),
               config.effectiveGrantTypes(),
               new ClientAuthenticator(c.storage()),
               new ConnectorPolicy(c.connectors()));

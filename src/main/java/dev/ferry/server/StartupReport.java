@@ -3,6 +3,7 @@ package dev.ferry.server;
 import dev.ferry.config.ConnectorConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.StaticClient;
+import dev.ferry.endpoint.token.grant.GrantCatalogue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class StartupReport {
           .log();
     }
     for (String grantType : config.effectiveGrantTypes()) {
-      if (!Listeners.SERVED_GRANT_TYPES.contains(grantType)) {
+      if (!GrantCatalogue.servedGrantTypes().contains(grantType)) {
         log.atWarn()
             .setMessage(
                 "grant type is enabled by the configuration but not served by Ferry yet;"

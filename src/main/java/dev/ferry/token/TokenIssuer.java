@@ -25,8 +25,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Mints Ferry's ID and access tokens with Dex's claim set, order and encodings (dex.md §4).
@@ -40,7 +38,6 @@ import org.slf4j.LoggerFactory;
  * makes the whole request fail with {@code 500 server_error} rather than a 400 (dex.md §3.7).
  */
 public final class TokenIssuer {
-  private static final Logger log = LoggerFactory.getLogger(TokenIssuer.class);
 
   private final String issuerUrl;
   private final Signer signer;
@@ -96,8 +93,11 @@ public final class TokenIssuer {
       String algorithm = signer.algorithm();
       byte[] payload = payload(request, issuedAt, expiry, algorithm, accessToken, code);
       return new IssuedToken(signer.sign(payload), expiry);
-    } catch (SigningException | IllegalArgumentException | StorageException e) {
-      log.error("failed to sign token: {}", e.getMessage());
+    } catch (SigningException
+        | UntrustedPeerException
+        | IllegalArgumentException
+        | StorageException e) {
+      // Dex: "failed to sign token" and server_error; the cause is logged where it is rendered.
       throw new OAuthException(OAuthError.SERVER_ERROR, null, e);
     }
   }
@@ -108,7 +108,8 @@ public final class TokenIssuer {
       Instant expiry,
       String algorithm,
       @Nullable String accessToken,
-      @Nullable String code) {
+      @Nullable String code)
+      throws UntrustedPeerException {
     String clientId = request.clientId();
     checkCrossClientTrust(clientId, request.scopes());
     List<String> audience = audience(clientId, request.scopes());
@@ -169,7 +170,8 @@ public final class TokenIssuer {
     }
   }
 
-  private void checkCrossClientTrust(String clientId, List<String> scopes) {
+  private void checkCrossClientTrust(String clientId, List<String> scopes)
+      throws UntrustedPeerException {
     for (String scope : scopes) {
       if (!scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
         continue;
@@ -184,7 +186,7 @@ public final class TokenIssuer {
               .map(peer -> peer.trustedPeers().contains(clientId))
               .orElse(false);
       if (!trusted) {
-        throw new IllegalArgumentException("peer (" + peerId + ") does not trust client");
+        throw new UntrustedPeerException(peerId, clientId);
       }
     }
   }

@@ -7,10 +7,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.ferry.endpoint.token.Grant;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -209,6 +211,22 @@ class ArchitectureTest {
             .should()
             .dependOnClassesThat()
             .resideOutsideOfPackages("dev.ferry.oauth2..", "java..", "org.jspecify.."));
+  }
+
+  /**
+   * A grant is registered in one place: only {@code GrantCatalogue} (beside the grants) builds
+   * grants, so the server and the tests serve the same ones and start-up warnings derive from it.
+   */
+  @Test
+  void grantsAreBuiltOnlyByTheCatalogue() {
+    check(
+        noClasses()
+            .that()
+            .resideOutsideOfPackage("dev.ferry.endpoint.token.grant..")
+            .should()
+            .dependOnClassesThat(
+                JavaClass.Predicates.resideInAPackage("dev.ferry.endpoint.token.grant..")
+                    .and(JavaClass.Predicates.assignableTo(Grant.class))));
   }
 
   @Test

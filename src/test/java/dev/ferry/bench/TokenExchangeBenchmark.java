@@ -125,6 +125,6 @@ public class TokenExchangeBenchmark {
 
   @Benchmark
   public TokenResponse exchange() throws FormException {
-    return grant.handle(new GrantRequest(Form.parse(body), client, opened));
+    return grant.handle(new GrantRequest<>(grant.parse(Form.parse(body)), client, opened));
   }
 }

@@ -19,8 +19,9 @@ import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
 import dev.ferry.endpoint.routes.Routes;
 import dev.ferry.endpoint.token.ClientAuthenticator;
 import dev.ferry.endpoint.token.ConnectorPolicy;
+import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.TokenEndpoint;
-import dev.ferry.endpoint.token.grant.TokenExchangeGrant;
+import dev.ferry.endpoint.token.grant.GrantCatalogue;
 import dev.ferry.endpoint.userinfo.UserinfoEndpoint;
 import dev.ferry.http.CpuWorkers;
 import dev.ferry.http.HttpMetrics;
@@ -123,7 +124,7 @@ public final class WebFixture implements AutoCloseable {
     ConnectorLookup connectors = b.connectors.apply(storage, workers);
     TokenEndpoint token =
         new TokenEndpoint(
-            List.of(new TokenExchangeGrant(issuerService, b.policy, clock)),
+            grants(b, issuerService),
             b.grantTypes,
             new ClientAuthenticator(storage),
             new ConnectorPolicy(connectors));
@@ -155,6 +156,15 @@ public final class WebFixture implements AutoCloseable {
             HttpServerSettings.builder().httpAddress("127.0.0.1:0").build(), telemetryRouter);
     web.start();
     telemetry.start();
+  }
+
+  /** The server's grants, from the catalogue the server builds from, then the test's own. */
+  private List<Grant<?, ?>> grants(Builder b, TokenIssuer issuerService) {
+    List<Grant<?, ?>> grants =
+        new ArrayList<>(
+            GrantCatalogue.build(new GrantCatalogue.Dependencies(issuerService, b.policy, clock)));
+    grants.addAll(b.extraGrants);
+    return grants;
   }
 
   public static Builder builder() {
@@ -314,6 +324,7 @@ public final class WebFixture implements AutoCloseable {
     private BiFunction<Storage, CpuLane, ConnectorLookup> connectors =
         (storage, cpu) -> new StorageConnectors(storage);
     private SubjectPolicy policy = new NoOpSubjectPolicy();
+    private final List<Grant<?, ?>> extraGrants = new ArrayList<>();
 
     public Builder issuer(String value) {
       issuer = value;
@@ -342,6 +353,15 @@ public final class WebFixture implements AutoCloseable {
 
     public Builder setup(Consumer<Storage> value) {
       setup = value;
+      return this;
+    }
+
+    /**
+     * A grant served besides the catalogue's, for tests of the token endpoint's shared steps; its
+     * grant type must be in {@link #grantTypes} to be served.
+     */
+    public Builder extraGrant(Grant<?, ?> value) {
+      extraGrants.add(value);
       return this;
     }
 

@@ -32,4 +32,49 @@ class OAuthErrorResponseTest {
             "{\"error\":\"access_denied\",\"error_description\":\"a\\u003cb\\u003e\\u0026\\\"c\\u2028\"}");
     assertThat(r.headers()).containsEntry("www-authenticate", "Bearer");
   }
+
+  @Test
+  void protocolErrorsAreRenderedAsThrown() {
+    HttpResponse r =
+        OAuthErrorResponse.of(
+            new OAuthException(OAuthError.ACCESS_DENIED, "Invalid bearer token.")
+                .withStatus(403)
+                .withWwwAuthenticate("Bearer"));
+    assertThat(r.status()).isEqualTo(403);
+    assertThat(r.bodyText())
+        .isEqualTo("{\"error\":\"access_denied\",\"error_description\":\"Invalid bearer token.\"}");
+    assertThat(r.headers()).containsEntry("www-authenticate", "Bearer");
+  }
+
+  @Test
+  void protocolErrorWithACauseSendsOnlyTheError() {
+    HttpResponse r =
+        OAuthErrorResponse.of(
+            new OAuthException(
+                OAuthError.SERVER_ERROR, null, new IllegalStateException("secret detail")));
+    assertThat(r.status()).isEqualTo(500);
+    assertThat(r.bodyText()).isEqualTo("{\"error\":\"server_error\"}");
+  }
+
+  @Test
+  void saturatedPoolIsABusyAnswer() {
+    HttpResponse r = OAuthErrorResponse.of(new CpuWorkers.SaturatedException("worker queue full"));
+    assertThat(r.status()).isEqualTo(503);
+    assertThat(r.bodyText()).contains("\"error\":\"temporarily_unavailable\"");
+    assertThat(r.headers()).containsEntry("Retry-After", "1");
+  }
+
+  @Test
+  void anyOtherExceptionIsAServerErrorThatRevealsNothing() {
+    for (Exception e :
+        new Exception[] {
+          new IllegalArgumentException("peer (x) does not trust client"),
+          new NullPointerException("bug"),
+          new java.io.IOException("disk")
+        }) {
+      HttpResponse r = OAuthErrorResponse.of(e);
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(r.bodyText()).isEqualTo("{\"error\":\"server_error\"}");
+    }
+  }
 }

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * verified like at {@code /userinfo}, its client found from {@code aud} (one entry) or {@code azp}
  * and looked up in storage, and answered with Dex's member order {@code active, client_id, sub,
  * exp, iat, nbf, username, aud, iss, token_type, token_use, ext}. Anything inactive is {@code 200
- * {"active":false}} with no-cache headers, so an invalid token and an unknown one look alike.
+ * {"active":false}} with no-cache headers, so an invalid token and an unknown one look alike. A
+ * failure of the verifier or of storage is rendered by {@link OAuthErrorResponse#of}: {@code 500
+ * server_error} (or {@code 503} when the CPU pool is saturated), never an inactive token.
  *
  * <p>Ferry issues no refresh tokens yet, so a token that is not a JWS (Dex would look it up as a
  * refresh token) is inactive.
@@ -50,6 +52,15 @@ public final class IntrospectionEndpoint implements HttpEndpoint {
 
   @Override
   public HttpResponse handle(HttpRequest request) {
+    try {
+      return introspect(request);
+    } catch (Exception e) {
+      // A storage outage or a bug: Dex answers its internal errors with server_error.
+      return OAuthErrorResponse.of(e);
+    }
+  }
+
+  private HttpResponse introspect(HttpRequest request) throws Exception {
     if (!request.method().equals("POST")) {
       return badRequest("HTTP method is \"" + request.method() + "\", expected \"POST\".");
     }
@@ -80,15 +91,7 @@ public final class IntrospectionEndpoint implements HttpEndpoint {
     if (!jwt) {
       return inactive();
     }
-    Optional<VerifiedToken> verified;
-    try {
-      verified = workers.call(() -> verifier.verify(token));
-    } catch (CpuWorkers.SaturatedException e) {
-      return OAuthErrorResponse.busy();
-    } catch (Exception e) {
-      log.atError().setMessage("failed to verify token").setCause(e).log();
-      return OAuthErrorResponse.render(OAuthError.SERVER_ERROR);
-    }
+    Optional<VerifiedToken> verified = workers.call(() -> verifier.verify(token));
     if (verified.isEmpty()) {
       return inactive();
     }

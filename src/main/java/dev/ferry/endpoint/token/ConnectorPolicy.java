@@ -6,6 +6,7 @@ import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
 import dev.ferry.storage.Client;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,12 +25,17 @@ public final class ConnectorPolicy {
     this.connectors = connectors;
   }
 
-  /** The connector, once every check passed. */
-  public OpenedConnector resolve(Client client, String connectorId, String grantType) {
-    if (!allows(client.allowedConnectors(), connectorId)) {
+  /**
+   * The connector, once every check passed.
+   *
+   * @param client the authenticated client; a grant that authenticates none (device code) has no
+   *     {@code allowedConnectors} to check, the connector's own checks still run
+   */
+  public OpenedConnector resolve(Optional<Client> client, String connectorId, String grantType) {
+    if (client.isPresent() && !allows(client.get().allowedConnectors(), connectorId)) {
       log.atWarn()
           .setMessage("connector not allowed for client")
-          .addKeyValue("client_id", client.id())
+          .addKeyValue("client_id", client.get().id())
           .addKeyValue("connector_id", connectorId)
           .log();
       throw new OAuthException(OAuthError.INVALID_GRANT, "Connector not allowed for this client.");

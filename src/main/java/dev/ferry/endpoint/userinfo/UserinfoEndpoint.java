@@ -16,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code /userinfo} (Dex §1.1): any method; {@code Authorization: Bearer <Ferry JWT>} with the
- * prefix matched case-insensitively. No or non-Bearer header: {@code 401 access_denied "Invalid
- * bearer token."} with {@code WWW-Authenticate: Bearer}; a token that does not verify (signature,
- * exact issuer, expiry; the audience is not checked): the same body with 403. On success the
- * token's claims JSON is returned verbatim. Verification runs on the CPU worker pool.
+ * {@code /userinfo} (Dex: server/handlers.go handleUserInfo): any method; {@code Authorization:
+ * Bearer <Ferry JWT>} with the prefix matched case-insensitively. No or non-Bearer header: {@code
+ * 401 access_denied "Invalid bearer token."} with {@code WWW-Authenticate: Bearer}; a token that
+ * does not verify (signature, exact issuer, expiry; the audience is not checked): the same body
+ * with 403. On success the token's claims JSON is returned verbatim. Verification runs on the CPU
+ * worker pool; a failure of the verifier itself is a {@code 500 server_error}, never a 401 or 403.
  */
 public final class UserinfoEndpoint implements HttpEndpoint {
   private static final Logger log = LoggerFactory.getLogger(UserinfoEndpoint.class);
@@ -47,11 +48,9 @@ public final class UserinfoEndpoint implements HttpEndpoint {
     Optional<VerifiedToken> verified;
     try {
       verified = workers.call(() -> verifier.verify(token));
-    } catch (CpuWorkers.SaturatedException e) {
-      return OAuthErrorResponse.busy();
     } catch (Exception e) {
-      log.atError().setMessage("failed to verify ID token").setCause(e).log();
-      return OAuthErrorResponse.render(OAuthError.SERVER_ERROR);
+      // Not a token that failed to verify (that is an empty result): an outage or a bug.
+      return OAuthErrorResponse.of(e);
     }
     if (verified.isEmpty()) {
       log.error("failed to verify ID token");

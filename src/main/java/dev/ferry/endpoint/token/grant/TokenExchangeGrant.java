@@ -4,9 +4,9 @@ import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
-import dev.ferry.cpu.CpuBusyException;
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.GrantRequest;
+import dev.ferry.endpoint.token.Resolution;
 import dev.ferry.endpoint.token.TokenResponse;
 import dev.ferry.http.Form;
 import dev.ferry.oauth2.GrantTypes;
@@ -23,16 +23,14 @@ import dev.ferry.token.TokenClaims;
 import dev.ferry.token.TokenIssuer;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * RFC 8693 token exchange as Dex HEAD serves it (Dex §3). The endpoint has already authenticated
- * the client and, when {@code connector_id} is set, run the connector policy (#1-#10). This grant
- * runs the rest in Dex's order (§3.2 #11-#17):
+ * RFC 8693 token exchange as Dex HEAD serves it (Dex: server/grants/tokenexchange.go). The endpoint
+ * has already authenticated the client and, when {@code connector_id} is set, run the connector
+ * policy. This grant runs the rest in Dex's order:
  *
  * <ol>
  *   <li>{@code subject_token_type} is the id_token or access_token URN, else {@code 400
@@ -41,15 +39,18 @@ import org.slf4j.LoggerFactory;
  *   <li>the connector can verify tokens (an empty {@code connector_id} also fails here, with the
  *       same text as an unknown one);
  *   <li>the connector verifies the subject token, else {@code 401 access_denied} with no
- *       description: the reason is logged only, so the upstream's rules are no oracle;
+ *       description: the reason is logged only, so the upstream's rules are no oracle. Only a
+ *       rejection ({@link IdentityException}) is a denial: an unexpected exception is a bug or an
+ *       outage and reaches the endpoint as {@code 500 server_error} (an overloaded CPU pool as
+ *       {@code 503});
  *   <li>the {@link SubjectPolicy} judges the verified subject (Ferry, not Dex), else its error;
  *   <li>{@code requested_token_type} is checked only now, after verification, as Dex does;
- *   <li>the token is signed with the scopes passed through unvalidated (§3.7).
+ *   <li>the token is signed with the scopes passed through unvalidated, as Dex does.
  * </ol>
  *
- * Nothing is stored (§3.9); {@code audience}, {@code resource} and {@code actor_token} are ignored.
+ * Nothing is stored; {@code audience}, {@code resource} and {@code actor_token} are ignored.
  */
-public final class TokenExchangeGrant implements Grant {
+public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, TokenExchangeRequest> {
   private static final Logger log = LoggerFactory.getLogger(TokenExchangeGrant.class);
 
   private final TokenIssuer issuer;
@@ -72,24 +73,31 @@ public final class TokenExchangeGrant implements Grant {
   }
 
   @Override
-  public Optional<String> connectorId(Form form) {
-    return Optional.of(form.get("connector_id"));
+  public TokenExchangeRequest parse(Form form) {
+    return TokenExchangeRequest.parse(form);
+  }
+
+  /** The request names its connector; Dex HEAD runs the policy only for a non-empty one. */
+  @Override
+  public Resolution<TokenExchangeRequest> resolve(
+      Optional<Client> client, TokenExchangeRequest request) {
+    return Resolution.connector(request.connectorId(), request);
   }
 
   @Override
-  public TokenResponse handle(GrantRequest request) {
-    Form form = request.form();
+  public TokenResponse handle(GrantRequest<TokenExchangeRequest> request) {
+    TokenExchangeRequest exchange = request.state();
     Client client = request.authenticatedClient();
-    String subjectTokenType = form.get("subject_token_type");
+    String subjectTokenType = exchange.subjectTokenType();
     if (!subjectTokenType.equals(TokenTypes.ID_TOKEN)
         && !subjectTokenType.equals(TokenTypes.ACCESS_TOKEN)) {
       throw new OAuthException(OAuthError.REQUEST_NOT_SUPPORTED, "Invalid subject_token_type.");
     }
-    String subjectToken = form.get("subject_token");
+    String subjectToken = exchange.subjectToken();
     if (subjectToken.isEmpty()) {
       throw new OAuthException(OAuthError.INVALID_REQUEST, "Missing subject_token");
     }
-    String connectorId = form.get("connector_id");
+    String connectorId = exchange.connectorId();
     Optional<TokenIdentityConnector> connector =
         request
             .connector()
@@ -106,9 +114,7 @@ public final class TokenExchangeGrant implements Grant {
     VerifiedSubject subject;
     try {
       subject = connector.get().tokenIdentity(subjectTokenType, subjectToken);
-    } catch (CpuBusyException e) {
-      throw e; // an overload, not a verdict on the token: the endpoint answers 503
-    } catch (IdentityException | RuntimeException e) {
+    } catch (IdentityException e) {
       log.atError()
           .setMessage("failed to verify subject token")
           .addKeyValue("err", e.getMessage())
@@ -116,8 +122,7 @@ public final class TokenExchangeGrant implements Grant {
       throw OAuthException.of(OAuthError.ACCESS_DENIED);
     }
     Identity identity = subject.identity();
-    List<String> scopes = scopes(form.get("scope"));
-    if (policy.evaluate(new PolicyRequest(client.id(), connectorId, scopes, subject))
+    if (policy.evaluate(new PolicyRequest(client.id(), connectorId, exchange.scopes(), subject))
         instanceof PolicyDecision.Deny deny) {
       log.atError()
           .setMessage("subject denied by policy")
@@ -129,12 +134,12 @@ public final class TokenExchangeGrant implements Grant {
       throw new OAuthException(deny.error(), deny.description().orElse(null));
     }
 
-    String requested = form.get("requested_token_type");
+    String requested = exchange.requestedTokenType();
     String requestedType = requested.isEmpty() ? TokenTypes.ACCESS_TOKEN : requested;
     logSuccess(connectorId, client, identity, subjectTokenType, requestedType);
 
     TokenClaims claims =
-        new TokenClaims(client.id(), scopes, claimsOf(identity), connectorId, "", null);
+        new TokenClaims(client.id(), exchange.scopes(), claimsOf(identity), connectorId, "", null);
     IssuedToken token =
         switch (requestedType) {
           case TokenTypes.ID_TOKEN -> issuer.signIdToken(claims, null, null);
@@ -180,25 +185,5 @@ public final class TokenExchangeGrant implements Grant {
         identity.email(),
         identity.emailVerified(),
         identity.groups());
-  }
-
-  /** Go's {@code strings.Fields}: split on runs of Unicode white space. */
-  static List<String> scopes(String scope) {
-    List<String> out = new ArrayList<>();
-    int start = -1;
-    for (int i = 0; i <= scope.length(); i++) {
-      boolean space = i == scope.length() || isGoSpace(scope.charAt(i));
-      if (space && start >= 0) {
-        out.add(scope.substring(start, i));
-        start = -1;
-      } else if (!space && start < 0) {
-        start = i;
-      }
-    }
-    return out;
-  }
-
-  private static boolean isGoSpace(char c) {
-    return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
   }
 }

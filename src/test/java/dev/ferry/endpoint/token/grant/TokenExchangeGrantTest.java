@@ -623,11 +623,4 @@ class TokenExchangeGrantTest {
                 .build());
     assertError(response, 400, "request_not_supported", "Invalid subject_token_type.");
   }
-
-  @Test
-  void scopesSplitOnAnyWhitespaceLikeGo() {
-    assertThat(TokenExchangeGrant.scopes(" openid\temail\n\u00a0profile  "))
-        .containsExactly("openid", "email", "profile");
-    assertThat(TokenExchangeGrant.scopes("")).isEmpty();
-  }
 }

@@ -1,0 +1,62 @@
+package dev.ferry.endpoint.token.grant;
+
+import dev.ferry.endpoint.token.Grant;
+import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.SubjectPolicy;
+import dev.ferry.token.TokenIssuer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Every grant Ferry serves, in one list that the server and the tests build from. Registering a
+ * grant is one entry here: its {@code grant_type} and how it is built from the {@link
+ * Dependencies}. What {@code /token} serves and what start-up warns about (grant types enabled by
+ * the configuration but not served) both derive from this list, so they cannot disagree.
+ */
+public final class GrantCatalogue {
+
+  /** What grants are built from; the composition root provides it. */
+  public record Dependencies(TokenIssuer issuer, SubjectPolicy policy, Clock clock) {}
+
+  private record Entry(String grantType, Function<Dependencies, Grant<?, ?>> factory) {}
+
+  private static final List<Entry> ENTRIES =
+      List.of(
+          new Entry(
+              GrantTypes.TOKEN_EXCHANGE,
+              d -> new TokenExchangeGrant(d.issuer(), d.policy(), d.clock())));
+
+  private GrantCatalogue() {}
+
+  /** The grant types Ferry serves. */
+  public static Set<String> servedGrantTypes() {
+    Set<String> types = new LinkedHashSet<>();
+    for (Entry entry : ENTRIES) {
+      types.add(entry.grantType());
+    }
+    return Set.copyOf(types);
+  }
+
+  /**
+   * Builds every grant of the catalogue.
+   *
+   * @throws IllegalStateException when a grant does not serve the type it is listed under, which
+   *     would make the start-up warnings lie
+   */
+  public static List<Grant<?, ?>> build(Dependencies dependencies) {
+    List<Grant<?, ?>> grants = new ArrayList<>();
+    for (Entry entry : ENTRIES) {
+      Grant<?, ?> grant = entry.factory().apply(dependencies);
+      if (!grant.grantType().equals(entry.grantType())) {
+        throw new IllegalStateException(
+            "grant listed as " + entry.grantType() + " serves " + grant.grantType());
+      }
+      grants.add(grant);
+    }
+    return List.copyOf(grants);
+  }
+}

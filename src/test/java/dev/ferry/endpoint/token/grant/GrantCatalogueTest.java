@@ -1,0 +1,47 @@
+package dev.ferry.endpoint.token.grant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.ferry.endpoint.WebFixture;
+import dev.ferry.endpoint.token.Grant;
+import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.NoOpSubjectPolicy;
+import dev.ferry.signer.StaticSigner;
+import dev.ferry.storage.memory.MemoryStorage;
+import dev.ferry.token.TokenIssuer;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class GrantCatalogueTest {
+
+  @Test
+  void servedGrantTypesAreTheTypesOfTheBuiltGrants() {
+    RSAKey key = WebFixture.key();
+    Clock clock = Clock.fixed(WebFixture.START, ZoneOffset.UTC);
+    MemoryStorage storage = new MemoryStorage();
+    TokenIssuer issuer =
+        new TokenIssuer(
+            "https://ferry.example",
+            new StaticSigner(key),
+            storage::getClient,
+            Duration.ofHours(1),
+            clock,
+            new SecureRandom());
+
+    assertThat(
+            GrantCatalogue.build(
+                    new GrantCatalogue.Dependencies(issuer, new NoOpSubjectPolicy(), clock))
+                .stream()
+                .map(Grant::grantType))
+        .containsExactlyInAnyOrderElementsOf(GrantCatalogue.servedGrantTypes());
+  }
+
+  @Test
+  void tokenExchangeIsServed() {
+    assertThat(GrantCatalogue.servedGrantTypes()).containsExactly(GrantTypes.TOKEN_EXCHANGE);
+  }
+}
