@@ -3,8 +3,9 @@ package dev.ferry.endpoint;
 import java.util.Optional;
 
 /**
- * Finds an opened connector by its exact id (Dex §3.3). The server implements it over its connector
- * cache (reopening when the stored {@code resourceVersion} changes); endpoints only ask.
+ * Finds an opened connector by its exact id (Dex: server/connectors/connectors.go Cache.Get). The
+ * server implements it over its connector cache (reopening when the stored {@code resourceVersion}
+ * changes); endpoints only ask.
  */
 @FunctionalInterface
 public interface ConnectorLookup {

@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ferry's composition root: everything a configuration describes, opened and wired, plus the
- * background jobs Dex runs (dex.md §6.3, §7, §11): key rotation every 30 seconds, garbage
- * collection every 5 minutes, the storage health check every 15 seconds.
+ * background jobs Dex runs (Dex: server/signer/local.go localSigner.Start, server/server.go
+ * Server.startGarbageCollection, storage/health.go NewCustomHealthCheckFunc): key rotation every 30
+ * seconds, garbage collection every 5 minutes, the storage health check every 15 seconds.
  *
  * <p>Start-up order follows Dex: storage, static overlays, the first key rotation (blocking, so the
  * first request can be signed), connectors (a connector that cannot be opened is logged and retried

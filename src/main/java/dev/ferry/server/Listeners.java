@@ -40,7 +40,8 @@ import java.util.Optional;
 
 /**
  * Builds the two listeners from the configuration: the web listener with Dex's routes under the
- * issuer path, and the telemetry listener with metrics and health (dex.md §1.1, §1.2).
+ * issuer path, and the telemetry listener with metrics and health (Dex: server/server.go
+ * Server.mount; cmd/dex/serve.go runServe).
  */
 final class Listeners {
   private Listeners() {}

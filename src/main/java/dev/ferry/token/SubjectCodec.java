@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * Dex's {@code sub} encoding (dex.md §4.3): base64url without padding of the proto3 message {@code
- * IDTokenSubject{user_id = 1, conn_id = 2}}. Both fields are strings (wire type 2): tag byte,
- * LEB128 length, UTF-8 bytes; an empty field is omitted, as proto3 omits default values. Written by
- * hand because the message is two length-delimited strings and pulling in protobuf for it would
- * cost more than it saves.
+ * Dex's {@code sub} encoding (Dex: server/tokens/claims.go GenSubject): base64url without padding
+ * of the proto3 message {@code IDTokenSubject{user_id = 1, conn_id = 2}}. Both fields are strings
+ * (wire type 2): tag byte, LEB128 length, UTF-8 bytes; an empty field is omitted, as proto3 omits
+ * default values. Written by hand because the message is two length-delimited strings and pulling
+ * in protobuf for it would cost more than it saves.
  */
 public final class SubjectCodec {
   private static final int USER_ID_TAG = (1 << 3) | 2;

@@ -7,7 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a grant decided about the token to mint: for whom ({@code clientId}), with which scopes and
- * identity, through which connector. The issuer turns it into Dex's claim set (dex.md §4.2).
+ * identity, through which connector. The issuer turns it into Dex's claim set (Dex:
+ * server/tokens/claims.go IDTokenClaims).
  */
 public record TokenClaims(
     String clientId,

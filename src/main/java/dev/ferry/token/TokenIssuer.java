@@ -27,15 +27,18 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Mints Ferry's ID and access tokens with Dex's claim set, order and encodings (dex.md §4).
+ * Mints Ferry's ID and access tokens with Dex's claim set, order and encodings (Dex:
+ * server/tokens/issuer.go Issuer.SignIDToken, Issuer.SignAccessToken).
  *
- * <p>An access token is an ID token bound to a random value through {@code at_hash} (Dex §4.1), so
- * both kinds share one code path. The payload is written by hand in Dex's JSON member order ({@code
- * iss, sub, aud, exp, iat, jti, azp, nonce, auth_time, at_hash, c_hash, email, email_verified,
- * groups, name, preferred_username, federated_claims}) and signed as bytes so that order survives.
+ * <p>An access token is an ID token bound to a random value through {@code at_hash} (Dex:
+ * server/tokens/issuer.go Issuer.SignAccessToken), so both kinds share one code path. The payload
+ * is written by hand in Dex's JSON member order ({@code iss, sub, aud, exp, iat, jti, azp, nonce,
+ * auth_time, at_hash, c_hash, email, email_verified, groups, name, preferred_username,
+ * federated_claims}) and signed as bytes so that order survives.
  *
  * <p>Cross-client scopes are checked while signing, as Dex does: an unknown or untrusting peer
- * makes the whole request fail with {@code 500 server_error} rather than a 400 (dex.md §3.7).
+ * makes the whole request fail with {@code 500 server_error} rather than a 400 (Dex:
+ * server/tokens/issuer.go Issuer.crossClientTrusted).
  */
 public final class TokenIssuer {
 

@@ -24,7 +24,8 @@ import java.util.Set;
  * Verifies tokens Ferry issued, for {@code /userinfo} and {@code /token/introspect}. Like Dex's own
  * verifier it selects the key by {@code kid} (or tries every key when there is none), accepts only
  * asymmetric algorithms, checks the issuer exactly and the expiry, and does not check the audience
- * (dex.md §1.1, §4.4).
+ * (Dex: server/signer/keyset.go KeySet.VerifySignature, server/userinfo/userinfo.go
+ * Handler.handle).
  */
 public final class TokenVerifier {
   private static final Set<JWSAlgorithm> ALLOWED =

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The package rules of architecture.md: dependencies run one way, {@code cli -> server ->
+ * The package rules of docs/architecture.md: dependencies run one way, {@code cli -> server ->
  * endpoint.* -> {token, signer, policy -> connector, storage, oauth2}}; {@code connector} and
  * {@code storage} never reach up; {@code cpu} is the bottom seam for CPU work; no catch-all
  * packages; every package documents itself.

@@ -67,8 +67,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * A Ferry web and telemetry listener on 127.0.0.1 wired the way the server wires them, over
- * MemoryStorage with Dex's server-test fixture (§9.1): client {@code client_1}/{@code secret_1} and
- * connector {@code mock} of type {@code mockCallback}. Requests go through real HTTP.
+ * MemoryStorage with Dex's server-test fixture (Dex: server/helpers_test.go newTestServer): client
+ * {@code client_1}/{@code secret_1} and connector {@code mock} of type {@code mockCallback}.
+ * Requests go through real HTTP.
  */
 public final class WebFixture implements AutoCloseable {
   public static final String CLIENT_ID = "client_1";
@@ -240,7 +241,10 @@ public final class WebFixture implements AutoCloseable {
     }
   }
 
-  /** A valid token exchange form (Dex §9.1/§9.2 defaults), as an ordered, editable map. */
+  /**
+   * A valid token exchange form (the defaults of Dex's server/server_grant_tokenexchange_test.go
+   * TestHandleTokenExchange), as an ordered, editable map.
+   */
   public static Map<String, String> exchangeForm() {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("grant_type", GrantTypes.TOKEN_EXCHANGE);

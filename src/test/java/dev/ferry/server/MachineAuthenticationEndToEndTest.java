@@ -173,7 +173,7 @@ class MachineAuthenticationEndToEndTest {
     assertThat(body.get("expires_in").asInt()).isBetween(86398, 86400);
 
     JwtClaims claims = verifyIndependently(body.get("access_token").asText());
-    // dex.md §3.12: the exact sub for this user and connector.
+    // The exact sub for this user and connector (Dex: server/tokens/claims.go GenSubject).
     assertThat(claims.getSubject())
         .isEqualTo(
             "CityZXBvOm9jdG8tb3JnL29jdG8tcmVwbzpyZWY6cmVmcy9oZWFkcy9tYWluEg5naXRodWItYWN0aW9ucw");

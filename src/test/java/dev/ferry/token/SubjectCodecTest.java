@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SubjectCodecTest {
 
-  /** dex.md §4.3 worked vectors (the first is Dex's TestGenSubject). */
+  /** Worked vectors (the first is Dex's server/tokens/claims_test.go TestGenSubject). */
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',

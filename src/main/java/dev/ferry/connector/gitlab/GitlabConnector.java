@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An opened {@code gitlab} connector: turns a GitLab OAuth or personal access token into an {@link
- * Identity} for RFC 8693 token exchange (Dex: gitlabConnector.TokenIdentity, dex.md §3.6).
+ * Identity} for RFC 8693 token exchange (Dex: connector/gitlab/gitlab.go
+ * gitlabConnector.TokenIdentity).
  *
  * <p>The token is not read locally, and {@code subject_token_type} is ignored: GitLab verifies the
  * token by answering {@code GET /api/v4/user} with 200. Groups are always resolved, as Dex's token

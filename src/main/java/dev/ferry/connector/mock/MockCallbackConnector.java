@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * Dex's {@code mockCallback} connector: its token identity ignores the token and its type and
- * always returns the identity of Dex's server tests (Dex §9.1), whose {@code sub} with connector
- * {@code mock} is {@code Cg0wLTM4NS0yODA4OS0wEgRtb2Nr}. Nothing is verified, so the subject has no
- * claims and no issuer.
+ * always returns the identity of Dex's server tests (Dex: server/helpers_test.go newTestServer,
+ * connector/mock/connectortest.go Callback.TokenIdentity), whose {@code sub} with connector {@code
+ * mock} is {@code Cg0wLTM4NS0yODA4OS0wEgRtb2Nr}. Nothing is verified, so the subject has no claims
+ * and no issuer.
  */
 public final class MockCallbackConnector implements TokenIdentityConnector {
   /** The identity every token maps to. */

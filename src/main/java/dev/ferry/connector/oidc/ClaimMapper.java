@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * Turns verified upstream claims into an {@link Identity}, step for step as Dex's {@code
- * createIdentity} (dex.md §3.5.D, steps 1-11), error messages included. Shared with the browser
- * login path in Dex, so the same rules will serve a later callback capability.
+ * createIdentity} (Dex: connector/oidc/oidc.go oidcConnector.createIdentity), error messages
+ * included. Shared with the browser login path in Dex, so the same rules will serve a later
+ * callback capability.
  */
 final class ClaimMapper {
 

@@ -94,7 +94,8 @@ public record OidcConfig(
   /**
    * The scopes the connector would request upstream: {@code openid} first, then {@code scopes}, or
    * {@code profile email} when none are configured (Dex: oidc Open). Token exchange uses them only
-   * to decide whether {@code email} is required (dex.md §3.5.D.4).
+   * to decide whether {@code email} is required (Dex: connector/oidc/oidc.go
+   * oidcConnector.createIdentity, {@code hasEmailScope}).
    */
   public List<String> effectiveScopes() {
     return scopes.isEmpty()

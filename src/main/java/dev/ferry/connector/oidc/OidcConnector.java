@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An opened {@code oidc} connector: turns an upstream token into an {@link Identity} for RFC 8693
- * token exchange (Dex: oidcConnector.TokenIdentity, dex.md §3.5).
+ * token exchange (Dex: connector/oidc/oidc.go oidcConnector.TokenIdentity,
+ * oidcConnector.createIdentity).
  *
  * <p>Rules, by {@code subject_token_type}:
  *

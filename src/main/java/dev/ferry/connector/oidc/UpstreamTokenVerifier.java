@@ -28,14 +28,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Verifies upstream JWTs the way Dex's go-oidc verifier does for token exchange (dex.md §3.5.A):
- * compact JWS only (so exactly one signature), {@code alg} in the allow-list, signature by a key
- * from the upstream JWKS, {@code iss} equal to the expected issuer, {@code exp} present and not
- * passed (no leeway), {@code nbf} at most five minutes ahead. {@code aud}, {@code iat}, {@code
- * nonce}, {@code azp} and {@code typ} are not checked (Dex: {@code SkipClientIDCheck}, issue
- * #4397). Time comes from the injected clock, never from Nimbus. The key lookup, which may fetch
- * the JWKS, runs on the caller's thread (through the connector's bulkhead when it must fetch); only
- * the signature and claims checks run on the {@link CpuLane}.
+ * Verifies upstream JWTs the way Dex's go-oidc verifier does for token exchange (Dex:
+ * connector/oidc/oidc.go oidcConnector.createIdentity; go-oidc oidc/verify.go
+ * IDTokenVerifier.Verify): compact JWS only (so exactly one signature), {@code alg} in the
+ * allow-list, signature by a key from the upstream JWKS, {@code iss} equal to the expected issuer,
+ * {@code exp} present and not passed (no leeway), {@code nbf} at most five minutes ahead. {@code
+ * aud}, {@code iat}, {@code nonce}, {@code azp} and {@code typ} are not checked (Dex: {@code
+ * SkipClientIDCheck}, issue #4397). Time comes from the injected clock, never from Nimbus. The key
+ * lookup, which may fetch the JWKS, runs on the caller's thread (through the connector's bulkhead
+ * when it must fetch); only the signature and claims checks run on the {@link CpuLane}.
  */
 final class UpstreamTokenVerifier {
 

@@ -6,8 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * What a log line may say about an upstream token (architecture.md rule 11): never the token, only
- * the first 12 hex digits of its SHA-256, enough to correlate and useless to replay.
+ * What a log line may say about an upstream token: never the token, only the first 12 hex digits of
+ * its SHA-256, enough to correlate and useless to replay.
  */
 public final class TokenFingerprint {
 

@@ -16,11 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates the client of a token request as Dex does (Dex §2.1 step 6, §2.2): HTTP Basic when
- * the header parses, its id and secret form-decoded (RFC 6749 §2.3.1), otherwise {@code client_id}
- * and {@code client_secret} from the form. The secret is compared in constant time; a client whose
- * stored secret is empty (a public client) authenticates without one. Every failure is the same
- * {@code 401 invalid_client "Invalid client credentials."}, with no {@code WWW-Authenticate}.
+ * Authenticates the client of a token request as Dex does (Dex: server/grants/grants.go
+ * parseRequest, Handler.authenticateClient): HTTP Basic when the header parses, its id and secret
+ * form-decoded (RFC 6749 §2.3.1), otherwise {@code client_id} and {@code client_secret} from the
+ * form. The secret is compared in constant time; a client whose stored secret is empty (a public
+ * client) authenticates without one. Every failure is the same {@code 401 invalid_client "Invalid
+ * client credentials."}, with no {@code WWW-Authenticate}.
  */
 public final class ClientAuthenticator {
   private static final Logger log = LoggerFactory.getLogger(ClientAuthenticator.class);

@@ -11,10 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dex HEAD's connector authorization for token grants (§2.1 step 8, §3.2 #8-#10), run before any
- * grant-specific check so that no grant can forget it (the fix for GHSA-7qjx-gp9h-65qj): the
- * client's {@code allowedConnectors} must name the connector (empty allows all), the connector must
- * exist and open, and its {@code grantTypes} must include the grant (empty allows all).
+ * Dex HEAD's connector authorization for token grants (Dex: server/grants/grants.go
+ * Handler.resolveConnector; server/connectors/policy.go ConnectorAllowed, GrantTypeAllowed), run
+ * before any grant-specific check so that no grant can forget it (the fix for GHSA-7qjx-gp9h-65qj):
+ * the client's {@code allowedConnectors} must name the connector (empty allows all), the connector
+ * must exist and open, and its {@code grantTypes} must include the grant (empty allows all).
  */
 public final class ConnectorPolicy {
   private static final Logger log = LoggerFactory.getLogger(ConnectorPolicy.class);

@@ -6,7 +6,8 @@ import dev.ferry.json.GoJson;
 /**
  * The token endpoint's success body in Dex's member order (Go struct order): {@code access_token}
  * always, {@code issued_token_type} if set, {@code token_type} always, then {@code expires_in},
- * {@code refresh_token}, {@code id_token} and {@code scope} only when set (Dex §2.1).
+ * {@code refresh_token}, {@code id_token} and {@code scope} only when set (Dex:
+ * server/tokens/authorization.go Response.Write).
  */
 public record TokenResponse(
     String accessToken,
@@ -17,7 +18,10 @@ public record TokenResponse(
     String idToken,
     String scope) {
 
-  /** A token exchange answer: one token, its type, always {@code "bearer"} (Dex §3.8). */
+  /**
+   * A token exchange answer: one token, its type, always {@code "bearer"} (Dex:
+   * server/grants/tokenexchange.go tokenExchange.Authorize).
+   */
   public static TokenResponse exchanged(String token, String issuedTokenType, long expiresIn) {
     return new TokenResponse(token, issuedTokenType, "bearer", expiresIn, "", "", "");
   }

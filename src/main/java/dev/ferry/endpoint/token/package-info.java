@@ -1,9 +1,10 @@
 /**
- * The token endpoint ({@code POST /token}, Dex §2.1): request parsing, dispatch on {@code
- * grant_type} to one {@link dev.ferry.endpoint.token.Grant} per grant type, client authentication
- * (HTTP Basic first, then the form), the connector policy of Dex HEAD (client {@code
- * allowedConnectors}, connector {@code grantTypes}) and the success response. The grants themselves
- * live in {@code endpoint.token.grant}.
+ * The token endpoint ({@code POST /token}, Dex: server/grants/grants.go Handler.handleToken,
+ * Handler.dispatch): request parsing, dispatch on {@code grant_type} to one {@link
+ * dev.ferry.endpoint.token.Grant} per grant type, client authentication (HTTP Basic first, then the
+ * form), the connector policy of Dex HEAD (client {@code allowedConnectors}, connector {@code
+ * grantTypes}) and the success response. The grants themselves live in {@code
+ * endpoint.token.grant}.
  */
 @NullMarked
 package dev.ferry.endpoint.token;

@@ -1,4 +1,7 @@
-/** The OIDC {@code /userinfo} endpoint as Dex serves it (Dex §1.1). */
+/**
+ * The OIDC {@code /userinfo} endpoint as Dex serves it (Dex: server/userinfo/userinfo.go
+ * Handler.handle).
+ */
 @NullMarked
 package dev.ferry.endpoint.userinfo;
 

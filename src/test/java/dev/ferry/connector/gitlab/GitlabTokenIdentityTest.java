@@ -17,7 +17,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Dex's gitlab TestTokenIdentity (dex.md §9.5) and the userinfo group rules around it. */
+/**
+ * Dex's gitlab TestTokenIdentity (Dex: connector/gitlab/gitlab_test.go TestTokenIdentity) and the
+ * userinfo group rules around it.
+ */
 class GitlabTokenIdentityTest {
 
   private FakeGitlab gitlab;

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Dex's mockCallback connector (dex.md §9.1). */
+/** Dex's mockCallback connector (Dex: connector/mock/connectortest.go Callback.TokenIdentity). */
 class MockCallbackConnectorTest {
 
   @ParameterizedTest

@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The accepted algorithms are discovery's {@code id_token_signing_alg_values_supported} filtered to
- * the asymmetric ones go-oidc knows, or RS256 alone when that leaves nothing (dex.md §3.5.A.7).
+ * the asymmetric ones go-oidc knows, or RS256 alone when that leaves nothing (go-oidc: oidc/oidc.go
+ * NewProvider, oidc/verify.go IDTokenVerifier.Verify; Dex passes no SupportedSigningAlgs).
  */
 class OidcAlgorithmAllowListTest {
 

@@ -20,9 +20,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Claim mapping end to end (signed token in, Identity out), with the cases of Dex's
- * TestHandleCallback (dex.md §9.4) and the HEAD-only group rules of §3.5.D. As in Dex's test, the
- * connector has {@code insecureEnableGroups: true} and scopes {@code [email, groups]} unless the
- * case says otherwise.
+ * TestHandleCallback (Dex: connector/oidc/oidc_test.go TestHandleCallback) and the HEAD-only group
+ * rules of connector/oidc/oidc.go oidcConnector.createIdentity. As in Dex's test, the connector has
+ * {@code insecureEnableGroups: true} and scopes {@code [email, groups]} unless the case says
+ * otherwise.
  */
 class OidcClaimMappingTest {
 

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The upstream JWKS cache: bounded refetch under a flood of unknown {@code kid}s (anchors.md §(c)
- * 3), prompt pick-up of a real rotation, key removal, {@code kid} reuse, and outage tolerance. The
+ * The upstream JWKS cache: bounded refetch under a flood of unknown {@code kid}s (go-oidc
+ * oidc/jwks.go RemoteKeySet refetches on an unknown key; a flood must not make that unbounded),
+ * prompt pick-up of a real rotation, key removal, {@code kid} reuse, and outage tolerance. The
  * clock is injected and only moved by hand, so every window below is exact.
  */
 class OidcJwksCacheTest {

@@ -17,10 +17,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Machine tokens from upstreams without userinfo (dex.md §3.11): a GitHub Actions-like issuer
- * advertising ES256 and RS256, tokens without {@code name} or {@code email}, a repository claim
- * turned into a group and restricted by {@code allowedGroups}. Both subject token types work; the
- * access_token one is Ferry's deliberate difference from Dex (issue #4032).
+ * Machine tokens from upstreams without userinfo (Dex: connector/oidc/oidc.go
+ * oidcConnector.createIdentity): a GitHub Actions-like issuer advertising ES256 and RS256, tokens
+ * without {@code name} or {@code email}, a repository claim turned into a group and restricted by
+ * {@code allowedGroups}. Both subject token types work; the access_token one is Ferry's deliberate
+ * difference from Dex (issue #4032).
  */
 class OidcMachineTokenTest {
 

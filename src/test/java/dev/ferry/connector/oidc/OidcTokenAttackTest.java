@@ -31,7 +31,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
-/** Forged and malformed upstream tokens (anchors.md §(c) 1, 2, 14, 21; RFC 8725 §2-3). */
+/**
+ * Forged and malformed upstream tokens (RFC 8725 §2-3): {@code alg} confusion ({@code none}, HS256
+ * with the RSA key, an {@code alg} outside the allow-list, a key that does not match the {@code
+ * alg}), header-driven key selection ({@code jku}, {@code x5u}, {@code jwk}; {@code kid} is only a
+ * hint), time checks and duplicate parameters.
+ */
 class OidcTokenAttackTest {
 
   private static final MutableClock CLOCK = MutableClock.atFixedStart();

@@ -24,7 +24,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Dex's TestTokenIdentity (dex.md §9.4) and the black-box cases 13-19 of §9.6. */
+/**
+ * Dex's TestTokenIdentity (Dex: connector/oidc/oidc_test.go TestTokenIdentity) and black-box cases
+ * derived from go-oidc oidc/verify.go IDTokenVerifier.Verify and connector/oidc/oidc.go
+ * oidcConnector.createIdentity.
+ */
 class OidcTokenIdentityTest {
 
   private static final MutableClock CLOCK = MutableClock.atFixedStart();
@@ -132,7 +136,7 @@ class OidcTokenIdentityTest {
 
   static Stream<Arguments> rejectedIdTokens() {
     return Stream.<Arguments>of(
-        // §9.6 item 13
+        // Expired, wrong iss, bad signature, unknown kid, unlisted alg (IDTokenVerifier.Verify)
         rejected("expired one second ago", t -> t.expiresAt(now().minusSeconds(1)), "expired"),
         rejected("wrong iss", t -> t.issuer("https://evil.example.com"), "different provider"),
         rejected(
@@ -146,7 +150,7 @@ class OidcTokenIdentityTest {
             "ES256 while discovery lists no algorithms (RS256 only)",
             t -> t.signedWith(UpstreamToken.Signing.EC),
             "no matching key"),
-        // §9.6 items 15-16
+        // nbf beyond go-oidc's five minutes of leeway; exp is required
         rejected("nbf now+6min", t -> t.notBefore(now().plus(Duration.ofMinutes(6))), "nbf"),
         rejected("no exp", t -> t.without("exp"), "exp"));
   }
@@ -171,11 +175,11 @@ class OidcTokenIdentityTest {
 
   static Stream<Arguments> acceptedIdTokens() {
     return Stream.<Arguments>of(
-        // §9.6 item 14: aud is never checked
+        // aud is never checked (Dex: oidcConnector.createIdentity, SkipClientIDCheck)
         accepted("aud of another client", t -> t.audience("someone-else")),
         accepted("aud as an array", t -> t.audience(List.of("a", "b"))),
         accepted("no aud", t -> t.without("aud")),
-        // §9.6 item 15
+        // nbf within go-oidc's five minutes of leeway (IDTokenVerifier.Verify)
         accepted("nbf now+4min", t -> t.notBefore(now().plus(Duration.ofMinutes(4)))),
         accepted("nbf exactly now+5min", t -> t.notBefore(now().plus(Duration.ofMinutes(5)))),
         accepted("exp exactly now (zero leeway, not yet after)", t -> t.expiresAt(now())),
@@ -213,7 +217,7 @@ class OidcTokenIdentityTest {
 
   @Test
   void withoutNameTheUsernameKeyIsRequired() throws Exception {
-    // §9.6 item 17
+    // name or userNameKey (Dex: connector/oidc/oidc.go oidcConnector.createIdentity)
     String token = upstream.token().without("name").build();
     try (OidcConnector connector = open(Map.of())) {
       assertThatThrownBy(() -> connector.tokenIdentity(ID_TOKEN, token).identity())
@@ -227,7 +231,8 @@ class OidcTokenIdentityTest {
 
   @Test
   void defaultScopesRequireEmail() throws Exception {
-    // §9.6 item 18: connector scopes default to profile+email, so email is required.
+    // Connector scopes default to profile+email, so email is required (Dex: oidc.go Config.Open,
+    // oidcConnector.createIdentity hasEmailScope).
     String token = upstream.token().build();
     Map<String, Object> config = Map.of("issuer", upstream.issuer());
     try (OidcConnector connector = TestConnectors.open(CLOCK, TestConnectors.FAST, config)) {
@@ -238,7 +243,7 @@ class OidcTokenIdentityTest {
 
   @Test
   void accessTokenRulesWithoutUserInfo() throws Exception {
-    // §9.6 item 19
+    // getUserInfo for access tokens (Dex: connector/oidc/oidc.go oidcConnector.TokenIdentity)
     String opaque = upstream.opaqueAccessToken(Map.of("sub", "s", "name", "n"));
     try (OidcConnector connector = open(Map.of("getUserInfo", false))) {
       assertThatThrownBy(() -> connector.tokenIdentity(ACCESS_TOKEN, opaque).identity())

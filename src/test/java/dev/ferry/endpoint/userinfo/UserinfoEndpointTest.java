@@ -21,7 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** {@code /userinfo} statuses and headers (dex.md §1.1). */
+/** {@code /userinfo} statuses and headers (Dex: server/userinfo/userinfo.go Handler.handle). */
 class UserinfoEndpointTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -153,7 +153,10 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
     return TokenResponse.exchanged(token.token(), requestedType, expiresIn);
   }
 
-  /** Dex §3.9: INFO "token exchange successful" with the identity, never the token itself. */
+  /**
+   * INFO "token exchange successful" with the identity, never the token itself (Dex:
+   * server/grants/tokenexchange.go tokenExchange.Authorize).
+   */
   private static void logSuccess(
       String connectorId,
       Client client,
@@ -176,7 +179,10 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
         .log();
   }
 
-  /** The server copies every identity field except the connector data (Dex §3.4). */
+  /**
+   * The server copies every identity field except the connector data (Dex:
+   * server/tokens/refresh_store.go ClaimsFromIdentity).
+   */
   private static Claims claimsOf(Identity identity) {
     return new Claims(
         identity.userId(),

@@ -43,8 +43,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * RFC 8693 token exchange through real HTTP, against Dex's own test cases (dex.md §9.2, §9.3) and
- * the black-box cases derived from Dex's code (§9.6 items 1-12, 20-28).
+ * RFC 8693 token exchange through real HTTP, against Dex's own test cases (Dex:
+ * server/server_grant_tokenexchange_test.go TestHandleTokenExchange,
+ * TestHandleTokenExchangeLogsSuccess, TestHandleTokenExchangeConnectorGrantTypeRestriction,
+ * TestHandleTokenExchangeAllowedConnectors) and black-box cases derived from Dex's code
+ * (server/grants/grants.go Handler.handleToken, parseRequest, Handler.authenticateClient,
+ * Handler.resolveConnector; server/grants/tokenexchange.go tokenExchange.Authorize;
+ * server/tokens/issuer.go Issuer.SignIDToken).
  */
 class TokenExchangeGrantTest {
   private static final String ID = "urn:ietf:params:oauth:token-type:id_token";
@@ -55,7 +60,8 @@ class TokenExchangeGrantTest {
   private static WebFixture ferry;
 
   /**
-   * Connectors of Dex §9.6: the mock, one that rejects every token but "good", and non-exchangers.
+   * Connectors of the black-box cases: the mock, one that rejects every token but "good", and
+   * non-exchangers.
    */
   private static final class TestConnectors implements ConnectorLookup {
     private final Storage storage;
@@ -154,7 +160,7 @@ class TokenExchangeGrantTest {
     return out;
   }
 
-  // ---- Dex §9.2 TestHandleTokenExchange ----
+  // ---- Dex: server/server_grant_tokenexchange_test.go TestHandleTokenExchange ----
 
   static Stream<Arguments> dexCases() {
     return Stream.of(
@@ -199,7 +205,7 @@ class TokenExchangeGrantTest {
     }
   }
 
-  // ---- Dex §9.3 HEAD-only tests ----
+  // ---- Dex HEAD-only tests: server/server_grant_tokenexchange_test.go ----
 
   @Test
   void logsSuccessOnceWithTheIdentity() throws Exception {
@@ -291,7 +297,7 @@ class TokenExchangeGrantTest {
     }
   }
 
-  // ---- Dex §9.6 derived black-box cases ----
+  // ---- Black-box cases derived from Dex's code (not in Dex's test suite) ----
 
   @Test
   void item01GetIsNotAllowed() throws Exception {
