@@ -409,7 +409,7 @@ final class Migrations {
             "check schema",
             c -> {
               List<String> out = new ArrayList<>();
-              for (Table<?> t : tables.all()) {
+              for (Table<?, ?> t : tables.all()) {
                 Set<String> have = columns(c, t.name);
                 for (String col : t.allColumns()) {
                   if (!have.contains(col)) {

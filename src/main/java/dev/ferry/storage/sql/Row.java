@@ -26,6 +26,11 @@ final class Row {
     this.table = table;
   }
 
+  /** The table the row comes from, for messages. */
+  String table() {
+    return table;
+  }
+
   String string(String column) throws SQLException {
     String v = rs.getString(column);
     return v == null ? "" : v;
@@ -92,8 +97,10 @@ final class Row {
         }
         String text = raw.toString();
         return GoTime.parseSqlite(text)
-            .orElseThrow(() ->
-                new StorageException("corrupt row in " + table + ": " + column + " is not a time"));
+            .orElseThrow(
+                () ->
+                    new StorageException(
+                        "corrupt row in " + table + ": " + column + " is not a time"));
       }
     }
     throw new IllegalStateException("unknown dialect " + dialect);
