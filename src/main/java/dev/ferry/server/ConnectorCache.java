@@ -37,7 +37,7 @@ public final class ConnectorCache implements ConnectorLookup, AutoCloseable {
   /** The opened connector, or empty when it is unknown or cannot be opened. */
   @Override
   public Optional<OpenedConnector> get(String id) {
-    Optional<dev.ferry.storage.Connector> stored = storage.getConnector(id);
+    Optional<dev.ferry.storage.Connector> stored = storage.connectors().get(id);
     if (stored.isEmpty()) {
       return Optional.empty();
     }

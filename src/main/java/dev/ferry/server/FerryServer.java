@@ -107,7 +107,12 @@ public final class FerryServer implements AutoCloseable {
 
     TokenIssuer issuer =
         new TokenIssuer(
-            config.issuer(), signer, storage::getClient, config.expiry().idTokens(), clock, random);
+            config.issuer(),
+            signer,
+            storage.clients()::get,
+            config.expiry().idTokens(),
+            clock,
+            random);
     TokenVerifier verifier = new TokenVerifier(config.issuer(), signer, clock);
     StorageHealthCheck health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
 

@@ -97,9 +97,11 @@ public final class WebFixture implements AutoCloseable {
     storage = b.storage;
     signer = b.signer;
     clock = new TickingClock(START, Duration.ofMillis(1));
-    storage.createClient(Client.of(CLIENT_ID, CLIENT_SECRET, "Client 1"));
-    storage.createConnector(
-        new dev.ferry.storage.Connector("mock", "mockCallback", "Mock", "1", "{}", List.of()));
+    storage.clients().create(Client.of(CLIENT_ID, CLIENT_SECRET, "Client 1"));
+    storage
+        .connectors()
+        .create(
+            new dev.ferry.storage.Connector("mock", "mockCallback", "Mock", "1", "{}", List.of()));
     b.setup.accept(storage);
 
     SecureRandom random = new SecureRandom();
@@ -107,7 +109,8 @@ public final class WebFixture implements AutoCloseable {
         b.settings.apply(HttpServerSettings.builder().httpAddress("127.0.0.1:0")).build();
     workers = new CpuWorkers(settings);
     TokenIssuer issuerService =
-        new TokenIssuer(issuer, signer, storage::getClient, Duration.ofHours(24), clock, random);
+        new TokenIssuer(
+            issuer, signer, storage.clients()::get, Duration.ofHours(24), clock, random);
     TokenVerifier verifier = new TokenVerifier(issuer, signer, clock);
     ConnectorLookup connectors = b.connectors.apply(storage);
     TokenEndpoint token =
@@ -278,7 +281,8 @@ public final class WebFixture implements AutoCloseable {
     @Override
     public Optional<OpenedConnector> get(String id) {
       return storage
-          .getConnector(id)
+          .connectors()
+          .get(id)
           .flatMap(definition -> {
             try {
               Connector c =

@@ -97,10 +97,8 @@ final class Row {
         }
         String text = raw.toString();
         return GoTime.parseSqlite(text)
-            .orElseThrow(
-                () ->
-                    new StorageException(
-                        "corrupt row in " + table + ": " + column + " is not a time"));
+            .orElseThrow(() ->
+                new StorageException("corrupt row in " + table + ": " + column + " is not a time"));
       }
     }
     throw new IllegalStateException("unknown dialect " + dialect);

@@ -243,7 +243,7 @@ class TokenEndpointTest {
         FaultyStorage.wrap(
             new MemoryStorage(),
             new AtomicBoolean(true),
-            (method, arg) -> method.equals("getClient") && "boom".equals(arg));
+            (method, arg) -> method.equals("client.get") && "boom".equals(arg));
     try (WebFixture f = WebFixture.builder().storage(broken).build()) {
       Map<String, String> form = exchangeForm();
       form.put("client_id", "boom");
@@ -274,7 +274,7 @@ class TokenEndpointTest {
         WebFixture.builder()
             .settings(s -> s.workers(1, 1, Duration.ofSeconds(15)))
             .connectorsFrom(storage ->
-                id -> storage.getConnector(id).map(d -> new OpenedConnector(d, blocking)))
+                id -> storage.connectors().get(id).map(d -> new OpenedConnector(d, blocking)))
             .build()) {
       Map<String, String> blockingForm = exchangeForm();
       blockingForm.put("subject_token", "block");
