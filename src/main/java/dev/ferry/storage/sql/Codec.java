@@ -17,6 +17,12 @@ interface Codec<F extends @Nullable Object> {
   /** The Java type of the field, checked against the record component at start-up. */
   Class<?> javaType();
 
+  /**
+   * The column definitions, in PostgreSQL's flavour as {@link Dialect#translate} expects, one per
+   * column; used only to create a Ferry-only table (Dex's tables come from {@link Migrations}).
+   */
+  List<String> columnTypes();
+
   /** Binds the field's columns, in the order of {@code columns}. */
   void write(F value, Params params);
 
@@ -24,11 +30,16 @@ interface Codec<F extends @Nullable Object> {
 
   /** A single-column codec. */
   static <F extends @Nullable Object> Codec<F> of(
-      Class<?> javaType, Writer<F> writer, Reader<F> reader) {
+      Class<?> javaType, String columnType, Writer<F> writer, Reader<F> reader) {
     return new Codec<>() {
       @Override
       public Class<?> javaType() {
         return javaType;
+      }
+
+      @Override
+      public List<String> columnTypes() {
+        return List.of(columnType);
       }
 
       @Override
@@ -53,22 +64,22 @@ interface Codec<F extends @Nullable Object> {
     F read(Row row, String column) throws SQLException;
   }
 
-  Codec<String> STRING = of(String.class, Params::string, Row::string);
+  Codec<String> STRING = of(String.class, "text not null", Params::string, Row::string);
 
   /** Text Dex keeps in a {@code bytea} column. */
-  Codec<String> TEXT_BYTES = of(String.class, Params::textBytes, Row::textBytes);
+  Codec<String> TEXT_BYTES = of(String.class, "bytea not null", Params::textBytes, Row::textBytes);
 
-  Codec<Boolean> BOOL = of(boolean.class, Params::bool, Row::bool);
+  Codec<Boolean> BOOL = of(boolean.class, "boolean not null", Params::bool, Row::bool);
 
   Codec<@Nullable Boolean> NULLABLE_BOOL =
-      of(Boolean.class, Params::nullableBool, Row::nullableBool);
+      of(Boolean.class, "boolean", Params::nullableBool, Row::nullableBool);
 
-  Codec<Integer> INT = of(int.class, Params::integer, Row::integer);
+  Codec<Integer> INT = of(int.class, "integer not null", Params::integer, Row::integer);
 
-  Codec<byte[]> BYTES = of(byte[].class, Params::bytes, Row::bytes);
+  Codec<byte[]> BYTES = of(byte[].class, "bytea not null", Params::bytes, Row::bytes);
 
-  Codec<Instant> INSTANT = of(Instant.class, Params::instant, Row::instant);
+  Codec<Instant> INSTANT = of(Instant.class, "timestamptz not null", Params::instant, Row::instant);
 
   Codec<@Nullable Instant> NULLABLE_INSTANT =
-      of(Instant.class, Params::nullableInstant, Row::nullableInstant);
+      of(Instant.class, "timestamptz", Params::nullableInstant, Row::nullableInstant);
 }

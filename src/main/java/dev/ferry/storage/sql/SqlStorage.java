@@ -68,6 +68,7 @@ public final class SqlStorage implements Storage {
           new SqlStorage(pool, settings.dialect(), settings.target(), new ObjectMapper());
       Migrations migrations = new Migrations(storage.tx);
       migrations.migrate();
+      migrations.createFerryTables(storage.tables);
       migrations.checkSchema(storage.tables);
       return storage;
     } catch (RuntimeException e) {

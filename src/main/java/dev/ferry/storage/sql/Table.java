@@ -174,6 +174,28 @@ final class Table<K, V extends Record> {
     }
   }
 
+  /** Whether Ferry creates this table itself: Dex's tables come from {@link Migrations}. */
+  boolean isFerryOnly() {
+    return name.startsWith("ferry_");
+  }
+
+  /**
+   * The table derived from the description, for a Ferry-only table. The prefix keeps it clear of
+   * any table a later Dex migration adds, as the prefix of {@code
+   * client.ferry_client_credentials_groups} does for columns.
+   */
+  String createSql() {
+    List<String> definitions = new ArrayList<>();
+    for (Field<V, ?> f : fields) {
+      List<String> types = f.codec().columnTypes();
+      for (int i = 0; i < f.columns().size(); i++) {
+        definitions.add(f.columns().get(i) + " " + types.get(i));
+      }
+    }
+    definitions.add("primary key (" + String.join(", ", keyColumns) + ")");
+    return "create table if not exists " + name + " (" + String.join(", ", definitions) + ")";
+  }
+
   String insertSql() {
     List<String> all = allColumns();
     return "insert into "

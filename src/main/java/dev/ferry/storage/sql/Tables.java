@@ -57,22 +57,26 @@ final class Tables {
     Codec<List<String>> strings =
         Codec.of(
             List.class,
+            "bytea not null",
             (p, v) -> p.bytes(json.strings(v)),
             (r, column) -> json.strings(r.rawBytes(column), r.table() + "." + column));
     Codec<Claims> claims = claims(json);
     Codec<Map<String, OfflineSessions.RefreshTokenRef>> refreshRefs =
         Codec.of(
             Map.class,
+            "bytea not null",
             (p, v) -> p.bytes(json.refreshRefs(v)),
             (r, column) -> json.refreshRefs(r.rawBytes(column)));
     Codec<Map<String, List<String>>> consents =
         Codec.of(
             Map.class,
+            "bytea not null",
             (p, v) -> p.bytes(json.consents(v)),
             (r, column) -> json.consents(r.rawBytes(column)));
     Codec<Map<String, AuthSession.ClientAuthState>> clientStates =
         Codec.of(
             Map.class,
+            "bytea not null",
             (p, v) -> p.bytes(json.clientStates(v)),
             (r, column) -> json.clientStates(r.rawBytes(column)));
 
@@ -227,6 +231,11 @@ final class Tables {
         }
 
         @Override
+        public List<String> columnTypes() {
+          return List.of("text not null", "text not null");
+        }
+
+        @Override
         public void write(Pkce value, Params p) {
           p.string(value.codeChallenge()).string(value.codeChallengeMethod());
         }
@@ -243,6 +252,17 @@ final class Tables {
       @Override
       public Class<?> javaType() {
         return Claims.class;
+      }
+
+      @Override
+      public List<String> columnTypes() {
+        return List.of(
+            "text not null",
+            "text not null",
+            "text not null",
+            "text not null",
+            "boolean not null",
+            "bytea not null");
       }
 
       @Override
