@@ -32,9 +32,10 @@ public final class FaultyStorage extends ForwardingStorage {
   }
 
   /**
-   * @param failWhen given the operation (an entity's kind and the repository method, e.g. {@code
-   *     "client.get"}, or {@code getKeys}, {@code updateKeys}, {@code garbageCollect}) and its
-   *     first argument (or null), whether to fail
+   * @param failWhen given the operation and its first argument (or null), whether to fail; an
+   *     operation is named as the storage methods were before repositories: the repository method
+   *     followed by the entity, e.g. {@code getClient} or {@code createAuthRequest}, or {@code
+   *     getKeys}, {@code updateKeys}, {@code garbageCollect}
    */
   public static Storage wrap(
       Storage delegate, AtomicBoolean enabled, BiPredicate<String, @Nullable Object> failWhen) {
@@ -50,35 +51,39 @@ public final class FaultyStorage extends ForwardingStorage {
   @Override
   public <K, V> Repository<K, V> repository(Entity<K, V> entity) {
     Repository<K, V> real = super.repository(entity);
-    String kind = entity.kind();
+    StringBuilder name = new StringBuilder();
+    for (String word : entity.kind().split(" ")) {
+      name.append(Character.toUpperCase(word.charAt(0))).append(word.substring(1));
+    }
+    String kind = name.toString();
     return new Repository<>() {
       @Override
       public void create(V value) {
-        check(kind + ".create", value);
+        check("create" + kind, value);
         real.create(value);
       }
 
       @Override
       public Optional<V> get(K key) {
-        check(kind + ".get", key);
+        check("get" + kind, key);
         return real.get(key);
       }
 
       @Override
       public List<V> list() {
-        check(kind + ".list", null);
+        check("list" + kind, null);
         return real.list();
       }
 
       @Override
       public void update(K key, UnaryOperator<V> updater) {
-        check(kind + ".update", key);
+        check("update" + kind, key);
         real.update(key, updater);
       }
 
       @Override
       public void delete(K key) {
-        check(kind + ".delete", key);
+        check("delete" + kind, key);
         real.delete(key);
       }
     };

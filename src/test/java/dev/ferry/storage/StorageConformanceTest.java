@@ -531,7 +531,7 @@ public abstract class StorageConformanceTest {
         .chars()
         .forEach(c ->
             out.append(
-                c < 0x20 || c >= 0xD800 && c < 0xE000
+                c < 0x20 || (c >= 0xD800 && c < 0xE000)
                     ? String.format("\\u%04X", c)
                     : String.valueOf((char) c)));
     return out.toString();
@@ -734,7 +734,7 @@ public abstract class StorageConformanceTest {
         }));
     // The first update stored NOW; every later one added a second.
     assertThat(storage.getKeys().orElseThrow().nextRotation())
-        .isEqualTo(NOW.plusSeconds(THREADS * incrementsPerThread() - 1L));
+        .isEqualTo(NOW.plusSeconds((long) THREADS * incrementsPerThread() - 1));
   }
 
   /** Runs {@code action} {@link #incrementsPerThread()} times on each of {@link #THREADS}. */

@@ -228,7 +228,7 @@ public final class MemoryStorage implements Storage {
 
     /** Called with the lock held. */
     long removeIf(Predicate<V> expired) {
-      int before = values.size();
+      long before = values.size();
       values.values().removeIf(expired);
       return before - values.size();
     }

@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * each field is a column (or, for {@code Claims} and {@code Pkce}, a group of columns), the record
  * accessor that gives its value and the {@link Codec} that stores it. Everything else is derived:
  * the statements of {@link SqlRepository}, the writer (each field's codec in turn) and the reader
- * (each field read back, then the record's canonical constructor). {@link #build} checks the
+ * (each field read back, then the record's canonical constructor). {@link Builder#build} checks the
  * description against the record, so a missing or misplaced field fails at start-up and in every
  * test rather than at the first query.
  */

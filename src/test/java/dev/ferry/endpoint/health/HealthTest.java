@@ -24,7 +24,7 @@ class HealthTest {
   @BeforeEach
   void start() throws Exception {
     Storage storage =
-        FaultyStorage.wrap(memory, down, (method, arg) -> method.equals("auth request.create"));
+        FaultyStorage.wrap(memory, down, (method, arg) -> method.equals("createAuthRequest"));
     ferry = WebFixture.builder().storage(storage).build();
   }
 

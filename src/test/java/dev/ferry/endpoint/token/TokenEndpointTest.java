@@ -243,7 +243,7 @@ class TokenEndpointTest {
         FaultyStorage.wrap(
             new MemoryStorage(),
             new AtomicBoolean(true),
-            (method, arg) -> method.equals("client.get") && "boom".equals(arg));
+            (method, arg) -> method.equals("getClient") && "boom".equals(arg));
     try (WebFixture f = WebFixture.builder().storage(broken).build()) {
       Map<String, String> form = exchangeForm();
       form.put("client_id", "boom");
