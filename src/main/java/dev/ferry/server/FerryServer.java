@@ -99,7 +99,7 @@ public final class FerryServer implements AutoCloseable {
     CpuWorkers workers = new CpuWorkers(HttpServerSettings.builder().build());
     opened.add(workers);
     ConnectorRegistry registry = ConnectorSetup.registry(clock, workers);
-    ConnectorCache connectors = new ConnectorCache(storage::getConnector, registry);
+    ConnectorCache connectors = new ConnectorCache(storage.connectors()::get, registry);
     opened.add(connectors);
     openConfiguredConnectors(config, registry, connectors);
 
@@ -107,7 +107,7 @@ public final class FerryServer implements AutoCloseable {
         new TokenIssuer(
             config.issuer(),
             new CpuBoundSigner(signer, workers),
-            storage::getClient,
+            storage.clients()::get,
             config.expiry().idTokens(),
             clock,
             random);

@@ -21,6 +21,8 @@ public record AuthCode(
     Pkce pkce,
     String sessionId,
     @Nullable Instant authTime) {
+  /** How every backend stores this record. */
+  public static final Entity<String, AuthCode> ENTITY = Entity.byId("auth code", AuthCode::id);
 
   public AuthCode {
     scopes = List.copyOf(scopes);

@@ -29,6 +29,9 @@ public record AuthRequest(
     @Nullable Instant authTime,
     boolean mfaValidated,
     byte[] webauthnSessionData) {
+  /** How every backend stores this record. */
+  public static final Entity<String, AuthRequest> ENTITY =
+      Entity.byId("auth request", AuthRequest::id);
 
   public AuthRequest {
     responseTypes = List.copyOf(responseTypes);

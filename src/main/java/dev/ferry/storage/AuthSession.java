@@ -23,6 +23,9 @@ public record AuthSession(
     Instant absoluteExpiry,
     Instant idleExpiry,
     byte[] logoutState) {
+  /** How every backend stores this record. */
+  public static final Entity<String, AuthSession> ENTITY =
+      Entity.byId("auth session", AuthSession::id);
 
   public AuthSession {
     clientStates = Map.copyOf(clientStates);

@@ -21,6 +21,8 @@ public record Client(
     List<String> mfaChain,
     List<String> ssoSharedWith,
     List<String> clientCredentialsGroups) {
+  /** How every backend stores this record. */
+  public static final Entity<String, Client> ENTITY = Entity.byId("client", Client::id);
 
   public Client {
     redirectUris = List.copyOf(redirectUris);

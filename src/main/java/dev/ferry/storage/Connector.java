@@ -14,6 +14,8 @@ public record Connector(
     String resourceVersion,
     String config,
     List<String> grantTypes) {
+  /** How every backend stores this record. */
+  public static final Entity<String, Connector> ENTITY = Entity.byId("connector", Connector::id);
 
   public Connector {
     grantTypes = List.copyOf(grantTypes);

@@ -11,6 +11,9 @@ public record DeviceRequest(
     String clientSecret,
     List<String> scopes,
     Instant expiry) {
+  /** How every backend stores this record. */
+  public static final Entity<String, DeviceRequest> ENTITY =
+      Entity.byId("device request", DeviceRequest::userCode);
 
   public DeviceRequest {
     scopes = List.copyOf(scopes);

@@ -10,4 +10,8 @@ public record DeviceToken(
     Instant expiry,
     Instant lastRequestTime,
     int pollIntervalSeconds,
-    Pkce pkce) {}
+    Pkce pkce) {
+  /** How every backend stores this record. */
+  public static final Entity<String, DeviceToken> ENTITY =
+      Entity.byId("device token", DeviceToken::deviceCode);
+}

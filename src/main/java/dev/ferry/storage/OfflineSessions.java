@@ -12,6 +12,10 @@ import java.util.Map;
 @SuppressWarnings("ArrayRecordComponent")
 public record OfflineSessions(
     String userId, String connId, Map<String, RefreshTokenRef> refresh, byte[] connectorData) {
+  /** How every backend stores this record. */
+  public static final Entity<UserConnectorKey, OfflineSessions> ENTITY =
+      Entity.byUserAndConnector(
+          "offline session", s -> new UserConnectorKey(s.userId(), s.connId()));
 
   public OfflineSessions {
     refresh = Map.copyOf(refresh);

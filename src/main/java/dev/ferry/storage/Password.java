@@ -20,6 +20,13 @@ public record Password(
     String preferredUsername,
     @Nullable Boolean emailVerified,
     List<String> groups) {
+  /** Keyed by email, lower-cased as Dex does (Dex: storage/sql/crud.go CreatePassword). */
+  public static final Entity<String, Password> ENTITY =
+      new Entity<>(
+          "password",
+          Password::email,
+          email -> List.of(email.toLowerCase(Locale.ROOT)),
+          Password::withLowerCaseEmail);
 
   public Password {
     groups = List.copyOf(groups);

@@ -19,6 +19,9 @@ public record RefreshToken(
     Claims claims,
     List<String> scopes,
     String nonce) {
+  /** How every backend stores this record. */
+  public static final Entity<String, RefreshToken> ENTITY =
+      Entity.byId("refresh token", RefreshToken::id);
 
   public RefreshToken {
     scopes = List.copyOf(scopes);

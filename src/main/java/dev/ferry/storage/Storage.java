@@ -1,92 +1,71 @@
 package dev.ferry.storage;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
 
 /**
- * Every object Ferry persists, with Dex's semantics (Dex: storage.Storage). The conformance suite
- * ({@code StorageConformanceTest} in the tests) is the definition of these semantics; every backend
- * passes it.
+ * Every object Ferry persists, with Dex's semantics (Dex: storage.Storage). Each entity is reached
+ * through its {@link Repository}, whose javadoc states the semantics; the conformance suite ({@code
+ * StorageConformanceTest} in the tests) is their definition and every backend passes it.
  *
- * <ul>
- *   <li>{@code create*} throws {@link AlreadyExistsException} when the key is taken.
- *   <li>{@code get*} returns empty when the key is unknown.
- *   <li>{@code update*} is an atomic compare-and-swap: the updater receives the current value and
- *       returns the new one; it may be called more than once (a backend retries after a conflict)
- *       so it must be free of side effects. An exception thrown by the updater aborts the update
- *       and propagates unchanged. Unknown keys throw {@link NotFoundException}. An updater that
- *       returns an object with a different key is refused with a {@link StorageException} and
- *       nothing is written.
- *   <li>{@code delete*} throws {@link NotFoundException} for unknown keys.
- *   <li>Any other failure is a {@link StorageException}.
- * </ul>
+ * <p>A backend implements {@link #repository} once, generically, from each entity's {@link Entity}
+ * description; the accessors below only name the repositories. Adding an entity therefore touches
+ * its record (with its {@code ENTITY} description), one accessor here, its table description in
+ * {@code storage.sql.Tables} and its entry in the conformance suite; the memory backend, the
+ * decorators ({@link ForwardingStorage}, {@link StaticStorage}) and the SQL statements need no
+ * change. The signing-key singleton and garbage collection keep their own shape.
  */
 public interface Storage extends AutoCloseable {
 
-  void createAuthRequest(AuthRequest request);
+  /** The repository of one entity; backends implement this once for every entity. */
+  <K, V> Repository<K, V> repository(Entity<K, V> entity);
 
-  Optional<AuthRequest> getAuthRequest(String id);
+  default Repository<String, AuthRequest> authRequests() {
+    return repository(AuthRequest.ENTITY);
+  }
 
-  void updateAuthRequest(String id, UnaryOperator<AuthRequest> updater);
+  default Repository<String, AuthCode> authCodes() {
+    return repository(AuthCode.ENTITY);
+  }
 
-  void deleteAuthRequest(String id);
+  default Repository<String, Client> clients() {
+    return repository(Client.ENTITY);
+  }
 
-  void createAuthCode(AuthCode code);
+  default Repository<String, RefreshToken> refreshTokens() {
+    return repository(RefreshToken.ENTITY);
+  }
 
-  Optional<AuthCode> getAuthCode(String id);
+  /** Passwords, keyed by email compared case-insensitively (Dex lower-cases the key). */
+  default Repository<String, Password> passwords() {
+    return repository(Password.ENTITY);
+  }
 
-  void deleteAuthCode(String id);
+  default Repository<UserConnectorKey, OfflineSessions> offlineSessions() {
+    return repository(OfflineSessions.ENTITY);
+  }
 
-  void createClient(Client client);
+  default Repository<String, Connector> connectors() {
+    return repository(Connector.ENTITY);
+  }
 
-  Optional<Client> getClient(String id);
+  /** Device requests, keyed by user code. */
+  default Repository<String, DeviceRequest> deviceRequests() {
+    return repository(DeviceRequest.ENTITY);
+  }
 
-  List<Client> listClients();
+  /** Device tokens, keyed by device code. */
+  default Repository<String, DeviceToken> deviceTokens() {
+    return repository(DeviceToken.ENTITY);
+  }
 
-  void updateClient(String id, UnaryOperator<Client> updater);
+  default Repository<UserConnectorKey, UserIdentity> userIdentities() {
+    return repository(UserIdentity.ENTITY);
+  }
 
-  void deleteClient(String id);
-
-  void createRefresh(RefreshToken token);
-
-  Optional<RefreshToken> getRefresh(String id);
-
-  List<RefreshToken> listRefreshTokens();
-
-  void updateRefreshToken(String id, UnaryOperator<RefreshToken> updater);
-
-  void deleteRefresh(String id);
-
-  void createPassword(Password password);
-
-  /** Looks up a password by email, case-insensitively (Dex lower-cases the key). */
-  Optional<Password> getPassword(String email);
-
-  List<Password> listPasswords();
-
-  void updatePassword(String email, UnaryOperator<Password> updater);
-
-  void deletePassword(String email);
-
-  void createOfflineSessions(OfflineSessions sessions);
-
-  Optional<OfflineSessions> getOfflineSessions(String userId, String connId);
-
-  void updateOfflineSessions(String userId, String connId, UnaryOperator<OfflineSessions> updater);
-
-  void deleteOfflineSessions(String userId, String connId);
-
-  void createConnector(Connector connector);
-
-  Optional<Connector> getConnector(String id);
-
-  List<Connector> listConnectors();
-
-  void updateConnector(String id, UnaryOperator<Connector> updater);
-
-  void deleteConnector(String id);
+  default Repository<String, AuthSession> authSessions() {
+    return repository(AuthSession.ENTITY);
+  }
 
   Optional<Keys> getKeys();
 
@@ -97,39 +76,10 @@ public interface Storage extends AutoCloseable {
    */
   void updateKeys(KeysUpdater updater);
 
-  void createDeviceRequest(DeviceRequest request);
-
-  Optional<DeviceRequest> getDeviceRequest(String userCode);
-
-  void createDeviceToken(DeviceToken token);
-
-  Optional<DeviceToken> getDeviceToken(String deviceCode);
-
-  void updateDeviceToken(String deviceCode, UnaryOperator<DeviceToken> updater);
-
-  void createUserIdentity(UserIdentity identity);
-
-  Optional<UserIdentity> getUserIdentity(String userId, String connectorId);
-
-  List<UserIdentity> listUserIdentities();
-
-  void updateUserIdentity(String userId, String connectorId, UnaryOperator<UserIdentity> updater);
-
-  void deleteUserIdentity(String userId, String connectorId);
-
-  void createAuthSession(AuthSession session);
-
-  Optional<AuthSession> getAuthSession(String id);
-
-  List<AuthSession> listAuthSessions();
-
-  void updateAuthSession(String id, UnaryOperator<AuthSession> updater);
-
-  void deleteAuthSession(String id);
-
   /**
    * Deletes auth requests, auth codes, device requests and device tokens whose expiry is before
-   * {@code now}, and auth sessions past their absolute or idle expiry (Dex §6.3).
+   * {@code now}, and auth sessions past their absolute or idle expiry (Dex: storage/sql/crud.go
+   * GarbageCollect).
    */
   GarbageCollection garbageCollect(Instant now);
 

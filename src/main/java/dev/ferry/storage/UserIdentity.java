@@ -22,6 +22,10 @@ public record UserIdentity(
     Instant createdAt,
     Instant lastLogin,
     @Nullable Instant blockedUntil) {
+  /** How every backend stores this record. */
+  public static final Entity<UserConnectorKey, UserIdentity> ENTITY =
+      Entity.byUserAndConnector(
+          "user identity", u -> new UserConnectorKey(u.userId(), u.connectorId()));
 
   public UserIdentity {
     consents = Map.copyOf(consents);

@@ -71,8 +71,8 @@ class UnexpectedErrorsTest {
         };
     try (WebFixture f =
         WebFixture.builder()
-            .connectorsFrom(
-                storage -> id -> storage.getConnector(id).map(d -> new OpenedConnector(d, buggy)))
+            .connectorsFrom(storage ->
+                id -> storage.connectors().get(id).map(d -> new OpenedConnector(d, buggy)))
             .build()) {
       HttpResponse<String> response = f.postForm("/token", WebFixture.exchangeForm());
 

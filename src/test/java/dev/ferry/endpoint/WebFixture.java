@@ -104,9 +104,11 @@ public final class WebFixture implements AutoCloseable {
     storage = b.storage;
     signer = b.signer;
     clock = new TickingClock(START, Duration.ofMillis(1));
-    storage.createClient(Client.of(CLIENT_ID, CLIENT_SECRET, "Client 1"));
-    storage.createConnector(
-        new dev.ferry.storage.Connector("mock", "mockCallback", "Mock", "1", "{}", List.of()));
+    storage.clients().create(Client.of(CLIENT_ID, CLIENT_SECRET, "Client 1"));
+    storage
+        .connectors()
+        .create(
+            new dev.ferry.storage.Connector("mock", "mockCallback", "Mock", "1", "{}", List.of()));
     b.setup.accept(storage);
 
     SecureRandom random = new SecureRandom();
@@ -117,7 +119,7 @@ public final class WebFixture implements AutoCloseable {
         new TokenIssuer(
             issuer,
             new CpuBoundSigner(signer, workers),
-            storage::getClient,
+            storage.clients()::get,
             Duration.ofHours(24),
             clock,
             random);
@@ -302,7 +304,8 @@ public final class WebFixture implements AutoCloseable {
     @Override
     public Optional<OpenedConnector> get(String id) {
       return storage
-          .getConnector(id)
+          .connectors()
+          .get(id)
           .flatMap(definition -> {
             try {
               Connector c =

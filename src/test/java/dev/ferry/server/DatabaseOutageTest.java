@@ -47,7 +47,7 @@ class DatabaseOutageTest {
         RunningFerry.start(
             dir, ReplicasOnOneDatabaseTest.replicaConfig(db, upstream.issuer()), Clock.systemUTC());
     // A client that lives only in the database (as one created through Dex's API would).
-    ferry.server.storage().createClient(Client.of("dynamic", "dyn-secret", "Dynamic"));
+    ferry.server.storage().clients().create(Client.of("dynamic", "dyn-secret", "Dynamic"));
   }
 
   @AfterEach
@@ -114,7 +114,7 @@ class DatabaseOutageTest {
     assertThat(readiness()).contains("PASS");
     HttpResponse<String> recovered = exchange("dynamic:dyn-secret");
     assertThat(recovered.statusCode()).as(recovered.body()).isEqualTo(200);
-    assertThat(ferry.server.storage().getClient("dynamic")).isPresent();
+    assertThat(ferry.server.storage().clients().get("dynamic")).isPresent();
     assertThat(ferry.get("/keys").body()).isEqualTo(keysBefore);
   }
 }

@@ -27,12 +27,12 @@ class StaticStorageTest {
   void setUp() {
     base = new MemoryStorage();
     // Stored objects whose keys clash with static ones, and ones that do not.
-    base.createClient(Client.of("shared", "stored-secret", "Stored"));
-    base.createClient(Client.of("dynamic", "s", "Dynamic"));
-    base.createPassword(StorageFixtures.password("admin@example.com", false));
-    base.createPassword(StorageFixtures.password("user@example.com", false));
-    base.createConnector(StorageFixtures.connector("upstream", false));
-    base.createConnector(StorageFixtures.connector("other", false));
+    base.clients().create(Client.of("shared", "stored-secret", "Stored"));
+    base.clients().create(Client.of("dynamic", "s", "Dynamic"));
+    base.passwords().create(StorageFixtures.password("admin@example.com", false));
+    base.passwords().create(StorageFixtures.password("user@example.com", false));
+    base.connectors().create(StorageFixtures.connector("upstream", false));
+    base.connectors().create(StorageFixtures.connector("other", false));
     storage =
         new StaticStorage(
             base, List.of(STATIC_CLIENT), List.of(STATIC_PASSWORD), List.of(STATIC_CONNECTOR));
@@ -40,49 +40,51 @@ class StaticStorageTest {
 
   @Test
   void staticShadowsStoredOnReadAndList() {
-    assertThat(storage.getClient("shared")).contains(STATIC_CLIENT);
-    assertThat(storage.getClient("dynamic")).isPresent();
-    assertThat(storage.listClients())
+    assertThat(storage.clients().get("shared")).contains(STATIC_CLIENT);
+    assertThat(storage.clients().get("dynamic")).isPresent();
+    assertThat(storage.clients().list())
         .extracting(Client::name)
         .containsExactlyInAnyOrder("Static", "Dynamic");
 
-    Password admin = storage.getPassword("ADMIN@example.COM").orElseThrow();
+    Password admin = storage.passwords().get("ADMIN@example.COM").orElseThrow();
     assertThat(admin.username()).isEqualTo(STATIC_PASSWORD.username());
     assertThat(admin.email()).isEqualTo("admin@example.com");
-    assertThat(storage.listPasswords())
+    assertThat(storage.passwords().list())
         .extracting(Password::email)
         .containsExactlyInAnyOrder("admin@example.com", "user@example.com");
-    assertThat(storage.listPasswords())
+    assertThat(storage.passwords().list())
         .filteredOn(p -> p.email().equals("admin@example.com"))
         .singleElement()
         .extracting(Password::username)
         .isEqualTo(STATIC_PASSWORD.username());
 
-    assertThat(storage.getConnector("upstream")).contains(STATIC_CONNECTOR);
-    assertThat(storage.listConnectors())
+    assertThat(storage.connectors().get("upstream")).contains(STATIC_CONNECTOR);
+    assertThat(storage.connectors().list())
         .extracting(Connector::id)
         .containsExactlyInAnyOrder("upstream", "other");
   }
 
   static Stream<Arguments> writesToStaticObjects() {
     return Stream.<Arguments>of(
-        Arguments.of("create client", (Consumer<Storage>) s -> s.createClient(STATIC_CLIENT)),
-        Arguments.of("update client", (Consumer<Storage>) s -> s.updateClient("shared", c -> c)),
-        Arguments.of("delete client", (Consumer<Storage>) s -> s.deleteClient("shared")),
+        Arguments.of("create client", (Consumer<Storage>) s -> s.clients().create(STATIC_CLIENT)),
+        Arguments.of(
+            "update client", (Consumer<Storage>) s -> s.clients().update("shared", c -> c)),
+        Arguments.of("delete client", (Consumer<Storage>) s -> s.clients().delete("shared")),
         Arguments.of(
             "create password",
             (Consumer<Storage>)
-                s -> s.createPassword(StorageFixtures.password("ADMIN@EXAMPLE.COM", false))),
+                s -> s.passwords().create(StorageFixtures.password("ADMIN@EXAMPLE.COM", false))),
         Arguments.of(
             "update password",
-            (Consumer<Storage>) s -> s.updatePassword("admin@example.com", p -> p)),
+            (Consumer<Storage>) s -> s.passwords().update("admin@example.com", p -> p)),
         Arguments.of(
-            "delete password", (Consumer<Storage>) s -> s.deletePassword("Admin@Example.com")),
+            "delete password", (Consumer<Storage>) s -> s.passwords().delete("Admin@Example.com")),
         Arguments.of(
-            "create connector", (Consumer<Storage>) s -> s.createConnector(STATIC_CONNECTOR)),
+            "create connector", (Consumer<Storage>) s -> s.connectors().create(STATIC_CONNECTOR)),
         Arguments.of(
-            "update connector", (Consumer<Storage>) s -> s.updateConnector("upstream", c -> c)),
-        Arguments.of("delete connector", (Consumer<Storage>) s -> s.deleteConnector("upstream")));
+            "update connector", (Consumer<Storage>) s -> s.connectors().update("upstream", c -> c)),
+        Arguments.of(
+            "delete connector", (Consumer<Storage>) s -> s.connectors().delete("upstream")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -93,19 +95,19 @@ class StaticStorageTest {
         .hasMessageContaining("read-only")
         .hasMessageContaining("cannot " + action.substring(0, action.indexOf(' ')));
     // The stored object behind the static one is untouched.
-    assertThat(base.getClient("shared").orElseThrow().name()).isEqualTo("Stored");
-    assertThat(base.getConnector("upstream")).isPresent();
-    assertThat(base.getPassword("admin@example.com")).isPresent();
+    assertThat(base.clients().get("shared").orElseThrow().name()).isEqualTo("Stored");
+    assertThat(base.connectors().get("upstream")).isPresent();
+    assertThat(base.passwords().get("admin@example.com")).isPresent();
   }
 
   @Test
   void dynamicObjectsStayWritable() {
-    storage.updateClient("dynamic", c -> Client.of(c.id(), c.secret(), "Renamed"));
-    assertThat(base.getClient("dynamic").orElseThrow().name()).isEqualTo("Renamed");
-    storage.deletePassword("user@example.com");
-    assertThat(base.getPassword("user@example.com")).isEmpty();
-    storage.createConnector(StorageFixtures.connector("new", true));
-    assertThat(base.getConnector("new")).isPresent();
+    storage.clients().update("dynamic", c -> Client.of(c.id(), c.secret(), "Renamed"));
+    assertThat(base.clients().get("dynamic").orElseThrow().name()).isEqualTo("Renamed");
+    storage.passwords().delete("user@example.com");
+    assertThat(base.passwords().get("user@example.com")).isEmpty();
+    storage.connectors().create(StorageFixtures.connector("new", true));
+    assertThat(base.connectors().get("new")).isPresent();
   }
 
   @Test

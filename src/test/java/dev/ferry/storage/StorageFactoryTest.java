@@ -46,10 +46,10 @@ class StorageFactoryTest {
     assertThat(factory().validate("sqlite3", config)).isEmpty();
     try (Storage s = factory().open("sqlite3", config)) {
       assertThat(s).isInstanceOf(SqlStorage.class);
-      s.createClient(Client.of("c", "s", "n"));
+      s.clients().create(Client.of("c", "s", "n"));
     }
     try (Storage s = factory().open("sqlite3", config)) {
-      assertThat(s.getClient("c")).isPresent();
+      assertThat(s.clients().get("c")).isPresent();
     }
   }
 

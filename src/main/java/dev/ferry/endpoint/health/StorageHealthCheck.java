@@ -92,12 +92,12 @@ public final class StorageHealthCheck {
             false,
             new byte[0]);
     try {
-      storage.createAuthRequest(dummy);
+      storage.authRequests().create(dummy);
     } catch (RuntimeException e) {
       return "create auth request: " + e.getMessage();
     }
     try {
-      storage.deleteAuthRequest(id);
+      storage.authRequests().delete(id);
     } catch (RuntimeException e) {
       return "delete auth request: " + e.getMessage();
     }

@@ -126,7 +126,7 @@ public final class IntrospectionEndpoint implements HttpEndpoint {
       log.error("error while fetching client_id from token: no audience is set");
       return OAuthErrorResponse.render(OAuthError.SERVER_ERROR);
     }
-    Optional<Client> client = storage.getClient(clientId);
+    Optional<Client> client = storage.clients().get(clientId);
     if (client.isEmpty()) {
       log.atError()
           .setMessage("error while fetching client from storage")

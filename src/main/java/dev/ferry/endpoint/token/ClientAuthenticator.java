@@ -59,7 +59,8 @@ public final class ClientAuthenticator {
     }
     Client client =
         storage
-            .getClient(clientId)
+            .clients()
+            .get(clientId)
             .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, INVALID));
     if (!MessageDigest.isEqual(
         client.secret().getBytes(StandardCharsets.UTF_8),

@@ -71,6 +71,37 @@ public enum Dialect {
     return out;
   }
 
+  /**
+   * Whether a key could ever have been stored, so that a lookup with one that could not answers
+   * "not found" instead of failing or matching something else. PostgreSQL refuses a NUL byte in
+   * text (SQLSTATE 22021, which would surface as a server error for a hostile {@code client_id});
+   * an unpaired surrogate has no UTF-8 form and drivers send it as {@code ?}, which would match a
+   * stored {@code ?}; MySQL keeps at most 384 characters in Dex's {@code varchar(384)} key columns.
+   */
+  boolean canStoreKey(String key) {
+    if (this == MYSQL && key.codePointCount(0, key.length()) > MYSQL_TEXT_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < key.length(); i++) {
+      char ch = key.charAt(i);
+      if (ch == '\0') {
+        return false;
+      }
+      if (Character.isHighSurrogate(ch)) {
+        if (i + 1 >= key.length() || !Character.isLowSurrogate(key.charAt(i + 1))) {
+          return false;
+        }
+        i++;
+      } else if (Character.isLowSurrogate(ch)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The length of Dex's MySQL text columns (the {@code varchar(384)} rule above). */
+  private static final int MYSQL_TEXT_LENGTH = 384;
+
   /** The clause that locks the rows a compare-and-swap reads; SQLite locks the whole file. */
   String lockForUpdate() {
     return this == SQLITE ? "" : " for update";

@@ -402,6 +402,15 @@ final class Migrations {
     }
   }
 
+  /** Creates the Ferry-only tables that do not exist yet from their descriptions. */
+  void createFerryTables(Tables tables) {
+    for (Table<?, ?> t : tables.all()) {
+      if (t.isFerryOnly()) {
+        tx.run("create table " + t.name, c -> tx.execute(c, t.createSql(), new Params(dialect)));
+      }
+    }
+  }
+
   /** Fails, naming them, if any column Ferry reads or writes is missing. */
   void checkSchema(Tables tables) {
     List<String> missing =
@@ -409,7 +418,7 @@ final class Migrations {
             "check schema",
             c -> {
               List<String> out = new ArrayList<>();
-              for (Table<?> t : tables.all()) {
+              for (Table<?, ?> t : tables.all()) {
                 Set<String> have = columns(c, t.name);
                 for (String col : t.allColumns()) {
                   if (!have.contains(col)) {

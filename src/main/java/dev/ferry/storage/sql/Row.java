@@ -26,6 +26,11 @@ final class Row {
     this.table = table;
   }
 
+  /** The table the row comes from, for messages. */
+  String table() {
+    return table;
+  }
+
   String string(String column) throws SQLException {
     String v = rs.getString(column);
     return v == null ? "" : v;

@@ -1,57 +1,199 @@
 package dev.ferry.storage.sql;
 
+import dev.ferry.storage.Entity;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
- * How one entity maps onto one Dex table: its key columns, its other columns, and the code that
- * writes and reads them. The generic create/get/list/update/delete in {@link SqlStorage} build
- * their statements from this, so every entity gets the same semantics.
+ * One entity's Dex table, described once as fields in the order of the entity's record components:
+ * each field is a column (or, for {@code Claims} and {@code Pkce}, a group of columns), the record
+ * accessor that gives its value and the {@link Codec} that stores it. Everything else is derived:
+ * the statements of {@link SqlRepository}, the writer (each field's codec in turn) and the reader
+ * (each field read back, then the record's canonical constructor). {@link Builder#build} checks the
+ * description against the record, so a missing or misplaced field fails at start-up and in every
+ * test rather than at the first query.
  */
-final class Table<T> {
+final class Table<K, V extends Record> {
 
-  @FunctionalInterface
-  interface Writer<T> {
-    void write(T value, Params params);
+  /** One record component as one or more columns. */
+  record Field<V, F extends @Nullable Object>(
+      List<String> columns, Function<V, F> getter, Codec<F> codec) {
+
+    void write(V value, Params params) {
+      codec.write(getter.apply(value), params);
+    }
   }
 
-  @FunctionalInterface
-  interface Reader<T> {
-    T read(Row row) throws SQLException;
-  }
-
+  final Entity<K, V> entity;
   final String name;
-  final String kind;
   final List<String> keyColumns;
-  final List<String> valueColumns;
-  final Function<T, List<String>> keyOf;
-  final Writer<T> values;
-  final Reader<T> reader;
+  private final List<Field<V, ?>> fields;
+  private final Constructor<V> constructor;
 
-  Table(
+  private Table(
+      Entity<K, V> entity,
       String name,
-      String kind,
       List<String> keyColumns,
-      List<String> valueColumns,
-      Function<T, List<String>> keyOf,
-      Writer<T> values,
-      Reader<T> reader) {
+      List<Field<V, ?>> fields,
+      Constructor<V> constructor) {
+    this.entity = entity;
     this.name = name;
-    this.kind = kind;
     this.keyColumns = List.copyOf(keyColumns);
-    this.valueColumns = List.copyOf(valueColumns);
-    this.keyOf = keyOf;
-    this.values = values;
-    this.reader = reader;
+    this.fields = List.copyOf(fields);
+    this.constructor = constructor;
+  }
+
+  static <K, V extends Record> Builder<K, V> of(Entity<K, V> entity, String name, Class<V> type) {
+    return new Builder<>(entity, name, type);
+  }
+
+  /** Collects the fields of one table, in record-component order. */
+  static final class Builder<K, V extends Record> {
+    private final Entity<K, V> entity;
+    private final String name;
+    private final Class<V> type;
+    private final List<String> keyColumns = new ArrayList<>();
+    private final List<Field<V, ?>> fields = new ArrayList<>();
+
+    private Builder(Entity<K, V> entity, String name, Class<V> type) {
+      this.entity = entity;
+      this.name = name;
+      this.type = type;
+    }
+
+    /** A key column; keys are text compared exactly (see {@link SqlRepository}). */
+    Builder<K, V> key(String column, Function<V, String> getter) {
+      keyColumns.add(column);
+      return column(column, getter, Codec.STRING);
+    }
+
+    <F extends @Nullable Object> Builder<K, V> column(
+        String column, Function<V, F> getter, Codec<F> codec) {
+      return columns(List.of(column), getter, codec);
+    }
+
+    <F extends @Nullable Object> Builder<K, V> columns(
+        List<String> columns, Function<V, F> getter, Codec<F> codec) {
+      fields.add(new Field<>(List.copyOf(columns), getter, codec));
+      return this;
+    }
+
+    Table<K, V> build() {
+      RecordComponent[] components = type.getRecordComponents();
+      if (components.length != fields.size()) {
+        throw new IllegalStateException(
+            "table "
+                + name
+                + " describes "
+                + fields.size()
+                + " fields but "
+                + type.getSimpleName()
+                + " has "
+                + components.length);
+      }
+      Class<?>[] types = new Class<?>[components.length];
+      for (int i = 0; i < components.length; i++) {
+        types[i] = components[i].getType();
+        Class<?> described = fields.get(i).codec().javaType();
+        if (!types[i].equals(described)) {
+          throw new IllegalStateException(
+              "table "
+                  + name
+                  + " field "
+                  + fields.get(i).columns()
+                  + " is "
+                  + described.getSimpleName()
+                  + " but "
+                  + type.getSimpleName()
+                  + "."
+                  + components[i].getName()
+                  + " is "
+                  + types[i].getSimpleName());
+        }
+      }
+      try {
+        return new Table<>(entity, name, keyColumns, fields, type.getDeclaredConstructor(types));
+      } catch (NoSuchMethodException e) {
+        throw new IllegalStateException("no canonical constructor for " + type.getName(), e);
+      }
+    }
   }
 
   List<String> allColumns() {
-    List<String> all = new ArrayList<>(keyColumns);
-    all.addAll(valueColumns);
-    return all;
+    return fields.stream().flatMap(f -> f.columns().stream()).toList();
+  }
+
+  private List<String> valueColumns() {
+    return allColumns().stream().filter(c -> !keyColumns.contains(c)).toList();
+  }
+
+  /** Binds every column of {@link #insertSql}. */
+  Params writeAll(V value, Params params) {
+    for (Field<V, ?> f : fields) {
+      f.write(value, params);
+    }
+    return params;
+  }
+
+  /** Binds the {@code set} columns of {@link #updateSql}; the caller binds the key after them. */
+  Params writeValues(V value, Params params) {
+    for (Field<V, ?> f : fields) {
+      if (!isKey(f)) {
+        f.write(value, params);
+      }
+    }
+    return params;
+  }
+
+  private boolean isKey(Field<V, ?> f) {
+    return f.columns().size() == 1 && keyColumns.contains(f.columns().get(0));
+  }
+
+  V read(Row row) throws SQLException {
+    @Nullable Object[] args = new Object[fields.size()];
+    for (int i = 0; i < args.length; i++) {
+      Field<V, ?> f = fields.get(i);
+      args[i] = f.codec().read(row, f.columns());
+    }
+    try {
+      return constructor.newInstance(args);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("cannot build " + name + " row", e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot build " + name + " row", e);
+    }
+  }
+
+  /** Whether Ferry creates this table itself: Dex's tables come from {@link Migrations}. */
+  boolean isFerryOnly() {
+    return name.startsWith("ferry_");
+  }
+
+  /**
+   * The table derived from the description, for a Ferry-only table. The prefix keeps it clear of
+   * any table a later Dex migration adds, as the prefix of {@code
+   * client.ferry_client_credentials_groups} does for columns.
+   */
+  String createSql() {
+    List<String> definitions = new ArrayList<>();
+    for (Field<V, ?> f : fields) {
+      List<String> types = f.codec().columnTypes();
+      for (int i = 0; i < f.columns().size(); i++) {
+        definitions.add(f.columns().get(i) + " " + types.get(i));
+      }
+    }
+    definitions.add("primary key (" + String.join(", ", keyColumns) + ")");
+    return "create table if not exists " + name + " (" + String.join(", ", definitions) + ")";
   }
 
   String insertSql() {
@@ -82,7 +224,7 @@ final class Table<T> {
     return "update "
         + name
         + " set "
-        + valueColumns.stream().map(c -> c + " = ?").collect(Collectors.joining(", "))
+        + valueColumns().stream().map(c -> c + " = ?").collect(Collectors.joining(", "))
         + where();
   }
 
@@ -94,11 +236,6 @@ final class Table<T> {
   static Params keys(Params params, List<String> key) {
     key.forEach(params::string);
     return params;
-  }
-
-  /** A human-readable key for messages, e.g. {@code client "abc"}. */
-  String describe(List<String> key) {
-    return kind + " " + key.stream().map(k -> "\"" + k + "\"").collect(Collectors.joining("/"));
   }
 
   private String where() {

@@ -1,5 +1,14 @@
 package dev.ferry.storage.sql;
 
+import static dev.ferry.storage.sql.Codec.BOOL;
+import static dev.ferry.storage.sql.Codec.BYTES;
+import static dev.ferry.storage.sql.Codec.INSTANT;
+import static dev.ferry.storage.sql.Codec.INT;
+import static dev.ferry.storage.sql.Codec.NULLABLE_BOOL;
+import static dev.ferry.storage.sql.Codec.NULLABLE_INSTANT;
+import static dev.ferry.storage.sql.Codec.STRING;
+import static dev.ferry.storage.sql.Codec.TEXT_BYTES;
+
 import dev.ferry.storage.AuthCode;
 import dev.ferry.storage.AuthRequest;
 import dev.ferry.storage.AuthSession;
@@ -14,19 +23,22 @@ import dev.ferry.storage.Pkce;
 import dev.ferry.storage.RefreshToken;
 import dev.ferry.storage.UserIdentity;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 
 /**
- * Every entity's mapping onto Dex's tables (dex.md §6.4). Column names and encodings are Dex's; the
- * one Ferry-only column, {@code client.ferry_client_credentials_groups}, has a prefix so that a
- * later Dex migration can never collide with it. All mappings stay in this one file, long as it is,
- * so that the whole schema can be read (and compared with Dex's) in one place.
+ * Every entity's mapping onto Dex's tables (Dex: storage/sql/migrate.go for the columns,
+ * storage/sql/crud.go for the encodings). Each table is its entity's fields in record-component
+ * order, each a column name, the record accessor and a {@link Codec}; {@link Table} derives the
+ * statements, the writer and the reader from that, and {@link SqlStorage} serves every table with
+ * one generic {@link SqlRepository}. Adding an entity is one more entry in {@link #all}. The one
+ * Ferry-only column, {@code client.ferry_client_credentials_groups}, has a prefix so that a later
+ * Dex migration can never collide with it. All mappings stay in this one file so that the whole
+ * schema can be read (and compared with Dex's) in one place.
  */
 final class Tables {
 
-  private static final List<String> CLAIMS =
+  private static final List<String> CLAIMS_COLUMNS =
       List.of(
           "claims_user_id",
           "claims_username",
@@ -35,490 +47,244 @@ final class Tables {
           "claims_email_verified",
           "claims_groups");
 
-  final Table<Client> clients;
-  final Table<AuthRequest> authRequests;
-  final Table<AuthCode> authCodes;
-  final Table<RefreshToken> refreshTokens;
-  final Table<Password> passwords;
-  final Table<OfflineSessions> offlineSessions;
-  final Table<Connector> connectors;
-  final Table<DeviceRequest> deviceRequests;
-  final Table<DeviceToken> deviceTokens;
-  final Table<UserIdentity> userIdentities;
-  final Table<AuthSession> authSessions;
+  private static final List<String> PKCE_COLUMNS =
+      List.of("code_challenge", "code_challenge_method");
 
-  private final JsonColumns json;
+  private final List<Table<?, ?>> all;
 
   Tables(JsonColumns json) {
-    this.json = json;
-    clients =
-        new Table<>(
-            "client",
-            "client",
-            List.of("id"),
-            List.of(
-                "secret",
-                "redirect_uris",
-                "trusted_peers",
-                "public",
-                "name",
-                "logo_url",
-                "allowed_connectors",
-                "mfa_chain",
-                "post_logout_redirect_uris",
-                "sso_shared_with",
-                "backchannel_logout_uri",
-                "refresh_token_lifetime",
-                "ferry_client_credentials_groups"),
-            c -> List.of(c.id()),
-            (c, p) ->
-                p.string(c.secret())
-                    .bytes(json.strings(c.redirectUris()))
-                    .bytes(json.strings(c.trustedPeers()))
-                    .bool(c.publicClient())
-                    .string(c.name())
-                    .string(c.logoUrl())
-                    .bytes(json.strings(c.allowedConnectors()))
-                    .bytes(json.strings(c.mfaChain()))
-                    .bytes(json.strings(c.postLogoutRedirectUris()))
-                    .bytes(json.strings(c.ssoSharedWith()))
-                    .string(c.backchannelLogoutUri())
-                    .string(c.refreshTokenLifetime())
-                    .bytes(json.strings(c.clientCredentialsGroups())),
-            r ->
-                new Client(
-                    r.string("id"),
-                    r.string("secret"),
-                    strings(r, "client.redirect_uris"),
-                    strings(r, "client.trusted_peers"),
-                    r.bool("public"),
-                    r.string("name"),
-                    r.string("logo_url"),
-                    strings(r, "client.allowed_connectors"),
-                    strings(r, "client.post_logout_redirect_uris"),
-                    r.string("backchannel_logout_uri"),
-                    r.string("refresh_token_lifetime"),
-                    strings(r, "client.mfa_chain"),
-                    strings(r, "client.sso_shared_with"),
-                    strings(r, "client.ferry_client_credentials_groups")));
+    // JSON arrays of strings, Dex's encoding of []string (Dex: encoder/decoder in storage/sql).
+    Codec<List<String>> strings =
+        Codec.of(
+            List.class,
+            "bytea not null",
+            (p, v) -> p.bytes(json.strings(v)),
+            (r, column) -> json.strings(r.rawBytes(column), r.table() + "." + column));
+    Codec<Claims> claims = claims(json);
+    Codec<Map<String, OfflineSessions.RefreshTokenRef>> refreshRefs =
+        Codec.of(
+            Map.class,
+            "bytea not null",
+            (p, v) -> p.bytes(json.refreshRefs(v)),
+            (r, column) -> json.refreshRefs(r.rawBytes(column)));
+    Codec<Map<String, List<String>>> consents =
+        Codec.of(
+            Map.class,
+            "bytea not null",
+            (p, v) -> p.bytes(json.consents(v)),
+            (r, column) -> json.consents(r.rawBytes(column)));
+    Codec<Map<String, AuthSession.ClientAuthState>> clientStates =
+        Codec.of(
+            Map.class,
+            "bytea not null",
+            (p, v) -> p.bytes(json.clientStates(v)),
+            (r, column) -> json.clientStates(r.rawBytes(column)));
 
-    authRequests =
-        new Table<>(
-            "auth_request",
-            "auth request",
-            List.of("id"),
-            concat(
-                List.of(
-                    "client_id",
-                    "response_types",
-                    "scopes",
-                    "redirect_uri",
-                    "nonce",
-                    "state",
-                    "force_approval_prompt",
-                    "logged_in"),
-                CLAIMS,
-                List.of(
-                    "connector_id",
-                    "connector_data",
-                    "expiry",
-                    "code_challenge",
-                    "code_challenge_method",
-                    "hmac_key",
-                    "prompt",
-                    "max_age",
-                    "auth_time",
-                    "mfa_validated",
-                    "webauthn_session_data")),
-            a -> List.of(a.id()),
-            (a, p) -> {
-              p.string(a.clientId())
-                  .bytes(json.strings(a.responseTypes()))
-                  .bytes(json.strings(a.scopes()))
-                  .string(a.redirectUri())
-                  .string(a.nonce())
-                  .string(a.state())
-                  .bool(a.forceApprovalPrompt())
-                  .bool(a.loggedIn());
-              writeClaims(a.claims(), p);
-              p.string(a.connectorId())
-                  .bytes(a.connectorData())
-                  .instant(a.expiry())
-                  .string(a.pkce().codeChallenge())
-                  .string(a.pkce().codeChallengeMethod())
-                  .bytes(a.hmacKey())
-                  .string(a.prompt())
-                  .integer(a.maxAge())
-                  .nullableInstant(a.authTime())
-                  .bool(a.mfaValidated())
-                  .bytes(a.webauthnSessionData());
-            },
-            r ->
-                new AuthRequest(
-                    r.string("id"),
-                    r.string("client_id"),
-                    strings(r, "auth_request.response_types"),
-                    strings(r, "auth_request.scopes"),
-                    r.string("redirect_uri"),
-                    r.string("nonce"),
-                    r.string("state"),
-                    r.bool("force_approval_prompt"),
-                    r.instant("expiry"),
-                    r.bool("logged_in"),
-                    readClaims(r, "auth_request"),
-                    r.string("connector_id"),
-                    r.bytes("connector_data"),
-                    readPkce(r),
-                    r.bytes("hmac_key"),
-                    r.string("prompt"),
-                    r.integer("max_age"),
-                    r.nullableInstant("auth_time"),
-                    r.bool("mfa_validated"),
-                    r.bytes("webauthn_session_data")));
-
-    authCodes =
-        new Table<>(
-            "auth_code",
-            "auth code",
-            List.of("id"),
-            concat(
-                List.of("client_id", "scopes", "nonce", "redirect_uri"),
-                CLAIMS,
-                List.of(
-                    "connector_id",
-                    "connector_data",
-                    "expiry",
-                    "code_challenge",
-                    "code_challenge_method",
-                    "auth_time",
-                    "session_id")),
-            a -> List.of(a.id()),
-            (a, p) -> {
-              p.string(a.clientId())
-                  .bytes(json.strings(a.scopes()))
-                  .string(a.nonce())
-                  .string(a.redirectUri());
-              writeClaims(a.claims(), p);
-              p.string(a.connectorId())
-                  .bytes(a.connectorData())
-                  .instant(a.expiry())
-                  .string(a.pkce().codeChallenge())
-                  .string(a.pkce().codeChallengeMethod())
-                  .nullableInstant(a.authTime())
-                  .string(a.sessionId());
-            },
-            r ->
-                new AuthCode(
-                    r.string("id"),
-                    r.string("client_id"),
-                    r.string("redirect_uri"),
-                    r.string("nonce"),
-                    strings(r, "auth_code.scopes"),
-                    r.string("connector_id"),
-                    r.bytes("connector_data"),
-                    readClaims(r, "auth_code"),
-                    r.instant("expiry"),
-                    readPkce(r),
-                    r.string("session_id"),
-                    r.nullableInstant("auth_time")));
-
-    refreshTokens =
-        new Table<>(
-            "refresh_token",
-            "refresh token",
-            List.of("id"),
-            concat(
-                List.of("client_id", "scopes", "nonce"),
-                CLAIMS,
-                List.of(
-                    "connector_id",
-                    "connector_data",
-                    "token",
-                    "obsolete_token",
-                    "created_at",
-                    "last_used")),
-            t -> List.of(t.id()),
-            (t, p) -> {
-              p.string(t.clientId()).bytes(json.strings(t.scopes())).string(t.nonce());
-              writeClaims(t.claims(), p);
-              p.string(t.connectorId())
-                  .bytes(t.connectorData())
-                  .string(t.token())
-                  .string(t.obsoleteToken())
-                  .instant(t.createdAt())
-                  .instant(t.lastUsed());
-            },
-            r ->
-                new RefreshToken(
-                    r.string("id"),
-                    r.string("token"),
-                    r.string("obsolete_token"),
-                    r.instant("created_at"),
-                    r.instant("last_used"),
-                    r.string("client_id"),
-                    r.string("connector_id"),
-                    r.bytes("connector_data"),
-                    readClaims(r, "refresh_token"),
-                    strings(r, "refresh_token.scopes"),
-                    r.string("nonce")));
-
-    passwords =
-        new Table<>(
-            "password",
-            "password",
-            List.of("email"),
-            List.of(
-                "hash",
-                "username",
-                "user_id",
-                "preferred_username",
-                "groups",
-                "name",
-                "email_verified"),
-            // Dex lower-cases the email key (storage/sql CreatePassword).
-            pw -> List.of(pw.email().toLowerCase(Locale.ROOT)),
-            (pw, p) ->
-                p.bytes(pw.hash())
-                    .string(pw.username())
-                    .string(pw.userId())
-                    .string(pw.preferredUsername())
-                    .bytes(json.strings(pw.groups()))
-                    .string(pw.name())
-                    .nullableBool(pw.emailVerified()),
-            r ->
-                new Password(
-                    r.string("email"),
-                    r.bytes("hash"),
-                    r.string("username"),
-                    r.string("user_id"),
-                    r.string("name"),
-                    r.string("preferred_username"),
-                    r.nullableBool("email_verified"),
-                    strings(r, "password.groups")));
-
-    offlineSessions =
-        new Table<>(
-            "offline_session",
-            "offline session",
-            List.of("user_id", "conn_id"),
-            List.of("refresh", "connector_data"),
-            s -> List.of(s.userId(), s.connId()),
-            (s, p) -> p.bytes(json.refreshRefs(s.refresh())).bytes(s.connectorData()),
-            r ->
-                new OfflineSessions(
-                    r.string("user_id"),
-                    r.string("conn_id"),
-                    json.refreshRefs(r.rawBytes("refresh")),
-                    r.bytes("connector_data")));
-
-    connectors =
-        new Table<>(
-            "connector",
-            "connector",
-            List.of("id"),
-            List.of("type", "name", "resource_version", "config", "grant_types"),
-            c -> List.of(c.id()),
-            (c, p) ->
-                p.string(c.type())
-                    .string(c.name())
-                    .string(c.resourceVersion())
-                    .textBytes(c.config())
-                    .bytes(json.strings(c.grantTypes())),
-            r ->
-                new Connector(
-                    r.string("id"),
-                    r.string("type"),
-                    r.string("name"),
-                    r.string("resource_version"),
-                    r.textBytes("config"),
-                    strings(r, "connector.grant_types")));
-
-    deviceRequests =
-        new Table<>(
-            "device_request",
-            "device request",
-            List.of("user_code"),
-            List.of("device_code", "client_id", "client_secret", "scopes", "expiry"),
-            d -> List.of(d.userCode()),
-            (d, p) ->
-                p.string(d.deviceCode())
-                    .string(d.clientId())
-                    .string(d.clientSecret())
-                    .bytes(json.strings(d.scopes()))
-                    .instant(d.expiry()),
-            r ->
-                new DeviceRequest(
-                    r.string("user_code"),
-                    r.string("device_code"),
-                    r.string("client_id"),
-                    r.string("client_secret"),
-                    strings(r, "device_request.scopes"),
-                    r.instant("expiry")));
-
-    deviceTokens =
-        new Table<>(
-            "device_token",
-            "device token",
-            List.of("device_code"),
-            List.of(
-                "status",
-                "token",
-                "expiry",
-                "last_request",
-                "poll_interval",
-                "code_challenge",
-                "code_challenge_method"),
-            d -> List.of(d.deviceCode()),
-            (d, p) ->
-                p.string(d.status())
-                    .textBytes(d.token())
-                    .instant(d.expiry())
-                    .instant(d.lastRequestTime())
-                    .integer(d.pollIntervalSeconds())
-                    .string(d.pkce().codeChallenge())
-                    .string(d.pkce().codeChallengeMethod()),
-            r ->
-                new DeviceToken(
-                    r.string("device_code"),
-                    r.string("status"),
-                    r.textBytes("token"),
-                    r.instant("expiry"),
-                    r.instant("last_request"),
-                    r.integer("poll_interval"),
-                    readPkce(r)));
-
-    userIdentities =
-        new Table<>(
-            "user_identity",
-            "user identity",
-            List.of("user_id", "connector_id"),
-            concat(
-                CLAIMS,
-                List.of(
-                    "consents",
-                    "mfa_secrets",
-                    "webauthn_credentials",
-                    "created_at",
-                    "last_login",
-                    "blocked_until")),
-            u -> List.of(u.userId(), u.connectorId()),
-            (u, p) -> {
-              writeClaims(u.claims(), p);
-              p.bytes(json.consents(u.consents()))
-                  .bytes(u.mfaSecrets())
-                  .bytes(u.webauthnCredentials())
-                  .instant(u.createdAt())
-                  .instant(u.lastLogin())
-                  .nullableInstant(u.blockedUntil());
-            },
-            r ->
-                new UserIdentity(
-                    r.string("user_id"),
-                    r.string("connector_id"),
-                    readClaims(r, "user_identity"),
-                    json.consents(r.rawBytes("consents")),
-                    r.bytes("mfa_secrets"),
-                    r.bytes("webauthn_credentials"),
-                    r.instant("created_at"),
-                    r.instant("last_login"),
-                    r.nullableInstant("blocked_until")));
-
-    authSessions =
-        new Table<>(
-            "auth_session",
-            "auth session",
-            List.of("id"),
-            List.of(
-                "secret",
-                "user_id",
-                "connector_id",
-                "client_states",
-                "created_at",
-                "last_activity",
-                "ip_address",
-                "user_agent",
-                "absolute_expiry",
-                "idle_expiry",
-                "logout_state"),
-            s -> List.of(s.id()),
-            (s, p) ->
-                p.string(s.secret())
-                    .string(s.userId())
-                    .string(s.connectorId())
-                    .bytes(json.clientStates(s.clientStates()))
-                    .instant(s.createdAt())
-                    .instant(s.lastActivity())
-                    .string(s.ipAddress())
-                    .string(s.userAgent())
-                    .instant(s.absoluteExpiry())
-                    .instant(s.idleExpiry())
-                    .bytes(s.logoutState()),
-            r ->
-                new AuthSession(
-                    r.string("id"),
-                    r.string("secret"),
-                    r.string("user_id"),
-                    r.string("connector_id"),
-                    json.clientStates(r.rawBytes("client_states")),
-                    r.instant("created_at"),
-                    r.instant("last_activity"),
-                    r.string("ip_address"),
-                    r.string("user_agent"),
-                    r.instant("absolute_expiry"),
-                    r.instant("idle_expiry"),
-                    r.bytes("logout_state")));
+    all =
+        List.of(
+            Table.of(Client.ENTITY, "client", Client.class)
+                .key("id", Client::id)
+                .column("secret", Client::secret, STRING)
+                .column("redirect_uris", Client::redirectUris, strings)
+                .column("trusted_peers", Client::trustedPeers, strings)
+                .column("public", Client::publicClient, BOOL)
+                .column("name", Client::name, STRING)
+                .column("logo_url", Client::logoUrl, STRING)
+                .column("allowed_connectors", Client::allowedConnectors, strings)
+                .column("post_logout_redirect_uris", Client::postLogoutRedirectUris, strings)
+                .column("backchannel_logout_uri", Client::backchannelLogoutUri, STRING)
+                .column("refresh_token_lifetime", Client::refreshTokenLifetime, STRING)
+                .column("mfa_chain", Client::mfaChain, strings)
+                .column("sso_shared_with", Client::ssoSharedWith, strings)
+                .column("ferry_client_credentials_groups", Client::clientCredentialsGroups, strings)
+                .build(),
+            Table.of(AuthRequest.ENTITY, "auth_request", AuthRequest.class)
+                .key("id", AuthRequest::id)
+                .column("client_id", AuthRequest::clientId, STRING)
+                .column("response_types", AuthRequest::responseTypes, strings)
+                .column("scopes", AuthRequest::scopes, strings)
+                .column("redirect_uri", AuthRequest::redirectUri, STRING)
+                .column("nonce", AuthRequest::nonce, STRING)
+                .column("state", AuthRequest::state, STRING)
+                .column("force_approval_prompt", AuthRequest::forceApprovalPrompt, BOOL)
+                .column("expiry", AuthRequest::expiry, INSTANT)
+                .column("logged_in", AuthRequest::loggedIn, BOOL)
+                .columns(CLAIMS_COLUMNS, AuthRequest::claims, claims)
+                .column("connector_id", AuthRequest::connectorId, STRING)
+                .column("connector_data", AuthRequest::connectorData, BYTES)
+                .columns(PKCE_COLUMNS, AuthRequest::pkce, PKCE)
+                .column("hmac_key", AuthRequest::hmacKey, BYTES)
+                .column("prompt", AuthRequest::prompt, STRING)
+                .column("max_age", AuthRequest::maxAge, INT)
+                .column("auth_time", AuthRequest::authTime, NULLABLE_INSTANT)
+                .column("mfa_validated", AuthRequest::mfaValidated, BOOL)
+                .column("webauthn_session_data", AuthRequest::webauthnSessionData, BYTES)
+                .build(),
+            Table.of(AuthCode.ENTITY, "auth_code", AuthCode.class)
+                .key("id", AuthCode::id)
+                .column("client_id", AuthCode::clientId, STRING)
+                .column("redirect_uri", AuthCode::redirectUri, STRING)
+                .column("nonce", AuthCode::nonce, STRING)
+                .column("scopes", AuthCode::scopes, strings)
+                .column("connector_id", AuthCode::connectorId, STRING)
+                .column("connector_data", AuthCode::connectorData, BYTES)
+                .columns(CLAIMS_COLUMNS, AuthCode::claims, claims)
+                .column("expiry", AuthCode::expiry, INSTANT)
+                .columns(PKCE_COLUMNS, AuthCode::pkce, PKCE)
+                .column("session_id", AuthCode::sessionId, STRING)
+                .column("auth_time", AuthCode::authTime, NULLABLE_INSTANT)
+                .build(),
+            Table.of(RefreshToken.ENTITY, "refresh_token", RefreshToken.class)
+                .key("id", RefreshToken::id)
+                .column("token", RefreshToken::token, STRING)
+                .column("obsolete_token", RefreshToken::obsoleteToken, STRING)
+                .column("created_at", RefreshToken::createdAt, INSTANT)
+                .column("last_used", RefreshToken::lastUsed, INSTANT)
+                .column("client_id", RefreshToken::clientId, STRING)
+                .column("connector_id", RefreshToken::connectorId, STRING)
+                .column("connector_data", RefreshToken::connectorData, BYTES)
+                .columns(CLAIMS_COLUMNS, RefreshToken::claims, claims)
+                .column("scopes", RefreshToken::scopes, strings)
+                .column("nonce", RefreshToken::nonce, STRING)
+                .build(),
+            // Dex lower-cases the email key (storage/sql/crud.go CreatePassword); Password.ENTITY
+            // makes the stored value canonical before it reaches this table.
+            Table.of(Password.ENTITY, "password", Password.class)
+                .key("email", Password::email)
+                .column("hash", Password::hash, BYTES)
+                .column("username", Password::username, STRING)
+                .column("user_id", Password::userId, STRING)
+                .column("name", Password::name, STRING)
+                .column("preferred_username", Password::preferredUsername, STRING)
+                .column("email_verified", Password::emailVerified, NULLABLE_BOOL)
+                .column("groups", Password::groups, strings)
+                .build(),
+            Table.of(OfflineSessions.ENTITY, "offline_session", OfflineSessions.class)
+                .key("user_id", OfflineSessions::userId)
+                .key("conn_id", OfflineSessions::connId)
+                .column("refresh", OfflineSessions::refresh, refreshRefs)
+                .column("connector_data", OfflineSessions::connectorData, BYTES)
+                .build(),
+            Table.of(Connector.ENTITY, "connector", Connector.class)
+                .key("id", Connector::id)
+                .column("type", Connector::type, STRING)
+                .column("name", Connector::name, STRING)
+                .column("resource_version", Connector::resourceVersion, STRING)
+                .column("config", Connector::config, TEXT_BYTES)
+                .column("grant_types", Connector::grantTypes, strings)
+                .build(),
+            Table.of(DeviceRequest.ENTITY, "device_request", DeviceRequest.class)
+                .key("user_code", DeviceRequest::userCode)
+                .column("device_code", DeviceRequest::deviceCode, STRING)
+                .column("client_id", DeviceRequest::clientId, STRING)
+                .column("client_secret", DeviceRequest::clientSecret, STRING)
+                .column("scopes", DeviceRequest::scopes, strings)
+                .column("expiry", DeviceRequest::expiry, INSTANT)
+                .build(),
+            Table.of(DeviceToken.ENTITY, "device_token", DeviceToken.class)
+                .key("device_code", DeviceToken::deviceCode)
+                .column("status", DeviceToken::status, STRING)
+                .column("token", DeviceToken::token, TEXT_BYTES)
+                .column("expiry", DeviceToken::expiry, INSTANT)
+                .column("last_request", DeviceToken::lastRequestTime, INSTANT)
+                .column("poll_interval", DeviceToken::pollIntervalSeconds, INT)
+                .columns(PKCE_COLUMNS, DeviceToken::pkce, PKCE)
+                .build(),
+            Table.of(UserIdentity.ENTITY, "user_identity", UserIdentity.class)
+                .key("user_id", UserIdentity::userId)
+                .key("connector_id", UserIdentity::connectorId)
+                .columns(CLAIMS_COLUMNS, UserIdentity::claims, claims)
+                .column("consents", UserIdentity::consents, consents)
+                .column("mfa_secrets", UserIdentity::mfaSecrets, BYTES)
+                .column("webauthn_credentials", UserIdentity::webauthnCredentials, BYTES)
+                .column("created_at", UserIdentity::createdAt, INSTANT)
+                .column("last_login", UserIdentity::lastLogin, INSTANT)
+                .column("blocked_until", UserIdentity::blockedUntil, NULLABLE_INSTANT)
+                .build(),
+            Table.of(AuthSession.ENTITY, "auth_session", AuthSession.class)
+                .key("id", AuthSession::id)
+                .column("secret", AuthSession::secret, STRING)
+                .column("user_id", AuthSession::userId, STRING)
+                .column("connector_id", AuthSession::connectorId, STRING)
+                .column("client_states", AuthSession::clientStates, clientStates)
+                .column("created_at", AuthSession::createdAt, INSTANT)
+                .column("last_activity", AuthSession::lastActivity, INSTANT)
+                .column("ip_address", AuthSession::ipAddress, STRING)
+                .column("user_agent", AuthSession::userAgent, STRING)
+                .column("absolute_expiry", AuthSession::absoluteExpiry, INSTANT)
+                .column("idle_expiry", AuthSession::idleExpiry, INSTANT)
+                .column("logout_state", AuthSession::logoutState, BYTES)
+                .build());
   }
 
-  /** Every table with the columns Ferry reads and writes, for the schema check. */
-  List<Table<?>> all() {
-    return List.of(
-        clients,
-        authRequests,
-        authCodes,
-        refreshTokens,
-        passwords,
-        offlineSessions,
-        connectors,
-        deviceRequests,
-        deviceTokens,
-        userIdentities,
-        authSessions);
+  /** Every table with the columns Ferry reads and writes. */
+  List<Table<?, ?>> all() {
+    return all;
   }
 
-  private List<String> strings(Row r, String tableDotColumn) throws SQLException {
-    String column = tableDotColumn.substring(tableDotColumn.indexOf('.') + 1);
-    return json.strings(r.rawBytes(column), tableDotColumn);
-  }
+  /** Dex spreads a PKCE challenge over two columns. */
+  private static final Codec<Pkce> PKCE =
+      new Codec<>() {
+        @Override
+        public Class<?> javaType() {
+          return Pkce.class;
+        }
 
-  private void writeClaims(Claims c, Params p) {
-    p.string(c.userId())
-        .string(c.username())
-        .string(c.preferredUsername())
-        .string(c.email())
-        .bool(c.emailVerified())
-        .bytes(json.strings(c.groups()));
-  }
+        @Override
+        public List<String> columnTypes() {
+          return List.of("text not null", "text not null");
+        }
 
-  private Claims readClaims(Row r, String table) throws SQLException {
-    return new Claims(
-        r.string("claims_user_id"),
-        r.string("claims_username"),
-        r.string("claims_preferred_username"),
-        r.string("claims_email"),
-        r.bool("claims_email_verified"),
-        json.strings(r.rawBytes("claims_groups"), table + ".claims_groups"));
-  }
+        @Override
+        public void write(Pkce value, Params p) {
+          p.string(value.codeChallenge()).string(value.codeChallengeMethod());
+        }
 
-  private static Pkce readPkce(Row r) throws SQLException {
-    return new Pkce(r.string("code_challenge"), r.string("code_challenge_method"));
-  }
+        @Override
+        public Pkce read(Row r, List<String> columns) throws SQLException {
+          return new Pkce(r.string(columns.get(0)), r.string(columns.get(1)));
+        }
+      };
 
-  @SafeVarargs
-  private static List<String> concat(List<String>... parts) {
-    List<String> out = new ArrayList<>();
-    for (List<String> p : parts) {
-      out.addAll(p);
-    }
-    return out;
+  /** Dex spreads the claims over six {@code claims_*} columns. */
+  private static Codec<Claims> claims(JsonColumns json) {
+    return new Codec<>() {
+      @Override
+      public Class<?> javaType() {
+        return Claims.class;
+      }
+
+      @Override
+      public List<String> columnTypes() {
+        return List.of(
+            "text not null",
+            "text not null",
+            "text not null",
+            "text not null",
+            "boolean not null",
+            "bytea not null");
+      }
+
+      @Override
+      public void write(Claims c, Params p) {
+        p.string(c.userId())
+            .string(c.username())
+            .string(c.preferredUsername())
+            .string(c.email())
+            .bool(c.emailVerified())
+            .bytes(json.strings(c.groups()));
+      }
+
+      @Override
+      public Claims read(Row r, List<String> columns) throws SQLException {
+        return new Claims(
+            r.string(columns.get(0)),
+            r.string(columns.get(1)),
+            r.string(columns.get(2)),
+            r.string(columns.get(3)),
+            r.bool(columns.get(4)),
+            json.strings(r.rawBytes(columns.get(5)), r.table() + "." + columns.get(5)));
+      }
+    };
   }
 }

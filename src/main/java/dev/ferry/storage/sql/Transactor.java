@@ -40,6 +40,17 @@ final class Transactor {
   }
 
   @FunctionalInterface
+  interface RowReader<T> {
+    T read(Row row) throws SQLException;
+  }
+
+  /** Reads every row of a query on one of the entity tables. */
+  <V extends Record> List<V> query(Connection c, String sql, Params params, Table<?, V> table)
+      throws SQLException {
+    return query(c, sql, params, table.name, table::read);
+  }
+
+  @FunctionalInterface
   interface Action {
     void run(Connection connection) throws SQLException;
   }
@@ -129,7 +140,7 @@ final class Transactor {
     }
   }
 
-  <T> List<T> query(Connection c, String sql, Params params, String table, Table.Reader<T> reader)
+  <T> List<T> query(Connection c, String sql, Params params, String table, RowReader<T> reader)
       throws SQLException {
     try (PreparedStatement st = c.prepareStatement(dialect.translate(sql))) {
       params.bind(st);

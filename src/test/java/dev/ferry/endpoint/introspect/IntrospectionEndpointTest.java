@@ -25,8 +25,8 @@ class IntrospectionEndpointTest {
     ferry =
         WebFixture.builder()
             .setup(s ->
-                s.createClient(
-                    Client.of("peer", "p", "Peer").withTrustedPeers(List.of("client_1"))))
+                s.clients()
+                    .create(Client.of("peer", "p", "Peer").withTrustedPeers(List.of("client_1"))))
             .build();
   }
 
@@ -144,7 +144,7 @@ class IntrospectionEndpointTest {
   @Test
   void tokenOfADeletedClientIsAServerError() throws Exception {
     String token = exchange("openid");
-    ferry.storage.deleteClient("client_1");
+    ferry.storage.clients().delete("client_1");
     HttpResponse<String> response = introspect(token);
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).isEqualTo("{\"error\":\"server_error\"}");

@@ -135,17 +135,21 @@ class GrantContractTest {
             .extraGrant(new ConnectorlessGrant())
             .extraGrant(new UnauthenticatedGrant())
             .setup(storage -> {
-              storage.createClient(
-                  Client.of(RESTRICTED, SECRET, "Restricted")
-                      .withAllowedConnectors(List.of("other")));
-              storage.createConnector(
-                  new dev.ferry.storage.Connector(
-                      "exchange-only",
-                      "mockCallback",
-                      "Exchange only",
-                      "1",
-                      "{}",
-                      List.of(GrantTypes.TOKEN_EXCHANGE)));
+              storage
+                  .clients()
+                  .create(
+                      Client.of(RESTRICTED, SECRET, "Restricted")
+                          .withAllowedConnectors(List.of("other")));
+              storage
+                  .connectors()
+                  .create(
+                      new dev.ferry.storage.Connector(
+                          "exchange-only",
+                          "mockCallback",
+                          "Exchange only",
+                          "1",
+                          "{}",
+                          List.of(GrantTypes.TOKEN_EXCHANGE)));
             })
             .build();
   }

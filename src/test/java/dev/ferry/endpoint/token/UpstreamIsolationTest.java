@@ -62,12 +62,12 @@ class UpstreamIsolationTest {
           WebFixture.builder()
               .settings(s -> s.workers(2, 256, Duration.ofSeconds(10)))
               .setup(storage -> {
-                storage.createConnector(connector("a"));
-                storage.createConnector(connector("b"));
+                storage.connectors().create(connector("a"));
+                storage.connectors().create(connector("b"));
               })
               .connectorsWith((storage, cpu) ->
                   id -> {
-                    Optional<dev.ferry.storage.Connector> definition = storage.getConnector(id);
+                    Optional<dev.ferry.storage.Connector> definition = storage.connectors().get(id);
                     String config = configs.get(id);
                     if (definition.isEmpty() || config == null) {
                       return Optional.empty();

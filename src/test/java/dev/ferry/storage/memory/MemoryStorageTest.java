@@ -18,7 +18,7 @@ class MemoryStorageTest extends StorageConformanceTest {
   void closedStorageRefusesCalls() {
     Storage closed = new MemoryStorage();
     closed.close();
-    assertThatThrownBy(closed::listClients)
+    assertThatThrownBy(closed.clients()::list)
         .isInstanceOf(StorageException.class)
         .hasMessageContaining("closed");
   }

@@ -47,10 +47,12 @@ class MysqlConnectorIdTest {
         };
     try (SqlStorage storage = SqlStorage.open(DB.get().settings())) {
       DB.get().clear();
-      storage.createConnector(
-          new dev.ferry.storage.Connector("github", "oidc", "GitHub", "1", "{}", List.of()));
+      storage
+          .connectors()
+          .create(
+              new dev.ferry.storage.Connector("github", "oidc", "GitHub", "1", "{}", List.of()));
       try (ConnectorCache cache =
-          new ConnectorCache(storage::getConnector, new ConnectorRegistry(List.of(factory)))) {
+          new ConnectorCache(storage.connectors()::get, new ConnectorRegistry(List.of(factory)))) {
         Connector stored = cache.get("github").orElseThrow().connector();
 
         Optional<OpenedConnector> other = cache.get(variant);

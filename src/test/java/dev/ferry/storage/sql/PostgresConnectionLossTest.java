@@ -35,30 +35,35 @@ class PostgresConnectionLossTest {
   @Test
   void survivesTerminatedBackends() {
     try (SqlStorage storage = SqlStorage.open(db().settings())) {
-      storage.createClient(StorageFixtures.counterClient("counter", 0));
+      storage.clients().create(StorageFixtures.counterClient("counter", 0));
       int committed = 0;
       List<String> failures = new ArrayList<>();
       for (int round = 0; round < 5; round++) {
         // Make sure the pool holds live connections, then kill them all.
-        assertThat(storage.listClients()).isNotEmpty();
+        assertThat(storage.clients().list()).isNotEmpty();
         terminateBackends();
         try {
-          storage.updateClient(
-              "counter",
-              c -> StorageFixtures.counterClient(c.id(), Integer.parseInt(c.name()) + 1));
+          storage
+              .clients()
+              .update(
+                  "counter",
+                  c -> StorageFixtures.counterClient(c.id(), Integer.parseInt(c.name()) + 1));
           committed++;
         } catch (StorageException e) {
           failures.add(e.getMessage());
         }
         // Whatever happened to that call, the next ones work.
-        storage.updateClient(
-            "counter", c -> StorageFixtures.counterClient(c.id(), Integer.parseInt(c.name()) + 1));
+        storage
+            .clients()
+            .update(
+                "counter",
+                c -> StorageFixtures.counterClient(c.id(), Integer.parseInt(c.name()) + 1));
         committed++;
-        storage.createClient(Client.of("after-" + round, "s", "n"));
+        storage.clients().create(Client.of("after-" + round, "s", "n"));
       }
-      assertThat(storage.getClient("counter").orElseThrow().name())
+      assertThat(storage.clients().get("counter").orElseThrow().name())
           .isEqualTo(Integer.toString(committed));
-      assertThat(storage.listClients()).hasSize(6);
+      assertThat(storage.clients().list()).hasSize(6);
       assertThat(failures).allSatisfy(m -> assertThat(m).contains("postgres"));
     }
   }

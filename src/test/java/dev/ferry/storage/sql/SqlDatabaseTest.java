@@ -11,6 +11,7 @@ import dev.ferry.storage.OfflineSessions;
 import dev.ferry.storage.Password;
 import dev.ferry.storage.RefreshToken;
 import dev.ferry.storage.StorageFixtures;
+import dev.ferry.storage.UserConnectorKey;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -59,14 +60,14 @@ abstract class SqlDatabaseTest {
   @Test
   void migrationsAreNumberedAsDexAndIdempotent() throws Exception {
     try (SqlStorage s = SqlStorage.open(settings())) {
-      s.createClient(StorageFixtures.client("kept", true));
+      s.clients().create(StorageFixtures.client("kept", true));
     }
     assertThat(query("select max(num) from migrations")).isEqualTo(dexMigrations());
     assertThat(query("select count(*) from migrations")).isEqualTo(dexMigrations());
     assertThat(query("select max(num) from ferry_migrations")).isEqualTo(1);
 
     try (SqlStorage s = SqlStorage.open(settings())) {
-      assertThat(s.getClient("kept")).isPresent();
+      assertThat(s.clients().get("kept")).isPresent();
     }
     assertThat(query("select count(*) from migrations")).isEqualTo(dexMigrations());
     assertThat(query("select count(*) from ferry_migrations")).isEqualTo(1);
@@ -79,18 +80,18 @@ abstract class SqlDatabaseTest {
       DexDatabase.insertRows(c, dialect());
     }
     try (SqlStorage s = SqlStorage.open(settings())) {
-      Client client = s.getClient("example-app").orElseThrow();
+      Client client = s.clients().get("example-app").orElseThrow();
       assertThat(client.redirectUris()).containsExactly("http://127.0.0.1:5555/callback");
       assertThat(client.trustedPeers()).isEmpty();
       assertThat(client.allowedConnectors()).isEmpty();
       assertThat(client.name()).isEqualTo("Example App");
 
-      Password pw = s.getPassword("Admin@Example.com").orElseThrow();
+      Password pw = s.passwords().get("Admin@Example.com").orElseThrow();
       assertThat(new String(pw.hash(), StandardCharsets.US_ASCII)).startsWith("$2a$10$");
       assertThat(pw.groups()).containsExactly("admins");
       assertThat(pw.emailVerified()).isNull();
 
-      RefreshToken rt = s.getRefresh("rt-1").orElseThrow();
+      RefreshToken rt = s.refreshTokens().get("rt-1").orElseThrow();
       assertThat(rt.createdAt()).isEqualTo(T);
       assertThat(rt.lastUsed()).isEqualTo(T.plusSeconds(60));
       assertThat(rt.scopes()).containsExactly("openid", "offline_access");
@@ -98,7 +99,8 @@ abstract class SqlDatabaseTest {
       assertThat(rt.claims().emailVerified()).isTrue();
       assertThat(rt.connectorData()).isEmpty();
 
-      OfflineSessions os = s.getOfflineSessions("user-1", "local").orElseThrow();
+      OfflineSessions os =
+          s.offlineSessions().get(new UserConnectorKey("user-1", "local")).orElseThrow();
       OfflineSessions.RefreshTokenRef ref =
           java.util.Objects.requireNonNull(os.refresh().get("example-app"));
       assertThat(ref.id()).isEqualTo("rt-1");
@@ -117,8 +119,9 @@ abstract class SqlDatabaseTest {
       // Dex's rows stay writable through Ferry.
       s.updateKeys(k -> new Keys(null, null, k.orElseThrow().verificationKeys(), T));
       assertThat(s.getKeys().orElseThrow().signingKey()).isNull();
-      s.updateClient("example-app", c -> c.withTrustedPeers(List.of("other")));
-      assertThat(s.getClient("example-app").orElseThrow().trustedPeers()).containsExactly("other");
+      s.clients().update("example-app", c -> c.withTrustedPeers(List.of("other")));
+      assertThat(s.clients().get("example-app").orElseThrow().trustedPeers())
+          .containsExactly("other");
     }
     assertThat(query("select max(num) from migrations")).isEqualTo(dexMigrations());
   }
@@ -129,15 +132,17 @@ abstract class SqlDatabaseTest {
     int increments = 15;
     try (SqlStorage a = SqlStorage.open(settings());
         SqlStorage b = SqlStorage.open(settings())) {
-      a.createClient(StorageFixtures.counterClient("counter", 0));
+      a.clients().create(StorageFixtures.counterClient("counter", 0));
       List<Callable<Void>> work = new ArrayList<>();
       for (SqlStorage replica : List.of(a, b)) {
         for (int t = 0; t < threadsPerReplica; t++) {
           work.add(() -> {
             for (int i = 0; i < increments; i++) {
-              replica.updateClient(
-                  "counter",
-                  c -> StorageFixtures.counterClient(c.id(), Integer.parseInt(c.name()) + 1));
+              replica
+                  .clients()
+                  .update(
+                      "counter",
+                      c -> StorageFixtures.counterClient(c.id(), Integer.parseInt(c.name()) + 1));
               replica.updateKeys(k ->
                   new Keys(
                       null,
@@ -151,7 +156,8 @@ abstract class SqlDatabaseTest {
       }
       runAll(work);
       int total = 2 * threadsPerReplica * increments;
-      assertThat(b.getClient("counter").orElseThrow().name()).isEqualTo(Integer.toString(total));
+      assertThat(b.clients().get("counter").orElseThrow().name())
+          .isEqualTo(Integer.toString(total));
       assertThat(a.getKeys().orElseThrow().nextRotation()).isEqualTo(T.plusSeconds(total - 1));
     }
   }
@@ -162,11 +168,12 @@ abstract class SqlDatabaseTest {
     try (SqlStorage a = SqlStorage.open(settings());
         SqlStorage b = SqlStorage.open(settings())) {
       for (int i = 0; i < expired; i++) {
-        a.createAuthRequest(
-            StorageFixtures.authRequest("old-" + i, T.minusSeconds(i + 1), i % 2 == 0));
-        a.createAuthCode(StorageFixtures.authCode("old-" + i, T.minusSeconds(1), false));
+        a.authRequests()
+            .create(StorageFixtures.authRequest("old-" + i, T.minusSeconds(i + 1), i % 2 == 0));
+        a.authCodes().create(StorageFixtures.authCode("old-" + i, T.minusSeconds(1), false));
       }
-      a.createAuthRequest(StorageFixtures.authRequest("live", T.plus(Duration.ofMinutes(5)), true));
+      a.authRequests()
+          .create(StorageFixtures.authRequest("live", T.plus(Duration.ofMinutes(5)), true));
       List<GarbageCollection> results = new ArrayList<>();
       List<Callable<Void>> work = new ArrayList<>();
       for (SqlStorage replica : List.of(a, b, a, b)) {
@@ -182,8 +189,8 @@ abstract class SqlDatabaseTest {
       assertThat(results.stream().mapToLong(GarbageCollection::authRequests).sum())
           .isEqualTo(expired);
       assertThat(results.stream().mapToLong(GarbageCollection::authCodes).sum()).isEqualTo(expired);
-      assertThat(a.getAuthRequest("live")).isPresent();
-      assertThat(b.getAuthRequest("old-0")).isEmpty();
+      assertThat(a.authRequests().get("live")).isPresent();
+      assertThat(b.authRequests().get("old-0")).isEmpty();
       assertThat(query("select count(*) from auth_request")).isEqualTo(1);
     }
   }
@@ -193,8 +200,10 @@ abstract class SqlDatabaseTest {
     try (SqlStorage a = SqlStorage.open(settings());
         SqlStorage b = SqlStorage.open(settings())) {
       AuthRequest ar = StorageFixtures.authRequest("shared", T, true);
-      a.createAuthRequest(ar);
-      assertThat(b.getAuthRequest("shared").orElseThrow()).usingRecursiveComparison().isEqualTo(ar);
+      a.authRequests().create(ar);
+      assertThat(b.authRequests().get("shared").orElseThrow())
+          .usingRecursiveComparison()
+          .isEqualTo(ar);
     }
   }
 

@@ -38,13 +38,13 @@ class SqliteFileFailureTest {
 
   private void seed() {
     try (SqlStorage s = SqlStorage.open(settings())) {
-      s.createClient(StorageFixtures.client("precious", true));
+      s.clients().create(StorageFixtures.client("precious", true));
     }
   }
 
   private void assertSeedSurvived() {
     try (SqlStorage s = SqlStorage.open(settings())) {
-      assertThat(s.getClient("precious")).isPresent();
+      assertThat(s.clients().get("precious")).isPresent();
     }
   }
 
@@ -58,7 +58,7 @@ class SqliteFileFailureTest {
         st.execute("begin exclusive");
       }
       assertThatThrownBy(() ->
-              storage.updateClient("precious", c -> StorageFixtures.client("precious", false)))
+              storage.clients().update("precious", c -> StorageFixtures.client("precious", false)))
           .isInstanceOf(StorageException.class)
           .hasMessageContaining(file().toString())
           .hasMessageContaining("locked");
@@ -66,8 +66,8 @@ class SqliteFileFailureTest {
         st.execute("rollback");
       }
       // Once the lock is gone the same storage works again, and nothing was lost.
-      storage.createClient(StorageFixtures.client("after", false));
-      assertThat(storage.getClient("precious").orElseThrow())
+      storage.clients().create(StorageFixtures.client("after", false));
+      assertThat(storage.clients().get("precious").orElseThrow())
           .usingRecursiveComparison()
           .isEqualTo(StorageFixtures.client("precious", true));
     }
@@ -108,7 +108,7 @@ class SqliteFileFailureTest {
       assertThatThrownBy(
               () -> {
                 try (SqlStorage s = SqlStorage.open(settings())) {
-                  s.createClient(StorageFixtures.client("new", false));
+                  s.clients().create(StorageFixtures.client("new", false));
                 }
               })
           .isInstanceOf(StorageException.class)

@@ -123,8 +123,8 @@ class UnixSocketTest {
   private static void storesThroughTheSocket(Dialect dialect, ObjectNode config, TestDatabase db)
       throws SQLException {
     try (Storage storage = new SqlBackend(dialect).open(config)) {
-      storage.createClient(Client.of("via-socket", "secret", "Socket client"));
-      assertThat(storage.getClient("via-socket")).map(Client::name).contains("Socket client");
+      storage.clients().create(Client.of("via-socket", "secret", "Socket client"));
+      assertThat(storage.clients().get("via-socket")).map(Client::name).contains("Socket client");
     }
     try (Connection c = db.connect();
         Statement st = c.createStatement();

@@ -27,7 +27,7 @@ class GrantCatalogueTest {
         new TokenIssuer(
             "https://ferry.example",
             new StaticSigner(key),
-            storage::getClient,
+            storage.clients()::get,
             Duration.ofHours(1),
             clock,
             new SecureRandom());

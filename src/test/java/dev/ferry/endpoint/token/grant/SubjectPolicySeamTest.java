@@ -148,8 +148,9 @@ class SubjectPolicySeamTest {
     return WebFixture.builder()
         .policy(policy)
         .setup(storage ->
-            storage.createConnector(
-                new dev.ferry.storage.Connector("up", "oidc", "Up", "1", "{}", List.of())))
+            storage
+                .connectors()
+                .create(new dev.ferry.storage.Connector("up", "oidc", "Up", "1", "{}", List.of())))
         .connectorsWith((storage, cpu) -> {
           OidcConnector connector;
           try {
@@ -163,7 +164,7 @@ class SubjectPolicySeamTest {
           } catch (ConnectorException e) {
             throw new IllegalStateException(e);
           }
-          return id -> storage.getConnector(id).map(d -> new OpenedConnector(d, connector));
+          return id -> storage.connectors().get(id).map(d -> new OpenedConnector(d, connector));
         })
         .build();
   }

@@ -75,7 +75,7 @@ class TokenExchangeGrantTest {
     @Override
     public Optional<OpenedConnector> get(String id) {
       if (id.equals("strict")) {
-        return storage.getConnector(id).map(d -> new OpenedConnector(d, new StrictConnector()));
+        return storage.connectors().get(id).map(d -> new OpenedConnector(d, new StrictConnector()));
       }
       return fromStorage.get(id);
     }
@@ -97,14 +97,16 @@ class TokenExchangeGrantTest {
     ferry =
         WebFixture.builder()
             .setup(s -> {
-              s.createConnector(connector("strict", "oidc"));
-              s.createConnector(connector("local", "local"));
-              s.createConnector(connector("gh", "github"));
-              s.createClient(Client.of("my app", "my secret", "Spaced"));
-              s.createClient(Client.of("public", "", "Public").withPublic(true));
-              s.createClient(
-                  Client.of("peer", "peer-secret", "Peer").withTrustedPeers(List.of(CLIENT_ID)));
-              s.createClient(Client.of("stranger", "x", "Untrusting peer"));
+              s.connectors().create(connector("strict", "oidc"));
+              s.connectors().create(connector("local", "local"));
+              s.connectors().create(connector("gh", "github"));
+              s.clients().create(Client.of("my app", "my secret", "Spaced"));
+              s.clients().create(Client.of("public", "", "Public").withPublic(true));
+              s.clients()
+                  .create(
+                      Client.of("peer", "peer-secret", "Peer")
+                          .withTrustedPeers(List.of(CLIENT_ID)));
+              s.clients().create(Client.of("stranger", "x", "Untrusting peer"));
             })
             .connectorsFrom(TestConnectors::new)
             .build();
@@ -250,16 +252,19 @@ class TokenExchangeGrantTest {
 
   @Test
   void connectorGrantTypeRestriction() throws Exception {
-    ferry.storage.updateConnector(
-        "strict",
-        c ->
-            new dev.ferry.storage.Connector(
-                c.id(),
-                c.type(),
-                c.name(),
-                "2",
-                c.config(),
-                List.of(GrantTypes.AUTHORIZATION_CODE)));
+    ferry
+        .storage
+        .connectors()
+        .update(
+            "strict",
+            c ->
+                new dev.ferry.storage.Connector(
+                    c.id(),
+                    c.type(),
+                    c.name(),
+                    "2",
+                    c.config(),
+                    List.of(GrantTypes.AUTHORIZATION_CODE)));
     try {
       HttpResponse<String> response =
           exchange(form("connector_id", "strict", "subject_token", "good"));
@@ -269,11 +274,14 @@ class TokenExchangeGrantTest {
           "invalid_request",
           "Requested connector does not support this grant type.");
     } finally {
-      ferry.storage.updateConnector(
-          "strict",
-          c ->
-              new dev.ferry.storage.Connector(
-                  c.id(), c.type(), c.name(), "3", c.config(), List.of()));
+      ferry
+          .storage
+          .connectors()
+          .update(
+              "strict",
+              c ->
+                  new dev.ferry.storage.Connector(
+                      c.id(), c.type(), c.name(), "3", c.config(), List.of()));
     }
   }
 
@@ -289,7 +297,7 @@ class TokenExchangeGrantTest {
   @MethodSource("allowedConnectors")
   void allowedConnectors(String name, List<String> allowed, int status) throws Exception {
     String id = "allowed-" + Integer.toHexString(name.hashCode());
-    ferry.storage.createClient(Client.of(id, "s", name).withAllowedConnectors(allowed));
+    ferry.storage.clients().create(Client.of(id, "s", name).withAllowedConnectors(allowed));
     HttpResponse<String> response = exchange(form("client_id", id, "client_secret", "s"));
     assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
     if (status == 400) {
@@ -603,8 +611,10 @@ class TokenExchangeGrantTest {
 
   @Test
   void item27ConnectorPolicyComesBeforeTheSubjectChecks() throws Exception {
-    ferry.storage.createClient(
-        Client.of("restricted", "r", "Restricted").withAllowedConnectors(List.of("other")));
+    ferry
+        .storage
+        .clients()
+        .create(Client.of("restricted", "r", "Restricted").withAllowedConnectors(List.of("other")));
     Map<String, String> form = form("client_id", "restricted", "client_secret", "r");
     form.remove("subject_token");
     assertError(exchange(form), 400, "invalid_grant", "Connector not allowed for this client.");
