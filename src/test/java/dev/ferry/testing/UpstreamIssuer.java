@@ -52,6 +52,8 @@ public final class UpstreamIssuer implements AutoCloseable {
     SERVER_ERROR,
     /** HTTP 200, {@code application/json}, a body that is not JSON. */
     BAD_JSON,
+    /** HTTP 200, {@code application/json}, a non-JSON body quoting the request's bearer token. */
+    ECHO_BEARER,
     /** Sends nothing until the issuer is closed, or at most {@link #MAX_HANG}. */
     HANG,
     /** HTTP 200 with a 2 MiB JSON body and its Content-Length. */
@@ -200,7 +202,11 @@ public final class UpstreamIssuer implements AutoCloseable {
 
   /** An opaque access token that userinfo will answer with {@code claims}. */
   public String opaqueAccessToken(Map<String, ?> claims) {
-    String token = "opaque-" + UUID.randomUUID();
+    return opaqueAccessToken("opaque-" + UUID.randomUUID(), claims);
+  }
+
+  /** Makes userinfo answer {@code token} with {@code claims}. */
+  public String opaqueAccessToken(String token, Map<String, ?> claims) {
     try {
       minted.put(token, JSON.writeValueAsString(claims));
     } catch (JsonProcessingException e) {
@@ -215,6 +221,11 @@ public final class UpstreamIssuer implements AutoCloseable {
 
   public RSAKey rsaKey() {
     return keys.rsa();
+  }
+
+  /** A 1024-bit RSA key, published in the JWKS from its first use on. */
+  public RSAKey weakRsaKey() {
+    return keys.weakRsa();
   }
 
   public ECKey ecKey() {
@@ -335,6 +346,12 @@ public final class UpstreamIssuer implements AutoCloseable {
       switch (fault) {
         case SERVER_ERROR -> send(exchange, 500, "text/plain", "upstream exploded");
         case BAD_JSON -> send(exchange, 200, "application/json", "{\"issuer\": \"unterminated");
+        case ECHO_BEARER ->
+            send(
+                exchange,
+                200,
+                "application/json",
+                String.valueOf(authorization).replace("Bearer ", "") + " is not a known token");
         case HANG -> hang();
         case HUGE -> send(exchange, 200, "application/json", "[" + "0,".repeat(1 << 20) + "0]");
         case HUGE_CHUNKED -> {
