@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.UriCompliance;
@@ -200,10 +202,16 @@ public final class HttpServer implements AutoCloseable {
 
   /** Checks the TLS files now rather than at the next tick (Dex: on SIGHUP); no-op without TLS. */
   public void reloadTls() {
+    checkTlsFiles();
+  }
+
+  /** {@link #reloadTls}, done when the check is: tests await it instead of sleeping. */
+  Future<?> checkTlsFiles() {
     ScheduledExecutorService watcher = tlsWatcher;
     if (watcher != null && !watcher.isShutdown()) {
-      watcher.execute(this::reloadTlsIfChanged);
+      return watcher.submit(this::reloadTlsIfChanged);
     }
+    return CompletableFuture.completedFuture(null);
   }
 
   /**
