@@ -42,7 +42,7 @@ public final class UpstreamToken {
     UNPUBLISHED_RSA,
     /** HS256 with the DER bytes of the issuer's RSA public key as the secret (alg confusion). */
     HMAC_WITH_PUBLIC_KEY,
-    /** RS256 by a 1024-bit RSA key that the issuer publishes (too short: RFC 8725 §3.5). */
+    /** RS256 by a 1024-bit RSA key that the issuer publishes (too short: RFC 7518 §3.3). */
     WEAK_RSA,
     /** No signature at all ({@code alg} stays whatever the header says, default {@code none}). */
     NONE

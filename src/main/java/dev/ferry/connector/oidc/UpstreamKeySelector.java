@@ -29,8 +29,8 @@ import java.util.Set;
  * §3.2); only {@code kid} (a lookup hint) and the key type narrow the choice, and {@code jku},
  * {@code x5u}, {@code jwk} and {@code x5c} headers are never used. Unlike Nimbus's selector this
  * one also turns Ed25519 JWKs into JDK keys, so EdDSA works without Tink. RSA keys shorter than
- * {@link #MIN_RSA_BITS} are never used: RFC 8725 §3.5 and NIST SP 800-131A require 2048 bits (Go's
- * crypto/rsa refuses under 1024; Ferry follows the RFC).
+ * {@link #MIN_RSA_BITS} are never used: RFC 7518 §3.3 and §3.5 require 2048 bits, as NIST SP
+ * 800-131A does (Go's crypto/rsa refuses under 1024; Ferry follows the RFC).
  */
 final class UpstreamKeySelector implements JWSKeySelector<SecurityContext> {
 
