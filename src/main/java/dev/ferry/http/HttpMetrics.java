@@ -68,11 +68,32 @@ public final class HttpMetrics {
   }
 
   void observe(String handler, String method, int status, double seconds, long bytes) {
-    // promhttp lower-cases the method label and uses the bare status number as the code.
-    String m = method.toLowerCase(Locale.ROOT);
+    // promhttp uses the bare status number as the code.
+    String m = methodLabel(method);
     String code = Integer.toString(status);
     requests.labelValues(code, m, handler).inc();
     duration.labelValues(code, m, handler).observe(seconds);
     size.labelValues(code, m, handler).observe((double) bytes);
+  }
+
+  /**
+   * The {@code method} label as client_golang's promhttp gives it (prometheus/promhttp:
+   * instrument_server.go sanitizeMethod): the standard methods, upper or lower case, lower-cased;
+   * anything else is {@code unknown}, so that made-up methods cannot grow {@code /metrics}.
+   */
+  static String methodLabel(String method) {
+    return switch (method) {
+      case "GET", "get" -> "get";
+      case "PUT", "put" -> "put";
+      case "HEAD", "head" -> "head";
+      case "POST", "post" -> "post";
+      case "DELETE", "delete" -> "delete";
+      case "CONNECT", "connect" -> "connect";
+      case "OPTIONS", "options" -> "options";
+      case "NOTIFY", "notify" -> "notify";
+      case "TRACE", "trace" -> "trace";
+      case "PATCH", "patch" -> "patch";
+      default -> "unknown";
+    };
   }
 }

@@ -1,17 +1,14 @@
 package dev.ferry.http;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Request;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The parts of a Jetty request an endpoint may use. The body is read at most once, only when {@link
- * #postForm()} is called, and never beyond the configured limit.
+ * The parts of a Jetty request an endpoint may use. The body has been read before the endpoint runs
+ * ({@link RequestBody}), never beyond the configured limit; it is parsed only when {@link
+ * #postForm()} is called.
  */
 public final class HttpRequest {
   /**
@@ -26,7 +23,7 @@ public final class HttpRequest {
   private final HttpFields headers;
   private final String remoteIp;
   private final String requestId;
-  private final @Nullable Request jettyRequest;
+  private final RequestBody body;
   private final int maxBodyBytes;
   private @Nullable Form postForm;
   private @Nullable FormException postFormError;
@@ -39,7 +36,7 @@ public final class HttpRequest {
       HttpFields headers,
       String remoteIp,
       String requestId,
-      @Nullable Request jettyRequest,
+      RequestBody body,
       int maxBodyBytes) {
     this.method = method;
     this.path = path;
@@ -47,7 +44,7 @@ public final class HttpRequest {
     this.headers = headers;
     this.remoteIp = remoteIp;
     this.requestId = requestId;
-    this.jettyRequest = jettyRequest;
+    this.body = body;
     this.maxBodyBytes = maxBodyBytes;
   }
 
@@ -137,66 +134,22 @@ public final class HttpRequest {
    *     the connection must not be reused
    */
   boolean discardUnreadBody(long limit) {
-    if (jettyRequest == null || bodyRead) {
+    if (bodyRead) {
       return true;
     }
     bodyRead = true;
-    long declared;
-    try {
-      declared = headers.getLongField("Content-Length");
-    } catch (NumberFormatException e) {
-      return false;
-    }
-    if (declared == 0 || (declared < 0 && !headers.contains("Transfer-Encoding"))) {
-      return true;
-    }
-    if (declared > limit) {
-      return false;
-    }
-    try (InputStream in = Content.Source.asInputStream(jettyRequest)) {
-      byte[] sink = new byte[8192];
-      long total = 0;
-      int n;
-      while ((n = in.read(sink)) >= 0) {
-        total += n;
-        if (total > limit) {
-          return false;
-        }
-      }
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return body.complete() && body.total() <= limit;
   }
 
   private byte[] readBody() throws FormException {
-    if (jettyRequest == null) {
-      return new byte[0];
-    }
     bodyRead = true;
-    long declared;
-    try {
-      declared = headers.getLongField("Content-Length");
-    } catch (NumberFormatException e) {
-      throw new FormException("invalid Content-Length", false);
+    String reason = body.unreadReason();
+    if (reason != null) {
+      throw new FormException(reason, reason.equals("body too large"));
     }
-    if (declared > DRAIN_LIMIT) {
+    if (body.kept().length > maxBodyBytes) {
       throw new FormException("body too large", true);
     }
-    try (InputStream in = Content.Source.asInputStream(jettyRequest)) {
-      byte[] body = in.readNBytes(maxBodyBytes + 1);
-      if (body.length <= maxBodyBytes) {
-        return body;
-      }
-      long drained = body.length;
-      byte[] sink = new byte[8192];
-      int n;
-      while (drained < DRAIN_LIMIT && (n = in.read(sink)) > 0) {
-        drained += n;
-      }
-      throw new FormException("body too large", true);
-    } catch (IOException e) {
-      throw new FormException("could not read body: " + e.getMessage(), false);
-    }
+    return body.kept();
   }
 }

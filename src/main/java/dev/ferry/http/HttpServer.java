@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.UriCompliance;
@@ -52,8 +54,12 @@ public final class HttpServer implements AutoCloseable {
   /** How long stopping waits for requests in flight. */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Go's {@code http.DefaultMaxHeaderBytes}. */
-  static final int MAX_REQUEST_HEADER_BYTES = 1 << 20;
+  /**
+   * Request headers beyond this are a 431. Go's {@code http.DefaultMaxHeaderBytes} (1 MiB) is the
+   * outer limit; 64 KiB still carries a Dex token with many groups as a bearer, and bounds what a
+   * slow client can make each connection hold.
+   */
+  static final int MAX_REQUEST_HEADER_BYTES = 64 << 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
 
@@ -83,8 +89,7 @@ public final class HttpServer implements AutoCloseable {
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);
     config.setSendXPoweredBy(false);
-    // Go's http.Server reads up to 1 MiB of request headers (DefaultMaxHeaderBytes), Jetty 8 KiB:
-    // a large bearer token (many groups) at /userinfo must not be a 431 where Dex serves it.
+    // Jetty's 8 KiB default is too small for a large bearer token (many groups) at /userinfo.
     config.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
     // Unusual paths must reach the router, which 404s them like Go, instead of Jetty's 400.
     config.setUriCompliance(UriCompliance.LEGACY);
@@ -116,7 +121,15 @@ public final class HttpServer implements AutoCloseable {
     server.setErrorHandler(errors);
     // Dex shuts its listeners down gracefully: requests in flight when SIGTERM arrives (a rolling
     // update) are still answered; new ones are not accepted.
-    server.setHandler(new GracefulHandler(handler));
+    HeaderDeadline deadline =
+        new HeaderDeadline(
+            handler, server.getScheduler(), settings.readHeaderTimeout(), settings.idleTimeout());
+    for (ServerConnector c : new ServerConnector[] {http, https}) {
+      if (c != null) {
+        c.addEventListener(deadline);
+      }
+    }
+    server.setHandler(new GracefulHandler(deadline));
     server.setStopTimeout(STOP_TIMEOUT.toMillis());
   }
 
@@ -192,10 +205,16 @@ public final class HttpServer implements AutoCloseable {
 
   /** Checks the TLS files now rather than at the next tick (Dex: on SIGHUP); no-op without TLS. */
   public void reloadTls() {
+    checkTlsFiles();
+  }
+
+  /** {@link #reloadTls}, done when the check is: tests await it instead of sleeping. */
+  Future<?> checkTlsFiles() {
     ScheduledExecutorService watcher = tlsWatcher;
     if (watcher != null && !watcher.isShutdown()) {
-      watcher.execute(this::reloadTlsIfChanged);
+      return watcher.submit(this::reloadTlsIfChanged);
     }
+    return CompletableFuture.completedFuture(null);
   }
 
   /**

@@ -27,6 +27,11 @@ import java.util.Map;
  * @param workerQueueCapacity tasks that may wait for a worker before requests are refused
  * @param workerTimeout longest a request waits for and runs on a worker
  * @param tlsReloadInterval how often the TLS certificate and key files are checked for a change
+ * @param readHeaderTimeout longest a connection may take to send a request's headers, counted from
+ *     when it opened or, on a kept-alive connection, from the end of the idle timeout after the
+ *     previous answer; a connection over it is closed (Go: http.Server ReadHeaderTimeout)
+ * @param readBodyTimeout longest a request may take to send its body once the headers are in; a
+ *     connection over it is closed unanswered (Go: http.Server ReadTimeout)
  */
 public record HttpServerSettings(
     String httpAddress,
@@ -45,7 +50,9 @@ public record HttpServerSettings(
     int workerThreads,
     int workerQueueCapacity,
     Duration workerTimeout,
-    Duration tlsReloadInterval) {
+    Duration tlsReloadInterval,
+    Duration readHeaderTimeout,
+    Duration readBodyTimeout) {
 
   /** Ferry's body limit: far above any real token request, far below Go's 10 MB. */
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
@@ -57,6 +64,9 @@ public record HttpServerSettings(
     trustedProxies = List.copyOf(trustedProxies);
     if (tlsReloadInterval.isNegative() || tlsReloadInterval.isZero()) {
       throw new IllegalArgumentException("the TLS reload interval must be positive");
+    }
+    if (!readHeaderTimeout.isPositive() || !readBodyTimeout.isPositive()) {
+      throw new IllegalArgumentException("the read timeouts must be positive");
     }
     if (maxBodyBytes <= 0 || workerThreads <= 0 || workerQueueCapacity <= 0) {
       throw new IllegalArgumentException("body limit, worker threads and queue must be positive");
@@ -86,6 +96,10 @@ public record HttpServerSettings(
     private int workerQueueCapacity = 256;
     private Duration workerTimeout = Duration.ofSeconds(10);
     private Duration tlsReloadInterval = Duration.ofSeconds(10);
+    // Far above what a token request over a slow mobile link needs; low enough that a client
+    // trickling its request cannot hold a connection (and its buffers) for long.
+    private Duration readHeaderTimeout = Duration.ofSeconds(10);
+    private Duration readBodyTimeout = Duration.ofSeconds(20);
 
     private Builder() {}
 
@@ -154,6 +168,13 @@ public record HttpServerSettings(
       return this;
     }
 
+    /** How long a request's headers, then its body, may take to arrive. */
+    public Builder readTimeouts(Duration headers, Duration body) {
+      readHeaderTimeout = headers;
+      readBodyTimeout = body;
+      return this;
+    }
+
     public HttpServerSettings build() {
       return new HttpServerSettings(
           httpAddress,
@@ -173,7 +194,9 @@ public record HttpServerSettings(
           workerThreads,
           workerQueueCapacity,
           workerTimeout,
-          tlsReloadInterval);
+          tlsReloadInterval,
+          readHeaderTimeout,
+          readBodyTimeout);
     }
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.http;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
@@ -47,6 +49,7 @@ public final class Router extends Handler.Abstract {
   private final RemoteIpResolver remoteIp;
   private final SecureRandom random;
   private final int maxBodyBytes;
+  private final Duration readBodyTimeout;
 
   private Router(Builder b) {
     this.routes = Map.copyOf(b.routes);
@@ -56,6 +59,7 @@ public final class Router extends Handler.Abstract {
     this.remoteIp = b.remoteIp;
     this.random = b.random;
     this.maxBodyBytes = b.maxBodyBytes;
+    this.readBodyTimeout = b.readBodyTimeout;
   }
 
   /**
@@ -97,6 +101,28 @@ public final class Router extends Handler.Abstract {
       return true;
     }
     long start = System.nanoTime();
+    // The endpoint runs once the whole body is in; until then no thread waits for the client.
+    RequestBody.read(
+        request,
+        maxBodyBytes + 1,
+        readBodyTimeout,
+        body -> respond(request, response, callback, route, body, start),
+        () -> {
+          // Go's server drops a connection whose request outlives ReadTimeout, unanswered.
+          request.getConnectionMetaData().getConnection().getEndPoint().close();
+          callback.failed(new TimeoutException("request body not received in time"));
+        });
+    return true;
+  }
+
+  private void respond(
+      Request request,
+      Response response,
+      Callback callback,
+      Route route,
+      RequestBody body,
+      long start) {
+    HttpURI uri = request.getHttpURI();
     String requestId = requestId(request.getHeaders());
     String peer = Request.getRemoteAddr(request);
     String client =
@@ -110,12 +136,12 @@ public final class Router extends Handler.Abstract {
       HttpRequest httpRequest =
           new HttpRequest(
               request.getMethod(),
-              path,
+              uri.getPath() == null ? "/" : uri.getPath(),
               uri.getQuery() == null ? "" : uri.getQuery(),
               request.getHeaders(),
               client,
               requestId,
-              request,
+              body,
               maxBodyBytes);
       HttpResponse result = serve(route, httpRequest);
       if (!httpRequest.discardUnreadBody(UNREAD_BODY_LIMIT)) {
@@ -135,7 +161,6 @@ public final class Router extends Handler.Abstract {
       MDC.remove("request_id");
       MDC.remove("client_remote_addr");
     }
-    return true;
   }
 
   private HttpResponse serve(Route route, HttpRequest request) {
@@ -186,6 +211,7 @@ public final class Router extends Handler.Abstract {
     private @Nullable HttpMetrics metrics;
     private RemoteIpResolver remoteIp = new RemoteIpResolver("", List.of());
     private int maxBodyBytes = HttpServerSettings.DEFAULT_MAX_BODY_BYTES;
+    private Duration readBodyTimeout = HttpServerSettings.builder().build().readBodyTimeout();
 
     private Builder(String prefix, SecureRandom random) {
       this.prefix = prefix;
@@ -199,6 +225,7 @@ public final class Router extends Handler.Abstract {
       cors = policy.enabled() ? policy : null;
       remoteIp = new RemoteIpResolver(settings.clientRemoteIpHeader(), settings.trustedProxies());
       maxBodyBytes = settings.maxBodyBytes();
+      readBodyTimeout = settings.readBodyTimeout();
       return this;
     }
 

@@ -56,6 +56,11 @@ public final class LogSetup {
   /** The encoder for {@code logger.format}; package-private for tests. */
   static Encoder<ILoggingEvent> encoder(
       String format, List<String> excludeFields, LoggerContext context) {
+    return CappedLogEvent.encoder(uncapped(format, excludeFields, context));
+  }
+
+  private static Encoder<ILoggingEvent> uncapped(
+      String format, List<String> excludeFields, LoggerContext context) {
     return switch (format.isEmpty() ? "text" : format.toLowerCase(Locale.ROOT)) {
       case "json" -> {
         LogstashEncoder json = new LogstashEncoder();

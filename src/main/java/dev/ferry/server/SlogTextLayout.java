@@ -43,7 +43,7 @@ final class SlogTextLayout extends LayoutBase<ILoggingEvent> {
     }
     IThrowableProxy error = event.getThrowableProxy();
     if (error != null) {
-      attribute(line, "err", error.getClassName() + ": " + error.getMessage());
+      attribute(line, "err", CappedLogEvent.cap(error.getClassName() + ": " + error.getMessage()));
     }
     return line.append('\n').toString();
   }
@@ -54,27 +54,87 @@ final class SlogTextLayout extends LayoutBase<ILoggingEvent> {
     }
   }
 
-  private static String quote(String value) {
+  /**
+   * Go's slog text handler (log/slog: text_handler.go needsQuoting, appendString): a value is
+   * written bare unless it is empty or holds a space, {@code "}, {@code =}, a control character or
+   * any other rune that is not printable (Go's unicode.IsPrint), and then it is quoted as
+   * strconv.Quote does, so that no control character (ESC, NUL, NEL, U+2028...) reaches the log
+   * raw. Ferry also quotes a value with a backslash.
+   */
+  static String quote(String value) {
     boolean plain = !value.isEmpty();
-    for (int i = 0; i < value.length() && plain; i++) {
-      char c = value.charAt(i);
-      plain = c > ' ' && c != '"' && c != '=' && c != '\\' && c < 0x7f;
+    for (int i = 0; i < value.length() && plain; ) {
+      int c = value.codePointAt(i);
+      plain =
+          c < 0x80
+              ? c > ' ' && c != '"' && c != '=' && c != '\\' && c < 0x7f
+              : printable(c) && !Character.isWhitespace(c) && !Character.isSpaceChar(c);
+      i += Character.charCount(c);
     }
     if (plain) {
       return value;
     }
     StringBuilder quoted = new StringBuilder(value.length() + 2).append('"');
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
+    for (int i = 0; i < value.length(); ) {
+      int c = value.codePointAt(i);
+      i += Character.charCount(c);
       switch (c) {
         case '"' -> quoted.append("\\\"");
         case '\\' -> quoted.append("\\\\");
+        case 0x07 -> quoted.append("\\a");
+        case '\b' -> quoted.append("\\b");
+        case '\f' -> quoted.append("\\f");
         case '\n' -> quoted.append("\\n");
         case '\r' -> quoted.append("\\r");
         case '\t' -> quoted.append("\\t");
-        default -> quoted.append(c);
+        case 0x0b -> quoted.append("\\v");
+        default -> {
+          if (c == ' ' || (c >= 0x80 ? printable(c) : c > ' ' && c < 0x7f)) {
+            quoted.appendCodePoint(c);
+          } else if (c < 0x80) {
+            quoted.append(String.format("\\x%02x", c));
+          } else if (c < 0x10000) {
+            quoted.append(String.format("\\u%04x", c));
+          } else {
+            quoted.append(String.format("\\U%08x", c));
+          }
+        }
       }
     }
     return quoted.append('"').toString();
+  }
+
+  /**
+   * Go's unicode.IsPrint beyond ASCII: letters, marks, numbers, punctuation and symbols; not spaces
+   * other than U+0020, controls (C1 such as NEL), format characters, separators (U+2028, U+2029),
+   * surrogates, private use or unassigned code points.
+   */
+  private static boolean printable(int c) {
+    return switch (Character.getType(c)) {
+      case Character.UPPERCASE_LETTER,
+          Character.LOWERCASE_LETTER,
+          Character.TITLECASE_LETTER,
+          Character.MODIFIER_LETTER,
+          Character.OTHER_LETTER,
+          Character.NON_SPACING_MARK,
+          Character.ENCLOSING_MARK,
+          Character.COMBINING_SPACING_MARK,
+          Character.DECIMAL_DIGIT_NUMBER,
+          Character.LETTER_NUMBER,
+          Character.OTHER_NUMBER,
+          Character.CONNECTOR_PUNCTUATION,
+          Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION,
+          Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION,
+          Character.MATH_SYMBOL,
+          Character.CURRENCY_SYMBOL,
+          Character.MODIFIER_SYMBOL,
+          Character.OTHER_SYMBOL ->
+          true;
+      default -> false;
+    };
   }
 }

@@ -79,4 +79,46 @@ class LogSetupTest {
     assertThat(json.get("groups").isArray()).isTrue();
     assertThat(json.get("request_id").asText()).isEqualTo("r-1");
   }
+
+  private String encodeOne(String format, String message, String value) {
+    LoggingEvent event =
+        new LoggingEvent(
+            LogSetupTest.class.getName(),
+            context.getLogger("dev.ferry.endpoint.token.TokenEndpoint"),
+            Level.WARN,
+            message,
+            null,
+            null);
+    event.addKeyValuePair(new KeyValuePair("client_id", value));
+    event.setMDCPropertyMap(Map.of("request_id", value));
+    Encoder<ILoggingEvent> encoder = LogSetup.encoder(format, List.of(), context);
+    return new String(encoder.encode(event), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void textLinesEscapeControlCharactersAsGosSlogQuotes() {
+    String hostile = "a\u001b[31mb\u0000c\u000bd\u000ce\u0085f\u2028g\u2029h\u007fi\u009bj\nk";
+    String line = encodeOne("text", "bad client " + hostile, hostile);
+    // strconv.Quote: hex escapes for controls, the usual letters for VT, FF and LF.
+    String quoted = "\"a\\x1b[31mb\\x00c\\vd\\fe\\u0085f\\u2028g\\u2029h\\x7fi\\u009bj\\nk\"";
+    assertThat(line).contains(" client_id=" + quoted, " request_id=" + quoted);
+    assertThat(line).contains("msg=\"bad client a\\x1b[31mb");
+    assertThat(line.substring(0, line.length() - 1))
+        .doesNotContainPattern("[\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]");
+    // Printable non-ASCII stays as it is, as in Go.
+    assertThat(encodeOne("text", "m", "Jos\u00e9")).contains(" client_id=Jos\u00e9 ");
+  }
+
+  @Test
+  void longValuesAreCutWithTheirLengthInBothFormats() throws Exception {
+    String huge = "x".repeat(1 << 20);
+    for (String format : List.of("text", "json")) {
+      String line = encodeOne(format, "msg " + huge, huge);
+      assertThat(line.length()).as(format).isLessThan(64 << 10);
+      assertThat(line).as(format).contains("...[truncated, 1048576 chars]");
+    }
+    JsonNode json = new ObjectMapper().readTree(encodeOne("json", "m", huge));
+    assertThat(json.get("client_id").asText()).startsWith("xxxx").hasSizeLessThan(9000);
+    assertThat(json.get("request_id").asText()).endsWith("...[truncated, 1048576 chars]");
+  }
 }

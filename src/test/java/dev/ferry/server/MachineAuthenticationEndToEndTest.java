@@ -2,6 +2,11 @@ package dev.ferry.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.testing.UpstreamIssuer;
@@ -28,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * The guide "Machine Authentication to Dex", end to end: Ferry started from a config file shaped
@@ -212,6 +218,41 @@ class MachineAuthenticationEndToEndTest {
   }
 
   @Test
+  void anUpstreamEchoingTheBearerInBadJsonDoesNotGetItLogged() throws Exception {
+    // Shaped like a GitHub token: a JSON parser quotes all of it as an unrecognised token.
+    String opaque =
+        withUserInfo.opaqueAccessToken(
+            "gho_" + UUID.randomUUID().toString().replace("-", ""), Map.of("sub", "machine-43"));
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    Level previous = root.getLevel();
+    root.setLevel(Level.DEBUG);
+    root.addAppender(appender);
+    withUserInfo.fault(UpstreamIssuer.USERINFO, UpstreamIssuer.Fault.ECHO_BEARER);
+    HttpResponse<String> response;
+    try {
+      response = exchange(RunningFerry.guideForm("my-upstream", opaque, ACCESS));
+    } finally {
+      withUserInfo.fault(UpstreamIssuer.USERINFO, UpstreamIssuer.Fault.NONE);
+      root.detachAppender(appender);
+      root.setLevel(previous);
+    }
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).isEqualTo("{\"error\":\"access_denied\"}");
+    assertThat(withUserInfo.lastAuthorization(UpstreamIssuer.USERINFO))
+        .hasValue("Bearer " + opaque);
+    assertThat(appender.list).isNotEmpty();
+    for (ILoggingEvent event : appender.list) {
+      StringBuilder logged = new StringBuilder(event.getFormattedMessage());
+      for (IThrowableProxy e = event.getThrowableProxy(); e != null; e = e.getCause()) {
+        logged.append(' ').append(e.getMessage());
+      }
+      assertThat(logged.toString()).doesNotContain(opaque);
+    }
+  }
+
+  @Test
   void anOpaqueAccessTokenWithoutUserinfoIsDenied() throws Exception {
     HttpResponse<String> response =
         exchange(
@@ -292,6 +333,9 @@ class MachineAuthenticationEndToEndTest {
             "unpublished key",
             (UnaryOperator<UpstreamToken>)
                 t -> t.signedWith(UpstreamToken.Signing.UNPUBLISHED_RSA)),
+        Arguments.of(
+            "RS256 by a published 1024-bit RSA key",
+            (UnaryOperator<UpstreamToken>) t -> t.signedWith(UpstreamToken.Signing.WEAK_RSA)),
         Arguments.of("unknown kid", (UnaryOperator<UpstreamToken>) t -> t.kid("no-such-kid")),
         Arguments.of(
             "tampered payload",

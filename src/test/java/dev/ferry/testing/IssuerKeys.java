@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The signing keys of an {@link UpstreamIssuer}: an RSA key that can rotate, an EC P-256 key and an
@@ -32,6 +33,7 @@ final class IssuerKeys {
   private final OctetKeyPair ed;
   private final PrivateKey edPrivate;
   private final List<JWK> extra = new CopyOnWriteArrayList<>();
+  private @Nullable RSAKey weakRsa;
   private volatile boolean publishEc = true;
   private volatile boolean publishEd = true;
 
@@ -76,6 +78,20 @@ final class IssuerKeys {
 
   PrivateKey edPrivate() {
     return edPrivate;
+  }
+
+  synchronized RSAKey weakRsa() {
+    RSAKey key = weakRsa;
+    if (key == null) {
+      try {
+        key = new RSAKeyGenerator(1024, true).keyID("rsa-1024").keyUse(KeyUse.SIGNATURE).generate();
+      } catch (JOSEException e) {
+        throw new IllegalStateException(e);
+      }
+      weakRsa = key;
+      publish(key);
+    }
+    return key;
   }
 
   RSAKey rotateRsa() {

@@ -58,6 +58,8 @@ public final class UpstreamIssuer implements AutoCloseable {
     HOLD,
     /** HTTP 200, {@code application/json}, a body that is not JSON. */
     BAD_JSON,
+    /** HTTP 200, {@code application/json}, a non-JSON body quoting the request's bearer token. */
+    ECHO_BEARER,
     /** Sends nothing until the issuer is closed, or at most {@link #MAX_HANG}. */
     HANG,
     /** HTTP 200 with a 2 MiB JSON body and its Content-Length. */
@@ -211,7 +213,11 @@ public final class UpstreamIssuer implements AutoCloseable {
 
   /** An opaque access token that userinfo will answer with {@code claims}. */
   public String opaqueAccessToken(Map<String, ?> claims) {
-    String token = "opaque-" + UUID.randomUUID();
+    return opaqueAccessToken("opaque-" + UUID.randomUUID(), claims);
+  }
+
+  /** Makes userinfo answer {@code token} with {@code claims}. */
+  public String opaqueAccessToken(String token, Map<String, ?> claims) {
     try {
       minted.put(token, JSON.writeValueAsString(claims));
     } catch (JsonProcessingException e) {
@@ -226,6 +232,11 @@ public final class UpstreamIssuer implements AutoCloseable {
 
   public RSAKey rsaKey() {
     return keys.rsa();
+  }
+
+  /** A 1024-bit RSA key, published in the JWKS from its first use on. */
+  public RSAKey weakRsaKey() {
+    return keys.weakRsa();
   }
 
   public ECKey ecKey() {
@@ -356,6 +367,12 @@ public final class UpstreamIssuer implements AutoCloseable {
       switch (fault) {
         case SERVER_ERROR -> send(exchange, 500, "text/plain", "upstream exploded");
         case BAD_JSON -> send(exchange, 200, "application/json", "{\"issuer\": \"unterminated");
+        case ECHO_BEARER ->
+            send(
+                exchange,
+                200,
+                "application/json",
+                String.valueOf(authorization).replace("Bearer ", "") + " is not a known token");
         case HANG -> hang();
         case HOLD -> {
           hold();

@@ -42,6 +42,8 @@ public final class UpstreamToken {
     UNPUBLISHED_RSA,
     /** HS256 with the DER bytes of the issuer's RSA public key as the secret (alg confusion). */
     HMAC_WITH_PUBLIC_KEY,
+    /** RS256 by a 1024-bit RSA key that the issuer publishes (too short: RFC 7518 §3.3). */
+    WEAK_RSA,
     /** No signature at all ({@code alg} stays whatever the header says, default {@code none}). */
     NONE
   }
@@ -136,6 +138,7 @@ public final class UpstreamToken {
       case ED25519 -> header("alg", "EdDSA").kid(issuer.edKeyId());
       case UNPUBLISHED_RSA -> header("alg", "RS256").kid(issuer.rsaKey().getKeyID());
       case HMAC_WITH_PUBLIC_KEY -> header("alg", "HS256").kid(issuer.rsaKey().getKeyID());
+      case WEAK_RSA -> header("alg", "RS256").kid(issuer.weakRsaKey().getKeyID());
       case NONE -> header("alg", "none").kid(null);
     }
     return this;
@@ -205,6 +208,13 @@ public final class UpstreamToken {
           new MACSigner(issuer.rsaKey().toRSAPublicKey().getEncoded())
               .sign(new JWSHeader(JWSAlgorithm.HS256), input)
               .toString();
+      case WEAK_RSA -> {
+        // Nimbus's signer refuses keys under 2048 bits; the JDK signs with any.
+        Signature rsa = Signature.getInstance("SHA256withRSA");
+        rsa.initSign(issuer.weakRsaKey().toRSAPrivateKey());
+        rsa.update(input);
+        yield Base64URL.encode(rsa.sign()).toString();
+      }
       case NONE -> "";
     };
   }

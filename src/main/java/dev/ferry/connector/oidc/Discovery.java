@@ -59,8 +59,9 @@ final class Discovery {
               + documentUri
               + " answered HTTP "
               + response.status()
-              + ": "
-              + response.excerpt());
+              + " ("
+              + response.describeBody()
+              + ")");
     }
     ObjectNode document;
     try {
@@ -70,8 +71,10 @@ final class Discovery {
           "oidc: failed to decode provider discovery object at "
               + documentUri
               + ": "
-              + e.getMessage(),
-          e);
+              + e.getMessage()
+              + " ("
+              + response.describeBody()
+              + ")");
     }
     String discoveredIssuer = text(document, "issuer").orElse("");
     if (config.issuerAlias().isEmpty() && !discoveredIssuer.equals(config.issuer())) {

@@ -16,6 +16,7 @@ import com.nimbusds.jose.proc.SecurityContext;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyFactory;
+import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,9 @@ import org.jspecify.annotations.Nullable;
  * before anything is looked up, so {@code none} and HMAC never reach the key source (RFC 8725 §3.1,
  * §3.2); only {@code kid} (a lookup hint) and the key type narrow the choice, and {@code jku},
  * {@code x5u}, {@code jwk} and {@code x5c} headers are never used. Unlike Nimbus's selector this
- * one also turns Ed25519 JWKs into JDK keys, so EdDSA works without Tink.
+ * one also turns Ed25519 JWKs into JDK keys, so EdDSA works without Tink. RSA keys shorter than
+ * {@link #MIN_RSA_BITS} are never used: RFC 7518 §3.3 and §3.5 require 2048 bits, as NIST SP
+ * 800-131A does (Go's crypto/rsa refuses under 1024; Ferry follows the RFC).
  */
 final class UpstreamKeySelector implements JWSKeySelector<SecurityContext> {
 
@@ -35,6 +38,8 @@ final class UpstreamKeySelector implements JWSKeySelector<SecurityContext> {
   private static final byte[] ED25519_SPKI_PREFIX = {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
   };
+
+  static final int MIN_RSA_BITS = 2048;
 
   private final Set<JWSAlgorithm> allowed;
   private final UpstreamKeySource keys;
@@ -82,7 +87,11 @@ final class UpstreamKeySelector implements JWSKeySelector<SecurityContext> {
     for (JWK jwk : jwks) {
       try {
         if (jwk instanceof RSAKey rsa) {
-          result.add(rsa.toRSAPublicKey());
+          RSAPublicKey key = rsa.toRSAPublicKey();
+          // A short key verifies nothing: a token it signed may have been forged.
+          if (key.getModulus().bitLength() >= MIN_RSA_BITS) {
+            result.add(key);
+          }
         } else if (jwk instanceof ECKey ec) {
           result.add(ec.toECPublicKey());
         } else if (jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {

@@ -45,7 +45,13 @@ final class UserInfo {
     try {
       return UpstreamJson.object(response.text());
     } catch (IOException e) {
-      throw new IdentityException("oidc: failed to decode userinfo claims: " + e.getMessage(), e);
+      // The parser's message and the body are left out: an upstream may echo the bearer in it.
+      throw new IdentityException(
+          "oidc: failed to decode userinfo claims: "
+              + e.getMessage()
+              + " ("
+              + response.describeBody()
+              + ")");
     }
   }
 }

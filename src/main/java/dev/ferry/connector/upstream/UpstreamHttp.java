@@ -36,10 +36,14 @@ public final class UpstreamHttp implements AutoCloseable {
    */
   public record Response(int status, String contentType, String text) {
 
-    /** A short excerpt for error messages, as go-oidc quotes the body of a failed response. */
-    public String excerpt() {
-      String text = text().strip();
-      return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    /**
+     * What the body was, for error messages, without quoting it: go-oidc quotes the body of a
+     * failed response, but an upstream may echo a bearer token there, and it would reach the log.
+     */
+    public String describeBody() {
+      return text.length()
+          + " chars of "
+          + (contentType.isEmpty() ? "untyped content" : contentType);
     }
   }
 

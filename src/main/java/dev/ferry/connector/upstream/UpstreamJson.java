@@ -1,6 +1,8 @@
 package dev.ferry.connector.upstream;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -31,9 +33,13 @@ public final class UpstreamJson {
 
   private UpstreamJson() {}
 
-  /** Parses a JSON object; anything else (array, string, malformed text) is an IOException. */
+  /**
+   * Parses a JSON object; anything else (array, string, malformed text) is an IOException whose
+   * message never quotes the text: an upstream may echo the bearer token it was sent in a body that
+   * is not JSON, and the parser's message would carry it into the log.
+   */
   public static ObjectNode object(String json) throws IOException {
-    JsonNode node = READER.readTree(json);
+    JsonNode node = parse(json);
     if (node instanceof ObjectNode object) {
       return object;
     }
@@ -42,10 +48,22 @@ public final class UpstreamJson {
 
   /** Parses a JSON array; anything else (object, string, malformed text) is an IOException. */
   public static ArrayNode array(String json) throws IOException {
-    JsonNode node = READER.readTree(json);
+    JsonNode node = parse(json);
     if (node instanceof ArrayNode array) {
       return array;
     }
     throw new IOException("expected a JSON array");
+  }
+
+  private static JsonNode parse(String json) throws IOException {
+    try {
+      return READER.readTree(json);
+    } catch (JacksonException e) {
+      // Neither the parser's message nor the exception as cause: both quote the text.
+      JsonLocation at = e.getLocation();
+      String where =
+          at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new IOException("not valid JSON" + where);
+    }
   }
 }
