@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * Cross-origin handling with the behaviour of gorilla/handlers' {@code CORS} as Dex configures it
- * ({@code AllowedOrigins(web.allowedOrigins)}, {@code AllowedHeaders(web.allowedHeaders)}; Dex §1.1
- * footnote). Only the routes Dex wraps get it, and only when origins are configured.
+ * ({@code AllowedOrigins(web.allowedOrigins)}, {@code AllowedHeaders(web.allowedHeaders)}; Dex:
+ * server/router/router.go mountMux.HandleCORS). Only the routes Dex wraps get it, and only when
+ * origins are configured.
  *
  * <ul>
  *   <li>No {@code Origin}, or one not allowed: a normal request passes through untouched; a

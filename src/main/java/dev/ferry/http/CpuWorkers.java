@@ -26,10 +26,11 @@ import org.slf4j.MDC;
  * <p>Design note: signing is the ceiling of the whole exchange, so more threads than cores only
  * time-slice the same work and stretch every request's latency. With the work queued in order on N
  * threads, measured p99 stayed at 18-90 ms where a 200-thread pool reached 40-314 ms and virtual
- * threads over a second (stack.md). The queue is bounded and every task has a deadline counted from
- * submission, so an overload is answered at once with {@link SaturatedException} instead of growing
- * memory and latency without bound. A task that misses its deadline while still queued is cancelled
- * and never runs.
+ * threads over a second (prototype load runs on 2 cores; Ferry's own figures are in
+ * docs/benchmarks.md). The queue is bounded and every task has a deadline counted from submission,
+ * so an overload is answered at once with {@link SaturatedException} instead of growing memory and
+ * latency without bound. A task that misses its deadline while still queued is cancelled and never
+ * runs.
  */
 public final class CpuWorkers implements CpuLane, AutoCloseable {
   private final ThreadPoolExecutor pool;

@@ -8,10 +8,10 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.util.Locale;
 
 /**
- * The web listener's request metrics under Dex's names and buckets (Dex §11): {@code
- * http_requests_total}, {@code request_duration_seconds} and {@code response_size_bytes}, each
- * labelled {@code code, method, handler} where {@code handler} is the route pattern without the
- * issuer path. Unrouted requests (404s) are not counted, as in Dex.
+ * The web listener's request metrics under Dex's names and buckets (Dex: server/server.go
+ * instrumentHandler): {@code http_requests_total}, {@code request_duration_seconds} and {@code
+ * response_size_bytes}, each labelled {@code code, method, handler} where {@code handler} is the
+ * route pattern without the issuer path. Unrouted requests (404s) are not counted, as in Dex.
  */
 public final class HttpMetrics {
   private final Counter requests;

@@ -163,7 +163,10 @@ public final class HttpServer implements AutoCloseable {
     return factory;
   }
 
-  /** {@code web.tlsMinVersion}/{@code tlsMaxVersion}: 1.2 and 1.3 only, min ≤ max (Dex §5.1). */
+  /**
+   * {@code web.tlsMinVersion}/{@code tlsMaxVersion}: 1.2 and 1.3 only, min ≤ max (Dex:
+   * cmd/dex/config.go Config.Validate).
+   */
   static String[] protocols(String min, String max) {
     int lo = version(min.isEmpty() ? "1.2" : min);
     int hi = version(max.isEmpty() ? "1.3" : max);

@@ -16,7 +16,8 @@ import java.util.Map;
  * @param tlsKeyFile PEM private key for HTTPS (PKCS#8, PKCS#1 RSA or SEC1 EC)
  * @param tlsMinVersion {@code 1.2} (default) or {@code 1.3}
  * @param tlsMaxVersion {@code 1.2} or {@code 1.3} (default)
- * @param allowedOrigins CORS origins; empty disables CORS entirely (Dex §1.1 footnote)
+ * @param allowedOrigins CORS origins; empty disables CORS entirely (Dex: server/router/router.go
+ *     mountMux.HandleCORS)
  * @param allowedHeaders CORS request headers; Dex's default is {@code Authorization}
  * @param headers response headers added to every routed response ({@code web.headers})
  * @param clientRemoteIpHeader header carrying the client IP ({@code web.clientRemoteIP.header})

@@ -24,13 +24,14 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Routes requests to endpoints the way Dex's gorilla/mux router does (Dex §1): every route is
- * mounted at {@code path.Join(issuerPath, route)} and matched exactly against the still-encoded
- * path, so a trailing slash or any other path is Go's plain {@code 404 page not found}. A routed
- * request then gets, in Dex's order: the {@code web.headers}, a request id and client IP in the
- * logging context (MDC keys {@code request_id}, {@code client_remote_addr}), the HTTP metrics, and
- * CORS for the routes Dex wraps with it. New routes (e.g. {@code /auth/{connector}}) are added with
- * {@link Builder#route}; patterns with variables can be supported here without touching endpoints.
+ * Routes requests to endpoints the way Dex's gorilla/mux router does (Dex: server/server.go
+ * newServer, server/router/router.go mountMux.Handle): every route is mounted at {@code
+ * path.Join(issuerPath, route)} and matched exactly against the still-encoded path, so a trailing
+ * slash or any other path is Go's plain {@code 404 page not found}. A routed request then gets, in
+ * Dex's order: the {@code web.headers}, a request id and client IP in the logging context (MDC keys
+ * {@code request_id}, {@code client_remote_addr}), the HTTP metrics, and CORS for the routes Dex
+ * wraps with it. New routes (e.g. {@code /auth/{connector}}) are added with {@link Builder#route};
+ * patterns with variables can be supported here without touching endpoints.
  */
 public final class Router extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(Router.class);

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * An OAuth client (Dex: storage.Client, HEAD fields included). A public client has an empty secret
- * or {@code publicClient} set; see Dex §2.2 for what "public" changes.
+ * or {@code publicClient} set; see Dex's server/grants/grants.go Handler.authenticateClient for
+ * what "public" changes.
  */
 public record Client(
     String id,

@@ -3,9 +3,9 @@ package dev.ferry.storage;
 import java.security.SecureRandom;
 
 /**
- * Random identifiers in Dex's formats (Dex: storage.NewID, NewDeviceCode, NewUserCode; dex.md
- * §6.1). IDs are lower-case base32 so they are safe in URLs, Kubernetes object names and SQL keys
- * alike, and their first character is always a letter.
+ * Random identifiers in Dex's formats (Dex: storage/storage.go NewID, NewDeviceCode, NewUserCode).
+ * IDs are lower-case base32 so they are safe in URLs, Kubernetes object names and SQL keys alike,
+ * and their first character is always a letter.
  */
 public final class IdGenerator {
 

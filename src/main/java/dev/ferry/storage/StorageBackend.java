@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * One Dex storage type ({@code storage.type}) and how to open it from its {@code storage.config}
- * object. The object arrives after environment expansion (Dex §5.1); keys are matched
- * case-insensitively, as Go's JSON decoder matches them.
+ * object. The object arrives after environment expansion (Dex: cmd/dex/config.go expandEnvInMap,
+ * called from Storage.UnmarshalJSON); keys are matched case-insensitively, as Go's JSON decoder
+ * matches them.
  */
 public interface StorageBackend {
 

@@ -668,7 +668,8 @@ public abstract class StorageConformanceTest {
     storage.authSessions().create(StorageFixtures.authSession("as-idle", future, past, true));
     storage.authSessions().create(StorageFixtures.authSession("as-live", future, NOW, true));
 
-    // Never collected, however old (Dex §6.3): these carry no expiry the collector looks at.
+    // Never collected, however old (Dex: storage/sql/crud.go conn.GarbageCollect): these carry no
+    // expiry the collector looks at.
     storage.refreshTokens().create(StorageFixtures.refresh("rt", true));
     storage.offlineSessions().create(StorageFixtures.offline("u", "c", true));
     storage.clients().create(StorageFixtures.client("cl", true));

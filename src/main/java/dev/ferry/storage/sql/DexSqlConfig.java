@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Translates Dex's {@code storage.config} for {@code sqlite3}, {@code postgres} and {@code mysql}
- * (Dex: storage/sql/config.go; dex.md §5.2) into {@link SqlSettings}, collecting every problem.
+ * (Dex: storage/sql/config.go Postgres.createDataSourceName, MySQL.open) into {@link SqlSettings},
+ * collecting every problem.
  *
  * <p>Network options: {@code host} (also {@code host:port}; a path starting with {@code /} is a
  * unix socket: for PostgreSQL the directory holding {@code .s.PGSQL.<port>}, for MySQL the socket

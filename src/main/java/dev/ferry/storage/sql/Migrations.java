@@ -227,7 +227,8 @@ final class Migrations {
           Migration.of(
               "alter table password add column name text not null default ''",
               "alter table password add column email_verified boolean"),
-          // 14-18: the columns and tables of Dex HEAD (dex.md §6.4), idempotent.
+          // 14-18: the columns and tables of Dex HEAD (Dex: storage/sql/migrate.go migrations),
+          // idempotent.
           new Migration(
               List.of(
                   new AddColumn("client", "allowed_connectors", "bytea"),

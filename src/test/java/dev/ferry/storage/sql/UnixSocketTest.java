@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * PostgreSQL and MySQL/MariaDB reached through their unix sockets from a Dex {@code storage.config}
- * whose {@code host} starts with {@code /} (dex.md §5.2). Each server test creates its own database
- * over TCP ({@code FERRY_TEST_POSTGRES_URL} / {@code FERRY_TEST_MYSQL_URL}), opens it through the
- * socket, and drops it afterwards; it is skipped, saying why, when the variable is unset or the
- * socket is not there. The socket locations default to Debian's and can be moved with {@code
+ * whose {@code host} starts with {@code /} (Dex: storage/sql/config.go
+ * Postgres.createDataSourceName, MySQL.open). Each server test creates its own database over TCP
+ * ({@code FERRY_TEST_POSTGRES_URL} / {@code FERRY_TEST_MYSQL_URL}), opens it through the socket,
+ * and drops it afterwards; it is skipped, saying why, when the variable is unset or the socket is
+ * not there. The socket locations default to Debian's and can be moved with {@code
  * FERRY_TEST_POSTGRES_SOCKET_DIR} and {@code FERRY_TEST_MYSQL_SOCKET}.
  */
 class UnixSocketTest {
