@@ -208,7 +208,8 @@ public final class HttpServer implements AutoCloseable {
 
   /** Checks the TLS files now rather than at the next tick (Dex: on SIGHUP); no-op without TLS. */
   public void reloadTls() {
-    checkTlsFiles();
+    // reloadTlsIfChanged logs its own failures; the signal handler does not wait for it.
+    var unused = checkTlsFiles();
   }
 
   /** {@link #reloadTls}, done when the check is: tests await it instead of sleeping. */

@@ -26,6 +26,9 @@ import org.jspecify.annotations.Nullable;
  * @param complete whether the body was read to its end
  * @param unreadReason why it was not, or null
  */
+// The bytes are handed once from the reader to the form parser and never compared or shared, so
+// the record's identity-based equality on the array is never used.
+@SuppressWarnings("ArrayRecordComponent")
 record RequestBody(byte[] kept, long total, boolean complete, @Nullable String unreadReason) {
 
   static final RequestBody EMPTY = new RequestBody(new byte[0], 0, true, null);

@@ -6,10 +6,12 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -28,6 +30,16 @@ import org.junit.jupiter.api.Test;
  * methods. Every test goes through a real listener on loopback.
  */
 class HostileClientTest {
+  private static final InetAddress LOOPBACK = loopback();
+
+  private static InetAddress loopback() {
+    try {
+      return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -85,7 +97,7 @@ class HostileClientTest {
    * Opens a connection that sends its headers and one byte of a 100-byte form body, then stalls.
    */
   private static SocketChannel trickler(Listener l, String firstBodyByte) throws IOException {
-    SocketChannel channel = SocketChannel.open(new InetSocketAddress("127.0.0.1", l.port()));
+    SocketChannel channel = SocketChannel.open(new InetSocketAddress(LOOPBACK, l.port()));
     channel.write(
         ByteBuffer.wrap(
             ("POST /dex/form HTTP/1.1\r\nHost: x\r\n"
@@ -137,12 +149,17 @@ class HostileClientTest {
             new Listener(s ->
                 s.idleTimeout(Duration.ofMinutes(10))
                     .readTimeouts(Duration.ofSeconds(5), Duration.ofMillis(300)));
-        Socket socket = new Socket("127.0.0.1", l.port())) {
+        Socket socket = new Socket(LOOPBACK, l.port())) {
       OutputStream out = socket.getOutputStream();
       out.write(
-          ("POST /dex/form HTTP/1.1\r\nHost: x\r\n"
-                  + "Content-Type: application/x-www-form-urlencoded\r\n"
-                  + "Content-Length: 100\r\n\r\na")
+          String.join(
+                  "\r\n",
+                  "POST /dex/form HTTP/1.1",
+                  "Host: x",
+                  "Content-Type: application/x-www-form-urlencoded",
+                  "Content-Length: 100",
+                  "",
+                  "a")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String answer = readUntilClosed(socket);
@@ -158,7 +175,7 @@ class HostileClientTest {
             new Listener(s ->
                 s.idleTimeout(Duration.ofMinutes(10))
                     .readTimeouts(Duration.ofMillis(300), Duration.ofSeconds(5)));
-        Socket socket = new Socket("127.0.0.1", l.port())) {
+        Socket socket = new Socket(LOOPBACK, l.port())) {
       OutputStream out = socket.getOutputStream();
       out.write(
           "POST /dex/form HTTP/1.1\r\nHost: x\r\nX-Slow: a".getBytes(StandardCharsets.US_ASCII));
@@ -182,7 +199,7 @@ class HostileClientTest {
   @Test
   void headersOver64KiBAre431() throws Exception {
     try (Listener l = new Listener(s -> s);
-        Socket socket = new Socket("127.0.0.1", l.port())) {
+        Socket socket = new Socket(LOOPBACK, l.port())) {
       OutputStream out = socket.getOutputStream();
       out.write(
           ("GET /dex/metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(65 * 1024) + "\r\n\r\n")

@@ -3,6 +3,7 @@ package dev.ferry.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -71,7 +72,8 @@ class HttpServerShutdownTest {
 
   private static boolean accepts(int port) {
     try (Socket probe = new Socket()) {
-      probe.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+      probe.connect(
+          new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), port), 1000);
       return true;
     } catch (IOException e) {
       return false;
