@@ -23,6 +23,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Executors;
@@ -30,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Ferry's composition root: everything a configuration describes, opened and wired, plus the
@@ -211,14 +213,20 @@ public final class FerryServer implements AutoCloseable {
     try {
       GarbageCollection result = storage.garbageCollect(clock.instant());
       if (!result.isEmpty()) {
-        log.atInfo()
-            .setMessage("garbage collection run, delete auth")
-            .addKeyValue("requests", result.authRequests())
-            .addKeyValue("auth_codes", result.authCodes())
-            .addKeyValue("device_requests", result.deviceRequests())
-            .addKeyValue("device_tokens", result.deviceTokens())
-            .addKeyValue("auth_sessions", result.authSessions())
-            .log();
+        // Dex's keys and order (Dex: server/server.go startGarbageCollection), then any entity
+        // Dex does not have, keyed by its kind.
+        LoggingEventBuilder line =
+            log.atInfo()
+                .setMessage("garbage collection run, delete auth")
+                .addKeyValue("requests", result.authRequests())
+                .addKeyValue("auth_codes", result.authCodes())
+                .addKeyValue("device_requests", result.deviceRequests())
+                .addKeyValue("device_tokens", result.deviceTokens())
+                .addKeyValue("auth_sessions", result.authSessions());
+        for (Map.Entry<String, Long> other : result.beyondDex().entrySet()) {
+          line = line.addKeyValue(other.getKey().replace(' ', '_'), other.getValue());
+        }
+        line.log();
       }
     } catch (StorageException e) {
       log.error("garbage collection failed: {}", e.getMessage());

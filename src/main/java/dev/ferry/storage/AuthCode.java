@@ -21,8 +21,12 @@ public record AuthCode(
     Pkce pkce,
     String sessionId,
     @Nullable Instant authTime) {
-  /** How every backend stores this record. */
-  public static final Entity<String, AuthCode> ENTITY = Entity.byId("auth code", AuthCode::id);
+  /**
+   * How every backend stores this record; garbage once its expiry passes (Dex: storage/sql/crud.go
+   * GarbageCollect).
+   */
+  public static final Entity<String, AuthCode> ENTITY =
+      Entity.byId("auth code", AuthCode::id).expiresAt(AuthCode::expiry);
 
   public AuthCode {
     scopes = List.copyOf(scopes);

@@ -29,9 +29,12 @@ public record AuthRequest(
     @Nullable Instant authTime,
     boolean mfaValidated,
     byte[] webauthnSessionData) {
-  /** How every backend stores this record. */
+  /**
+   * How every backend stores this record; garbage once its expiry passes (Dex: storage/sql/crud.go
+   * GarbageCollect).
+   */
   public static final Entity<String, AuthRequest> ENTITY =
-      Entity.byId("auth request", AuthRequest::id);
+      Entity.byId("auth request", AuthRequest::id).expiresAt(AuthRequest::expiry);
 
   public AuthRequest {
     responseTypes = List.copyOf(responseTypes);

@@ -23,9 +23,14 @@ public record AuthSession(
     Instant absoluteExpiry,
     Instant idleExpiry,
     byte[] logoutState) {
-  /** How every backend stores this record. */
+  /**
+   * How every backend stores this record; garbage once its absolute or its idle expiry passes (Dex:
+   * storage/sql/crud.go GarbageCollect).
+   */
   public static final Entity<String, AuthSession> ENTITY =
-      Entity.byId("auth session", AuthSession::id);
+      Entity.byId("auth session", AuthSession::id)
+          .expiresAt(AuthSession::absoluteExpiry)
+          .expiresAt(AuthSession::idleExpiry);
 
   public AuthSession {
     clientStates = Map.copyOf(clientStates);

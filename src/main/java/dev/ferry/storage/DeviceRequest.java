@@ -11,9 +11,12 @@ public record DeviceRequest(
     String clientSecret,
     List<String> scopes,
     Instant expiry) {
-  /** How every backend stores this record. */
+  /**
+   * How every backend stores this record; garbage once its expiry passes (Dex: storage/sql/crud.go
+   * GarbageCollect).
+   */
   public static final Entity<String, DeviceRequest> ENTITY =
-      Entity.byId("device request", DeviceRequest::userCode);
+      Entity.byId("device request", DeviceRequest::userCode).expiresAt(DeviceRequest::expiry);
 
   public DeviceRequest {
     scopes = List.copyOf(scopes);

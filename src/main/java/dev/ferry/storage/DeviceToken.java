@@ -11,7 +11,10 @@ public record DeviceToken(
     Instant lastRequestTime,
     int pollIntervalSeconds,
     Pkce pkce) {
-  /** How every backend stores this record. */
+  /**
+   * How every backend stores this record; garbage once its expiry passes (Dex: storage/sql/crud.go
+   * GarbageCollect).
+   */
   public static final Entity<String, DeviceToken> ENTITY =
-      Entity.byId("device token", DeviceToken::deviceCode);
+      Entity.byId("device token", DeviceToken::deviceCode).expiresAt(DeviceToken::expiry);
 }

@@ -9,15 +9,22 @@ import java.util.Optional;
  * StorageConformanceTest} in the tests) is their definition and every backend passes it.
  *
  * <p>A backend implements {@link #repository} once, generically, from each entity's {@link Entity}
- * description; the accessors below only name the repositories. Adding an entity therefore touches
- * its record (with its {@code ENTITY} description), one accessor here, its table description in
- * {@code storage.sql.Tables} and its entry in the conformance suite; the memory backend, the
- * decorators ({@link ForwardingStorage}, {@link StaticStorage}) and the SQL statements need no
- * change. The signing-key singleton and garbage collection keep their own shape.
+ * description, and {@link #garbageCollect} once, generically, over every entity whose description
+ * {@link Entity#expires()}. Code reaches any entity as {@code storage.repository(X.ENTITY)}; the
+ * accessors below ({@link #clients()}, ...) are a convenience for the entities used in many places,
+ * not a requirement, and a new entity need not add one. Adding an entity therefore touches its
+ * record (with its {@code ENTITY} description, including its expiry if it expires), its table
+ * description in {@code storage.sql.Tables} and its entry in the conformance suite; the memory
+ * backend, the decorators ({@link ForwardingStorage}, {@link StaticStorage}), the SQL statements,
+ * garbage collection and {@link GarbageCollection} need no change. Only the signing-key singleton
+ * keeps its own shape.
  */
 public interface Storage extends AutoCloseable {
 
-  /** The repository of one entity; backends implement this once for every entity. */
+  /**
+   * The repository of one entity; backends implement this once for every entity. This is the way to
+   * reach an entity: the accessors below only name it for convenience.
+   */
   <K, V> Repository<K, V> repository(Entity<K, V> entity);
 
   default Repository<String, AuthRequest> authRequests() {
@@ -77,9 +84,10 @@ public interface Storage extends AutoCloseable {
   void updateKeys(KeysUpdater updater);
 
   /**
-   * Deletes auth requests, auth codes, device requests and device tokens whose expiry is before
-   * {@code now}, and auth sessions past their absolute or idle expiry (Dex: storage/sql/crud.go
-   * GarbageCollect).
+   * Deletes, for every entity with an expiry ({@link Entity#expiresAt}), the values one of whose
+   * expiries is strictly before {@code now}: today auth requests, auth codes, device requests and
+   * device tokens past their expiry, and auth sessions past their absolute or idle expiry (Dex:
+   * storage/sql/crud.go GarbageCollect).
    */
   GarbageCollection garbageCollect(Instant now);
 

@@ -74,6 +74,9 @@ public abstract class StorageConformanceTest {
    *
    * @param caseInsensitiveKey whether keys differing only in case are the same key (Dex lower-cases
    *     password emails); every other key compares exactly
+   * @param expiring for an entity that garbage collection deletes, its description and a sample
+   *     that expires at a given instant (see {@link #expiring(Entity, BiFunction)}); null for one
+   *     that is never collected
    */
   protected record Kind<K, T>(
       String name,
@@ -82,7 +85,19 @@ public abstract class StorageConformanceTest {
       Function<T, K> keyOf,
       UnaryOperator<T> modify,
       UnaryOperator<T> changeKey,
-      boolean caseInsensitiveKey) {
+      boolean caseInsensitiveKey,
+      @Nullable Expiring<K, T> expiring) {
+
+    Kind(
+        String name,
+        BiFunction<String, Boolean, T> sample,
+        Function<Storage, Repository<K, T>> repository,
+        Function<T, K> keyOf,
+        UnaryOperator<T> modify,
+        UnaryOperator<T> changeKey,
+        boolean caseInsensitiveKey) {
+      this(name, sample, repository, keyOf, modify, changeKey, caseInsensitiveKey, null);
+    }
 
     Kind(
         String name,
@@ -92,6 +107,22 @@ public abstract class StorageConformanceTest {
         UnaryOperator<T> modify,
         UnaryOperator<T> changeKey) {
       this(name, sample, repository, keyOf, modify, changeKey, false);
+    }
+
+    /**
+     * Marks the kind as garbage collected: {@code sample} builds a value with the given key whose
+     * every expiry is the given instant. The generic garbage-collection cases then run for it.
+     */
+    Kind<K, T> expiring(Entity<K, T> entity, BiFunction<String, Instant, T> sample) {
+      return new Kind<>(
+          name,
+          this.sample,
+          repository,
+          keyOf,
+          modify,
+          changeKey,
+          caseInsensitiveKey,
+          new Expiring<>(entity, sample));
     }
 
     BiConsumer<Storage, T> create() {
@@ -120,6 +151,9 @@ public abstract class StorageConformanceTest {
     }
   }
 
+  /** How a garbage-collected kind expires; see {@link Kind#expiring(Entity, BiFunction)}. */
+  protected record Expiring<K, T>(Entity<K, T> entity, BiFunction<String, Instant, T> sample) {}
+
   /** Calls the kind's update method with the key of {@code keyOf}. */
   @FunctionalInterface
   protected interface Updater<T> {
@@ -131,32 +165,34 @@ public abstract class StorageConformanceTest {
   static Stream<Kind<?, ?>> kinds() {
     return Stream.of(
         new Kind<String, AuthRequest>(
-            "authRequest",
-            (k, full) -> StorageFixtures.authRequest(k, LATER, full),
-            Storage::authRequests,
-            AuthRequest::id,
-            v -> withAuthRequestState(v, "changed-state"),
-            v -> StorageFixtures.authRequest(v.id() + "-other", v.expiry(), false)),
+                "authRequest",
+                (k, full) -> StorageFixtures.authRequest(k, LATER, full),
+                Storage::authRequests,
+                AuthRequest::id,
+                v -> withAuthRequestState(v, "changed-state"),
+                v -> StorageFixtures.authRequest(v.id() + "-other", v.expiry(), false))
+            .expiring(AuthRequest.ENTITY, (k, at) -> StorageFixtures.authRequest(k, at, true)),
         new Kind<String, AuthCode>(
-            "authCode",
-            (k, full) -> StorageFixtures.authCode(k, LATER, full),
-            Storage::authCodes,
-            AuthCode::id,
-            v ->
-                new AuthCode(
-                    v.id(),
-                    "changed-client",
-                    "https://changed.example.com/cb",
-                    "changed-nonce",
-                    List.of("openid", "changed"),
-                    "changed-connector",
-                    new byte[] {7},
-                    StorageFixtures.claims(true),
-                    v.expiry(),
-                    new Pkce("changed-challenge", "S256"),
-                    "changed-session",
-                    v.authTime() == null ? NOW : null),
-            v -> StorageFixtures.authCode(v.id() + "-other", v.expiry(), false)),
+                "authCode",
+                (k, full) -> StorageFixtures.authCode(k, LATER, full),
+                Storage::authCodes,
+                AuthCode::id,
+                v ->
+                    new AuthCode(
+                        v.id(),
+                        "changed-client",
+                        "https://changed.example.com/cb",
+                        "changed-nonce",
+                        List.of("openid", "changed"),
+                        "changed-connector",
+                        new byte[] {7},
+                        StorageFixtures.claims(true),
+                        v.expiry(),
+                        new Pkce("changed-challenge", "S256"),
+                        "changed-session",
+                        v.authTime() == null ? NOW : null),
+                v -> StorageFixtures.authCode(v.id() + "-other", v.expiry(), false))
+            .expiring(AuthCode.ENTITY, (k, at) -> StorageFixtures.authCode(k, at, true)),
         new Kind<String, Client>(
             "client",
             StorageFixtures::client,
@@ -226,34 +262,36 @@ public abstract class StorageConformanceTest {
                     v.id(), v.type(), "Renamed", "rv-2", "{\"changed\":true}", List.of("password")),
             v -> StorageFixtures.connector(v.id() + "-other", false)),
         new Kind<String, DeviceRequest>(
-            "deviceRequest",
-            (k, full) -> StorageFixtures.deviceRequest(k, LATER, full),
-            Storage::deviceRequests,
-            DeviceRequest::userCode,
-            v ->
-                new DeviceRequest(
-                    v.userCode(),
-                    "changed-device-code",
-                    "changed-client",
-                    "changed-secret",
-                    List.of("changed"),
-                    v.expiry().plusSeconds(3)),
-            v -> StorageFixtures.deviceRequest(v.userCode() + "-OTHER", v.expiry(), false)),
+                "deviceRequest",
+                (k, full) -> StorageFixtures.deviceRequest(k, LATER, full),
+                Storage::deviceRequests,
+                DeviceRequest::userCode,
+                v ->
+                    new DeviceRequest(
+                        v.userCode(),
+                        "changed-device-code",
+                        "changed-client",
+                        "changed-secret",
+                        List.of("changed"),
+                        v.expiry().plusSeconds(3)),
+                v -> StorageFixtures.deviceRequest(v.userCode() + "-OTHER", v.expiry(), false))
+            .expiring(DeviceRequest.ENTITY, (k, at) -> StorageFixtures.deviceRequest(k, at, true)),
         new Kind<String, DeviceToken>(
-            "deviceToken",
-            (k, full) -> StorageFixtures.deviceToken(k, LATER, full),
-            Storage::deviceTokens,
-            DeviceToken::deviceCode,
-            v ->
-                new DeviceToken(
-                    v.deviceCode(),
-                    "complete",
-                    "{\"id_token\":\"t\"}",
-                    v.expiry(),
-                    NOW.plusSeconds(2),
-                    v.pollIntervalSeconds() + 5,
-                    v.pkce()),
-            v -> StorageFixtures.deviceToken(v.deviceCode() + "-other", v.expiry(), false)),
+                "deviceToken",
+                (k, full) -> StorageFixtures.deviceToken(k, LATER, full),
+                Storage::deviceTokens,
+                DeviceToken::deviceCode,
+                v ->
+                    new DeviceToken(
+                        v.deviceCode(),
+                        "complete",
+                        "{\"id_token\":\"t\"}",
+                        v.expiry(),
+                        NOW.plusSeconds(2),
+                        v.pollIntervalSeconds() + 5,
+                        v.pkce()),
+                v -> StorageFixtures.deviceToken(v.deviceCode() + "-other", v.expiry(), false))
+            .expiring(DeviceToken.ENTITY, (k, at) -> StorageFixtures.deviceToken(k, at, true)),
         new Kind<UserConnectorKey, UserIdentity>(
             "userIdentity",
             (k, full) -> StorageFixtures.userIdentity(k, "conn-" + k, full),
@@ -272,27 +310,28 @@ public abstract class StorageConformanceTest {
                     v.blockedUntil() == null ? NOW.plusSeconds(8) : null),
             v -> StorageFixtures.userIdentity(v.userId() + "-other", v.connectorId(), false)),
         new Kind<String, AuthSession>(
-            "authSession",
-            (k, full) -> StorageFixtures.authSession(k, LATER, LATER, full),
-            Storage::authSessions,
-            AuthSession::id,
-            v ->
-                new AuthSession(
-                    v.id(),
-                    v.secret(),
-                    v.userId(),
-                    v.connectorId(),
-                    java.util.Map.of(
-                        "client-5",
-                        new AuthSession.ClientAuthState(NOW, NOW, NOW.plusSeconds(1), false)),
-                    v.createdAt(),
-                    NOW.plusSeconds(9),
-                    v.ipAddress(),
-                    v.userAgent(),
-                    v.absoluteExpiry(),
-                    LATER.plusSeconds(60),
-                    new byte[] {1}),
-            v -> StorageFixtures.authSession(v.id() + "-other", LATER, LATER, false)));
+                "authSession",
+                (k, full) -> StorageFixtures.authSession(k, LATER, LATER, full),
+                Storage::authSessions,
+                AuthSession::id,
+                v ->
+                    new AuthSession(
+                        v.id(),
+                        v.secret(),
+                        v.userId(),
+                        v.connectorId(),
+                        java.util.Map.of(
+                            "client-5",
+                            new AuthSession.ClientAuthState(NOW, NOW, NOW.plusSeconds(1), false)),
+                        v.createdAt(),
+                        NOW.plusSeconds(9),
+                        v.ipAddress(),
+                        v.userAgent(),
+                        v.absoluteExpiry(),
+                        LATER.plusSeconds(60),
+                        new byte[] {1}),
+                v -> StorageFixtures.authSession(v.id() + "-other", LATER, LATER, false))
+            .expiring(AuthSession.ENTITY, (k, at) -> StorageFixtures.authSession(k, at, at, true)));
   }
 
   static Stream<Arguments> kindsAndSamples() {
@@ -704,6 +743,51 @@ public abstract class StorageConformanceTest {
 
     // A second pass at the same instant finds nothing more to delete.
     assertThat(storage.garbageCollect(NOW).isEmpty()).isTrue();
+  }
+
+  static Stream<Kind<?, ?>> expiringKinds() {
+    return kinds().filter(k -> k.expiring() != null);
+  }
+
+  static Stream<Kind<?, ?>> lastingKinds() {
+    return kinds().filter(k -> k.expiring() == null);
+  }
+
+  /**
+   * Garbage collection is generic: every kind marked expiring is collected from its {@link
+   * Entity#expiresAt} description alone, strictly before now, and counted under its entity.
+   */
+  @ParameterizedTest
+  @MethodSource("expiringKinds")
+  <K, T> void anExpiringKindIsCollectedGenerically(Kind<K, T> kind) {
+    Expiring<K, T> expiring = java.util.Objects.requireNonNull(kind.expiring());
+    assertThat(expiring.entity().expires()).isTrue();
+    T old = expiring.sample().apply("old", NOW.minusMillis(1));
+    T atNow = expiring.sample().apply("now", NOW);
+    T later = expiring.sample().apply("later", NOW.plusMillis(1));
+    kind.create().accept(storage, old);
+    kind.create().accept(storage, atNow);
+    kind.create().accept(storage, later);
+
+    GarbageCollection result = storage.garbageCollect(NOW);
+
+    assertThat(result.deleted()).isEqualTo(java.util.Map.of(expiring.entity().kind(), 1L));
+    assertThat(result.deleted(expiring.entity())).isEqualTo(1);
+    assertThat(kind.get().apply(storage, old)).isEmpty();
+    assertThat(kind.get().apply(storage, atNow)).isPresent();
+    assertThat(kind.get().apply(storage, later)).isPresent();
+    assertThat(storage.garbageCollect(NOW).isEmpty()).isTrue();
+  }
+
+  /** A kind not marked expiring is never collected, however late the collection runs. */
+  @ParameterizedTest
+  @MethodSource("lastingKinds")
+  <K, T> void aKindWithoutExpiryIsNeverCollected(Kind<K, T> kind) {
+    T value = kind.sample().apply("kept", true);
+    kind.create().accept(storage, value);
+
+    assertThat(storage.garbageCollect(NOW.plus(Duration.ofDays(36500))).isEmpty()).isTrue();
+    assertThat(kind.get().apply(storage, value)).isPresent();
   }
 
   @Test

@@ -1,11 +1,6 @@
 package dev.ferry.storage.memory;
 
 import dev.ferry.storage.AlreadyExistsException;
-import dev.ferry.storage.AuthCode;
-import dev.ferry.storage.AuthRequest;
-import dev.ferry.storage.AuthSession;
-import dev.ferry.storage.DeviceRequest;
-import dev.ferry.storage.DeviceToken;
 import dev.ferry.storage.Entity;
 import dev.ferry.storage.GarbageCollection;
 import dev.ferry.storage.Keys;
@@ -16,12 +11,12 @@ import dev.ferry.storage.StorageException;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -102,18 +97,22 @@ public final class MemoryStorage implements Storage {
 
   // ---- garbage collection (Dex: storage/memory/memory.go GarbageCollect, strictly before now)
 
+  /**
+   * Collects every entity whose description {@link Entity#expires()}, generically. An entity that
+   * was never used has no repository yet and nothing to delete.
+   */
   @Override
   public GarbageCollection garbageCollect(Instant now) {
     lock.lock();
     try {
       checkOpen();
-      return new GarbageCollection(
-          table(AuthRequest.ENTITY).removeIf(r -> r.expiry().isBefore(now)),
-          table(AuthCode.ENTITY).removeIf(c -> c.expiry().isBefore(now)),
-          table(DeviceRequest.ENTITY).removeIf(r -> r.expiry().isBefore(now)),
-          table(DeviceToken.ENTITY).removeIf(t -> t.expiry().isBefore(now)),
-          table(AuthSession.ENTITY)
-              .removeIf(s -> s.absoluteExpiry().isBefore(now) || s.idleExpiry().isBefore(now)));
+      Map<String, Long> deleted = new LinkedHashMap<>();
+      for (MemoryRepository<?, ?> repo : repositories.values()) {
+        if (repo.entity.expires()) {
+          deleted.put(repo.entity.kind(), repo.removeExpired(now));
+        }
+      }
+      return new GarbageCollection(deleted);
     } finally {
       lock.unlock();
     }
@@ -227,9 +226,9 @@ public final class MemoryStorage implements Storage {
     }
 
     /** Called with the lock held. */
-    long removeIf(Predicate<V> expired) {
+    long removeExpired(Instant now) {
       long before = values.size();
-      values.values().removeIf(expired);
+      values.values().removeIf(v -> entity.isExpired(v, now));
       return before - values.size();
     }
   }

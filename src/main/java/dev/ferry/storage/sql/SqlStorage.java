@@ -13,6 +13,7 @@ import dev.ferry.storage.StorageException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * Open one with {@link #open(SqlSettings)}; it migrates the schema before returning.
  *
  * <p>Every entity is served by one generic {@link SqlRepository} built from its description in
- * {@link Tables}; only the signing-key singleton and garbage collection are written out here.
+ * {@link Tables}, and garbage collection deletes generically from every table that names expiry
+ * columns; only the signing-key singleton is written out here.
  */
 public final class SqlStorage implements Storage {
 
@@ -224,22 +226,29 @@ public final class SqlStorage implements Storage {
 
   @Override
   public GarbageCollection garbageCollect(Instant now) {
-    return tx.inTransaction(
-        "garbage collection",
-        c ->
-            new GarbageCollection(
-                tx.execute(c, "delete from auth_request where expiry < ?", at(now)),
-                tx.execute(c, "delete from auth_code where expiry < ?", at(now)),
-                tx.execute(c, "delete from device_request where expiry < ?", at(now)),
-                tx.execute(c, "delete from device_token where expiry < ?", at(now)),
-                tx.execute(
-                    c,
-                    "delete from auth_session where absolute_expiry < ? or idle_expiry < ?",
-                    at(now).instant(now))));
+    return collectGarbage(tx, dialect, tables.all(), now);
   }
 
-  private Params at(Instant now) {
-    return new Params(dialect).instant(now);
+  /**
+   * One transaction that deletes the expired rows of every table with expiry columns, in the order
+   * of the tables (Dex's order: auth requests, auth codes, device requests, device tokens, auth
+   * sessions).
+   */
+  static GarbageCollection collectGarbage(
+      Transactor tx, Dialect dialect, List<Table<?, ?>> tables, Instant now) {
+    return tx.inTransaction(
+        "garbage collection",
+        c -> {
+          Map<String, Long> deleted = new LinkedHashMap<>();
+          for (Table<?, ?> table : tables) {
+            if (!table.expiryColumns.isEmpty()) {
+              Params p = new Params(dialect);
+              table.expiryColumns.forEach(column -> p.instant(now));
+              deleted.put(table.entity.kind(), (long) tx.execute(c, table.deleteExpiredSql(), p));
+            }
+          }
+          return new GarbageCollection(deleted);
+        });
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -16,9 +17,11 @@ import org.jspecify.annotations.Nullable;
  * each field is a column (or, for {@code Claims} and {@code Pkce}, a group of columns), the record
  * accessor that gives its value and the {@link Codec} that stores it. Everything else is derived:
  * the statements of {@link SqlRepository}, the writer (each field's codec in turn) and the reader
- * (each field read back, then the record's canonical constructor). {@link Builder#build} checks the
- * description against the record, so a missing or misplaced field fails at start-up and in every
- * test rather than at the first query.
+ * (each field read back, then the record's canonical constructor), and for an entity that expires
+ * the garbage-collection statement over the columns named with {@link Builder#expiry}. {@link
+ * Builder#build} checks the description against the record and its {@link Entity}, so a missing or
+ * misplaced field, or expiry columns that do not match the entity's expiries, fail at start-up and
+ * in every test rather than at the first query.
  */
 final class Table<K, V extends Record> {
 
@@ -34,6 +37,7 @@ final class Table<K, V extends Record> {
   final Entity<K, V> entity;
   final String name;
   final List<String> keyColumns;
+  final List<String> expiryColumns;
   private final List<Field<V, ?>> fields;
   private final Constructor<V> constructor;
 
@@ -41,11 +45,13 @@ final class Table<K, V extends Record> {
       Entity<K, V> entity,
       String name,
       List<String> keyColumns,
+      List<String> expiryColumns,
       List<Field<V, ?>> fields,
       Constructor<V> constructor) {
     this.entity = entity;
     this.name = name;
     this.keyColumns = List.copyOf(keyColumns);
+    this.expiryColumns = List.copyOf(expiryColumns);
     this.fields = List.copyOf(fields);
     this.constructor = constructor;
   }
@@ -60,6 +66,7 @@ final class Table<K, V extends Record> {
     private final String name;
     private final Class<V> type;
     private final List<String> keyColumns = new ArrayList<>();
+    private final List<String> expiryColumns = new ArrayList<>();
     private final List<Field<V, ?>> fields = new ArrayList<>();
 
     private Builder(Entity<K, V> entity, String name, Class<V> type) {
@@ -72,6 +79,15 @@ final class Table<K, V extends Record> {
     Builder<K, V> key(String column, Function<V, String> getter) {
       keyColumns.add(column);
       return column(column, getter, Codec.STRING);
+    }
+
+    /**
+     * A column that holds one of the entity's expiries ({@link Entity#expiries()}, in the same
+     * order): garbage collection deletes the rows where any expiry column is before now.
+     */
+    Builder<K, V> expiry(String column, Function<V, Instant> getter) {
+      expiryColumns.add(column);
+      return column(column, getter, Codec.INSTANT);
     }
 
     <F extends @Nullable Object> Builder<K, V> column(
@@ -118,8 +134,23 @@ final class Table<K, V extends Record> {
                   + types[i].getSimpleName());
         }
       }
+      if (expiryColumns.size() != entity.expiries().size()) {
+        // The memory backend collects by the entity's expiries, SQL by these columns: they must
+        // agree, or one backend would keep what the other deletes.
+        throw new IllegalStateException(
+            "table "
+                + name
+                + " names "
+                + expiryColumns.size()
+                + " expiry columns but "
+                + entity.kind()
+                + " has "
+                + entity.expiries().size()
+                + " expiries");
+      }
       try {
-        return new Table<>(entity, name, keyColumns, fields, type.getDeclaredConstructor(types));
+        return new Table<>(
+            entity, name, keyColumns, expiryColumns, fields, type.getDeclaredConstructor(types));
       } catch (NoSuchMethodException e) {
         throw new IllegalStateException("no canonical constructor for " + type.getName(), e);
       }
@@ -230,6 +261,18 @@ final class Table<K, V extends Record> {
 
   String deleteSql() {
     return "delete from " + name + where();
+  }
+
+  /**
+   * Deletes the expired rows (Dex: storage/sql/crud.go GarbageCollect, {@code expiry < $1}, and
+   * {@code absolute_expiry < $1 OR idle_expiry < $1} for auth sessions); bind now once per {@link
+   * #expiryColumns expiry column}. Only for a table with expiry columns.
+   */
+  String deleteExpiredSql() {
+    return "delete from "
+        + name
+        + " where "
+        + expiryColumns.stream().map(c -> c + " < ?").collect(Collectors.joining(" or "));
   }
 
   /** Binds key values for the {@code where} clause. */

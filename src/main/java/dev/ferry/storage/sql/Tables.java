@@ -31,10 +31,13 @@ import java.util.Map;
  * storage/sql/crud.go for the encodings). Each table is its entity's fields in record-component
  * order, each a column name, the record accessor and a {@link Codec}; {@link Table} derives the
  * statements, the writer and the reader from that, and {@link SqlStorage} serves every table with
- * one generic {@link SqlRepository}. Adding an entity is one more entry in {@link #all}. The one
- * Ferry-only column, {@code client.ferry_client_credentials_groups}, has a prefix so that a later
- * Dex migration can never collide with it. All mappings stay in this one file so that the whole
- * schema can be read (and compared with Dex's) in one place.
+ * one generic {@link SqlRepository}. A column that holds one of the entity's expiries is named with
+ * {@code expiry(column, getter)} instead of {@code column}; {@link SqlStorage#garbageCollect}
+ * deletes from every table that names one, so an expiring entity needs nothing more for garbage
+ * collection. Adding an entity is one more entry in {@link #all}. The one Ferry-only column, {@code
+ * client.ferry_client_credentials_groups}, has a prefix so that a later Dex migration can never
+ * collide with it. All mappings stay in this one file so that the whole schema can be read (and
+ * compared with Dex's) in one place.
  */
 final class Tables {
 
@@ -107,7 +110,7 @@ final class Tables {
                 .column("nonce", AuthRequest::nonce, STRING)
                 .column("state", AuthRequest::state, STRING)
                 .column("force_approval_prompt", AuthRequest::forceApprovalPrompt, BOOL)
-                .column("expiry", AuthRequest::expiry, INSTANT)
+                .expiry("expiry", AuthRequest::expiry)
                 .column("logged_in", AuthRequest::loggedIn, BOOL)
                 .columns(CLAIMS_COLUMNS, AuthRequest::claims, claims)
                 .column("connector_id", AuthRequest::connectorId, STRING)
@@ -129,7 +132,7 @@ final class Tables {
                 .column("connector_id", AuthCode::connectorId, STRING)
                 .column("connector_data", AuthCode::connectorData, BYTES)
                 .columns(CLAIMS_COLUMNS, AuthCode::claims, claims)
-                .column("expiry", AuthCode::expiry, INSTANT)
+                .expiry("expiry", AuthCode::expiry)
                 .columns(PKCE_COLUMNS, AuthCode::pkce, PKCE)
                 .column("session_id", AuthCode::sessionId, STRING)
                 .column("auth_time", AuthCode::authTime, NULLABLE_INSTANT)
@@ -179,13 +182,13 @@ final class Tables {
                 .column("client_id", DeviceRequest::clientId, STRING)
                 .column("client_secret", DeviceRequest::clientSecret, STRING)
                 .column("scopes", DeviceRequest::scopes, strings)
-                .column("expiry", DeviceRequest::expiry, INSTANT)
+                .expiry("expiry", DeviceRequest::expiry)
                 .build(),
             Table.of(DeviceToken.ENTITY, "device_token", DeviceToken.class)
                 .key("device_code", DeviceToken::deviceCode)
                 .column("status", DeviceToken::status, STRING)
                 .column("token", DeviceToken::token, TEXT_BYTES)
-                .column("expiry", DeviceToken::expiry, INSTANT)
+                .expiry("expiry", DeviceToken::expiry)
                 .column("last_request", DeviceToken::lastRequestTime, INSTANT)
                 .column("poll_interval", DeviceToken::pollIntervalSeconds, INT)
                 .columns(PKCE_COLUMNS, DeviceToken::pkce, PKCE)
@@ -211,8 +214,8 @@ final class Tables {
                 .column("last_activity", AuthSession::lastActivity, INSTANT)
                 .column("ip_address", AuthSession::ipAddress, STRING)
                 .column("user_agent", AuthSession::userAgent, STRING)
-                .column("absolute_expiry", AuthSession::absoluteExpiry, INSTANT)
-                .column("idle_expiry", AuthSession::idleExpiry, INSTANT)
+                .expiry("absolute_expiry", AuthSession::absoluteExpiry)
+                .expiry("idle_expiry", AuthSession::idleExpiry)
                 .column("logout_state", AuthSession::logoutState, BYTES)
                 .build());
   }
