@@ -214,23 +214,27 @@ public final class LoadFixture {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     HttpResponse<String> response =
         http.send(
-            HttpRequest.newBuilder(URI.create(tokenUrl))
-                .timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header(
-                    "Authorization",
-                    "Basic "
-                        + Base64.getEncoder()
-                            .encodeToString("my-app:my-secret".getBytes(StandardCharsets.UTF_8)))
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        TokenExchangeBenchmark.formBody(subjectToken)))
-                .build(),
+            exchangeRequest(
+                tokenUrl, TokenExchangeBenchmark.formBody(subjectToken), Duration.ofSeconds(10)),
             HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       throw new IllegalStateException(
           "exchange check failed: " + response.statusCode() + " " + response.body());
     }
+  }
+
+  /** The guide's exchange request as {@code bench/exchange.lua} sends it: Basic auth, a form. */
+  private static HttpRequest exchangeRequest(String tokenUrl, String form, Duration timeout) {
+    return HttpRequest.newBuilder(URI.create(tokenUrl))
+        .timeout(timeout)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header(
+            "Authorization",
+            "Basic "
+                + Base64.getEncoder()
+                    .encodeToString("my-app:my-secret".getBytes(StandardCharsets.UTF_8)))
+        .POST(HttpRequest.BodyPublishers.ofString(form))
+        .build();
   }
 
   /**
@@ -248,21 +252,13 @@ public final class LoadFixture {
 
     HungLoad(String tokenUrl, String subjectToken) {
       this.request =
-          HttpRequest.newBuilder(URI.create(tokenUrl))
-              .timeout(Duration.ofMinutes(2))
-              .header("Content-Type", "application/x-www-form-urlencoded")
-              .header(
-                  "Authorization",
-                  "Basic "
-                      + Base64.getEncoder()
-                          .encodeToString("my-app:my-secret".getBytes(StandardCharsets.UTF_8)))
-              .POST(
-                  HttpRequest.BodyPublishers.ofString(
-                      TokenExchangeBenchmark.formBody(subjectToken)
-                          .replace(
-                              "connector_id=" + GitHubActions.CONNECTOR_ID,
-                              "connector_id=" + HUNG_CONNECTOR_ID)))
-              .build();
+          exchangeRequest(
+              tokenUrl,
+              TokenExchangeBenchmark.formBody(subjectToken)
+                  .replace(
+                      "connector_id=" + GitHubActions.CONNECTOR_ID,
+                      "connector_id=" + HUNG_CONNECTOR_ID),
+              Duration.ofMinutes(2));
     }
 
     void start(int inFlight) {
