@@ -25,6 +25,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.jspecify.annotations.Nullable;
@@ -85,6 +86,11 @@ public final class HttpServer implements AutoCloseable {
     this.settings = settings;
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("ferry-http");
+    // Endpoints wait: on an upstream (bounded per connector by its bulkhead) and on the CPU
+    // workers. Run on virtual threads, a waiting request holds no platform thread, so connectors
+    // whose upstreams hang cannot together use up the pool and starve every other request. The
+    // CPU-heavy work itself stays on the fixed CpuWorkers pool.
+    threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("ferry-req-"));
     server = new Server(threads);
     HttpConfiguration config = new HttpConfiguration();
     config.setSendServerVersion(false);

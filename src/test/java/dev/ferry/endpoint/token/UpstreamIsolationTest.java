@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -72,7 +73,8 @@ class UpstreamIsolationTest {
                     if (definition.isEmpty() || config == null) {
                       return Optional.empty();
                     }
-                    Connector connector = opened.computeIfAbsent(id, key -> open(key, config, cpu));
+                    Connector connector =
+                        opened.computeIfAbsent(id, key -> open(key, config, cpu, LIMITS));
                     return Optional.of(new OpenedConnector(definition.get(), connector));
                   })
               .build()) {
@@ -91,7 +93,8 @@ class UpstreamIsolationTest {
           for (int i = 0; i < IN_FLIGHT; i++) {
             held.add(
                 client.sendAsync(
-                    exchangeRequest(ferry, "a", tokenA), HttpResponse.BodyHandlers.ofString()));
+                    exchangeRequest(ferry, "a", tokenA).build(),
+                    HttpResponse.BodyHandlers.ofString()));
           }
           assertThat(upstreamA.awaitHeld(Duration.ofSeconds(20)))
               .as("a request of connector a reached its hanging upstream")
@@ -121,9 +124,97 @@ class UpstreamIsolationTest {
     }
   }
 
-  private static Connector open(String id, String config, dev.ferry.cpu.CpuLane cpu) {
+  /**
+   * Waiting on an upstream or on the CPU workers holds no platform thread. Four connectors whose
+   * upstreams hang on userinfo each have 60 exchanges waiting there (240 in all, more than the
+   * listener's 200 platform threads), with a bulkhead that lets every one of them wait far longer
+   * than this test runs; a healthy connector is still served at once, while all of them wait.
+   */
+  @Test
+  void exchangesWaitingOnUpstreamsDoNotStarveTheListener() throws Exception {
+    int hungConnectors = 4;
+    int perConnector = 60;
+    UpstreamBulkhead.Limits patient =
+        new UpstreamBulkhead.Limits(perConnector, perConnector, Duration.ofSeconds(60));
+    List<UpstreamIssuer> hung = new ArrayList<>();
+    try (UpstreamIssuer healthy = UpstreamIssuer.builder().userInfo(false).start();
+        HttpClient client = HttpClient.newHttpClient()) {
+      Map<String, String> configs = new ConcurrentHashMap<>();
+      configs.put("b", config(healthy, false));
+      for (int i = 0; i < hungConnectors; i++) {
+        UpstreamIssuer upstream = UpstreamIssuer.builder().userInfo(true).start();
+        hung.add(upstream);
+        configs.put("a" + i, config(upstream, true));
+      }
+      Map<String, Connector> opened = new ConcurrentHashMap<>();
+      try (WebFixture ferry =
+          WebFixture.builder()
+              .settings(s -> s.workers(2, 256, Duration.ofSeconds(10)))
+              .setup(storage ->
+                  configs.keySet().forEach(id -> storage.connectors().create(connector(id))))
+              .connectorsWith((storage, cpu) ->
+                  id -> {
+                    Optional<dev.ferry.storage.Connector> definition = storage.connectors().get(id);
+                    String config = configs.get(id);
+                    if (definition.isEmpty() || config == null) {
+                      return Optional.empty();
+                    }
+                    Connector connector =
+                        opened.computeIfAbsent(id, key -> open(key, config, cpu, patient));
+                    return Optional.of(new OpenedConnector(definition.get(), connector));
+                  })
+              .build()) {
+        try {
+          String tokenB = healthy.token().build();
+          assertThat(exchange(ferry, "b", tokenB).statusCode()).isEqualTo(200);
+          List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+          for (int i = 0; i < hungConnectors; i++) {
+            UpstreamIssuer upstream = hung.get(i);
+            String token = upstream.token().build();
+            // Warm (discovery and JWKS cached), so that every exchange goes on to its own userinfo
+            // call and waits there.
+            assertThat(exchange(ferry, "a" + i, token).statusCode()).isEqualTo(200);
+            upstream.fault(UpstreamIssuer.USERINFO, UpstreamIssuer.Fault.HOLD);
+            for (int n = 0; n < perConnector; n++) {
+              waiting.add(
+                  client.sendAsync(
+                      exchangeRequest(ferry, "a" + i, token).build(),
+                      HttpResponse.BodyHandlers.ofString()));
+            }
+          }
+          // Until every waiting exchange has reached its upstream, or long enough to show that
+          // they cannot all get there (which is the failure this test is about).
+          int arrived = 0;
+          for (UpstreamIssuer upstream : hung) {
+            for (int n = 0; n < perConnector; n++) {
+              if (!upstream.awaitHeld(Duration.ofSeconds(arrived == 0 ? 20 : 2))) {
+                break;
+              }
+              arrived++;
+            }
+          }
+
+          HttpResponse<String> served =
+              client.send(
+                  exchangeRequest(ferry, "b", tokenB).timeout(Duration.ofSeconds(10)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(served.statusCode()).as(served.body()).isEqualTo(200);
+          assertThat(arrived).isEqualTo(hungConnectors * perConnector);
+          assertThat(waiting).noneMatch(CompletableFuture::isDone);
+        } finally {
+          hung.forEach(UpstreamIssuer::release);
+          opened.values().forEach(Connector::close);
+        }
+      }
+    } finally {
+      hung.forEach(UpstreamIssuer::close);
+    }
+  }
+
+  private static Connector open(
+      String id, String config, dev.ferry.cpu.CpuLane cpu, UpstreamBulkhead.Limits limits) {
     try {
-      return new OidcConnectorFactory(Clock.systemUTC(), SLOW_UPSTREAM, cpu, LIMITS)
+      return new OidcConnectorFactory(Clock.systemUTC(), SLOW_UPSTREAM, cpu, limits)
           .open(id, config);
     } catch (ConnectorException e) {
       throw new IllegalStateException(e);
@@ -151,10 +242,11 @@ class UpstreamIsolationTest {
 
   private static HttpResponse<String> exchange(WebFixture ferry, String connector, String token)
       throws Exception {
-    return ferry.send(exchangeRequest(ferry, connector, token));
+    return ferry.send(exchangeRequest(ferry, connector, token).build());
   }
 
-  private static HttpRequest exchangeRequest(WebFixture ferry, String connector, String token) {
+  private static HttpRequest.Builder exchangeRequest(
+      WebFixture ferry, String connector, String token) {
     Map<String, String> form = exchangeForm();
     form.put("connector_id", connector);
     form.put("subject_token_type", TokenTypes.ID_TOKEN);
@@ -163,7 +255,6 @@ class UpstreamIsolationTest {
         .request("/token")
         .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(WebFixture.encode(form)))
-        .build();
+        .POST(HttpRequest.BodyPublishers.ofString(WebFixture.encode(form)));
   }
 }
