@@ -59,25 +59,7 @@ class UpstreamIsolationTest {
               "a", config(upstreamA, userInfo),
               "b", config(upstreamB, false));
       Map<String, Connector> opened = new ConcurrentHashMap<>();
-      try (WebFixture ferry =
-          WebFixture.builder()
-              .settings(s -> s.workers(2, 256, Duration.ofSeconds(10)))
-              .setup(storage -> {
-                storage.connectors().create(connector("a"));
-                storage.connectors().create(connector("b"));
-              })
-              .connectorsWith((storage, cpu) ->
-                  id -> {
-                    Optional<dev.ferry.storage.Connector> definition = storage.connectors().get(id);
-                    String config = configs.get(id);
-                    if (definition.isEmpty() || config == null) {
-                      return Optional.empty();
-                    }
-                    Connector connector =
-                        opened.computeIfAbsent(id, key -> open(key, config, cpu, LIMITS));
-                    return Optional.of(new OpenedConnector(definition.get(), connector));
-                  })
-              .build()) {
+      try (WebFixture ferry = ferry(configs, opened, LIMITS)) {
         try {
           String tokenA = upstreamA.token().build();
           String tokenB = upstreamB.token().build();
@@ -147,23 +129,7 @@ class UpstreamIsolationTest {
         configs.put("a" + i, config(upstream, true));
       }
       Map<String, Connector> opened = new ConcurrentHashMap<>();
-      try (WebFixture ferry =
-          WebFixture.builder()
-              .settings(s -> s.workers(2, 256, Duration.ofSeconds(10)))
-              .setup(storage ->
-                  configs.keySet().forEach(id -> storage.connectors().create(connector(id))))
-              .connectorsWith((storage, cpu) ->
-                  id -> {
-                    Optional<dev.ferry.storage.Connector> definition = storage.connectors().get(id);
-                    String config = configs.get(id);
-                    if (definition.isEmpty() || config == null) {
-                      return Optional.empty();
-                    }
-                    Connector connector =
-                        opened.computeIfAbsent(id, key -> open(key, config, cpu, patient));
-                    return Optional.of(new OpenedConnector(definition.get(), connector));
-                  })
-              .build()) {
+      try (WebFixture ferry = ferry(configs, opened, patient)) {
         try {
           String tokenB = healthy.token().build();
           assertThat(exchange(ferry, "b", tokenB).statusCode()).isEqualTo(200);
@@ -209,6 +175,31 @@ class UpstreamIsolationTest {
     } finally {
       hung.forEach(UpstreamIssuer::close);
     }
+  }
+
+  /**
+   * Ferry with one stored oidc connector per entry of {@code configs} (id to connector config),
+   * each opened once, on the fixture's CPU workers, with the given bulkhead.
+   */
+  private static WebFixture ferry(
+      Map<String, String> configs, Map<String, Connector> opened, UpstreamBulkhead.Limits limits)
+      throws Exception {
+    return WebFixture.builder()
+        .settings(s -> s.workers(2, 256, Duration.ofSeconds(10)))
+        .setup(
+            storage -> configs.keySet().forEach(id -> storage.connectors().create(connector(id))))
+        .connectorsWith((storage, cpu) ->
+            id -> {
+              Optional<dev.ferry.storage.Connector> definition = storage.connectors().get(id);
+              String config = configs.get(id);
+              if (definition.isEmpty() || config == null) {
+                return Optional.empty();
+              }
+              Connector connector =
+                  opened.computeIfAbsent(id, key -> open(key, config, cpu, limits));
+              return Optional.of(new OpenedConnector(definition.get(), connector));
+            })
+        .build();
   }
 
   private static Connector open(
