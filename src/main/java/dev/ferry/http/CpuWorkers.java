@@ -28,7 +28,7 @@ import org.slf4j.MDC;
  * threads, measured p99 stayed at 18-90 ms where a 200-thread pool reached 40-314 ms and virtual
  * threads over a second (prototype load runs on 2 cores; Ferry's own figures are in
  * docs/benchmarks.md). The queue is bounded and every task has a deadline counted from submission,
- * so an overload is answered at once with {@link SaturatedException} instead of growing memory and
+ * so an overload is answered at once with {@link CpuBusyException} instead of growing memory and
  * latency without bound. A task that misses its deadline while still queued is cancelled and never
  * runs.
  */
@@ -67,7 +67,7 @@ public final class CpuWorkers implements CpuLane, AutoCloseable {
    * Runs {@code task} on a worker and waits for its result. The caller's logging context (request
    * id) travels with the task.
    *
-   * @throws SaturatedException when the queue is full or the deadline passed
+   * @throws CpuBusyException when the queue is full or the deadline passed
    * @throws Exception whatever the task threw
    */
   public <T> T call(Callable<T> task) throws Exception {
@@ -87,17 +87,17 @@ public final class CpuWorkers implements CpuLane, AutoCloseable {
     try {
       future = pool.submit(withContext);
     } catch (RejectedExecutionException e) {
-      throw new SaturatedException("worker queue full");
+      throw new CpuBusyException("worker queue full");
     }
     try {
       return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       abandon(future);
-      throw new SaturatedException("worker deadline exceeded");
+      throw new CpuBusyException("worker deadline exceeded");
     } catch (InterruptedException e) {
       abandon(future);
       Thread.currentThread().interrupt();
-      throw new SaturatedException("interrupted while waiting for a worker");
+      throw new CpuBusyException("interrupted while waiting for a worker");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof Exception ex) {
@@ -110,17 +110,12 @@ public final class CpuWorkers implements CpuLane, AutoCloseable {
     }
   }
 
-  /**
-   * {@link CpuLane} view of {@link #call}: the same queue and deadline, with saturation reported as
-   * the unchecked {@link CpuBusyException} so that it can cross connector and signer code.
-   */
+  /** {@link CpuLane} view of {@link #call}: the same queue, deadline and exceptions. */
   @Override
   @SuppressWarnings("unchecked") // the task throws only E or unchecked exceptions
   public <T, E extends Exception> T compute(CpuLane.CpuTask<T, E> task) throws E {
     try {
       return call(task::run);
-    } catch (SaturatedException e) {
-      throw new CpuBusyException(String.valueOf(e.getMessage()));
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -144,14 +139,5 @@ public final class CpuWorkers implements CpuLane, AutoCloseable {
   @Override
   public void close() {
     pool.shutdown();
-  }
-
-  /** The pool cannot take the task in time; the caller answers 503. */
-  public static final class SaturatedException extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    public SaturatedException(String message) {
-      super(message, null, false, false);
-    }
   }
 }

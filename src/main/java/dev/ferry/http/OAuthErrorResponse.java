@@ -37,7 +37,7 @@ public final class OAuthErrorResponse {
       }
       return render(oauth);
     }
-    if (e instanceof CpuWorkers.SaturatedException || e instanceof CpuBusyException) {
+    if (e instanceof CpuBusyException) {
       log.atWarn().setMessage("request refused").addKeyValue("reason", e.getMessage()).log();
       return busy();
     }

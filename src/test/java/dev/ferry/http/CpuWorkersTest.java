@@ -70,9 +70,9 @@ class CpuWorkersTest {
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       Future<String> queued = callers.submit(() -> workers.call(() -> "queued"));
       assertThatThrownBy(() -> queued.get(10, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(CpuWorkers.SaturatedException.class);
+          .hasCauseInstanceOf(CpuBusyException.class);
       assertThatThrownBy(() -> busy.get(10, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(CpuWorkers.SaturatedException.class);
+          .hasCauseInstanceOf(CpuBusyException.class);
       release.countDown();
       // The expired queued task never runs; the pool serves new work.
       assertThat(workers.call(() -> "again")).isEqualTo("again");
@@ -112,7 +112,7 @@ class CpuWorkersTest {
       // Times out in the queue while the only worker is busy.
       Future<String> expired = callers.submit(() -> workers.call(() -> "never"));
       assertThatThrownBy(() -> expired.get(10, TimeUnit.SECONDS))
-          .hasCauseInstanceOf(CpuWorkers.SaturatedException.class);
+          .hasCauseInstanceOf(CpuBusyException.class);
       expiredOnce.set(true);
       // The worker is still busy, but the queue slot is free again: a new task is queued, not
       // refused as "worker queue full", and runs once the worker is released.
@@ -162,7 +162,7 @@ class CpuWorkersTest {
       // One of the two fills the queue; the other is refused without waiting for the deadline.
       Future<String> first = done.poll(5, TimeUnit.SECONDS);
       assertThat(first).isNotNull();
-      assertThatThrownBy(first::get).hasCauseInstanceOf(CpuWorkers.SaturatedException.class);
+      assertThatThrownBy(first::get).hasCauseInstanceOf(CpuBusyException.class);
       release.countDown();
       Future<String> second = done.poll(10, TimeUnit.SECONDS);
       assertThat(second).isNotNull();

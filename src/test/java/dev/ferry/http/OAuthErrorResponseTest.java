@@ -2,6 +2,7 @@ package dev.ferry.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.cpu.CpuBusyException;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class OAuthErrorResponseTest {
 
   @Test
   void saturatedPoolIsABusyAnswer() {
-    HttpResponse r = OAuthErrorResponse.of(new CpuWorkers.SaturatedException("worker queue full"));
+    HttpResponse r = OAuthErrorResponse.of(new CpuBusyException("worker queue full"));
     assertThat(r.status()).isEqualTo(503);
     assertThat(r.bodyText()).contains("\"error\":\"temporarily_unavailable\"");
     assertThat(r.headers()).containsEntry("Retry-After", "1");
