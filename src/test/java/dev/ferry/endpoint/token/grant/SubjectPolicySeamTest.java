@@ -19,6 +19,7 @@ import dev.ferry.oauth2.TokenTypes;
 import dev.ferry.policy.PolicyDecision;
 import dev.ferry.policy.PolicyRequest;
 import dev.ferry.policy.SubjectPolicy;
+import dev.ferry.policy.TrustReport;
 import dev.ferry.testing.UpstreamIssuer;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -105,7 +106,9 @@ class SubjectPolicySeamTest {
             new PolicyDecision.Deny(
                 OAuthError.INVALID_GRANT,
                 Optional.of("subject not allowed"),
-                "repository " + request.subject().claims().get("repository") + " not trusted");
+                "repository " + request.subject().claims().get("repository") + " not trusted",
+                PolicyDecision.Refusal.POLICY,
+                TrustReport.none());
     try (UpstreamIssuer upstream = UpstreamIssuer.builder().userInfo(false).start();
         WebFixture ferry = fixture(upstream, false, refuses)) {
       Map<String, String> form = exchangeForm();
