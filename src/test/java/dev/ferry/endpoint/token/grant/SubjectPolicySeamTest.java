@@ -138,8 +138,8 @@ class SubjectPolicySeamTest {
     }
   }
 
-  private static WebFixture fixture(
-      UpstreamIssuer upstream, boolean getUserInfo, SubjectPolicy policy) throws Exception {
+  static WebFixture fixture(UpstreamIssuer upstream, boolean getUserInfo, SubjectPolicy policy)
+      throws Exception {
     String config =
         JSON.writeValueAsString(
             Map.of(
