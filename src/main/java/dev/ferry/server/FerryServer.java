@@ -9,6 +9,7 @@ import dev.ferry.endpoint.health.StorageHealthCheck;
 import dev.ferry.http.CpuWorkers;
 import dev.ferry.http.HttpServer;
 import dev.ferry.http.HttpServerSettings;
+import dev.ferry.policy.AuditSink;
 import dev.ferry.signer.CpuBoundSigner;
 import dev.ferry.signer.KeyGenerator;
 import dev.ferry.signer.LocalSigner;
@@ -116,11 +117,23 @@ public final class FerryServer implements AutoCloseable {
     TokenVerifier verifier = new TokenVerifier(config.issuer(), signer, clock);
     StorageHealthCheck health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
 
+    AuditSink audit = TrustSetup.audit(config, opened);
     Listeners.Started listeners =
         Listeners.start(
             config,
             new Listeners.Components(
-                storage, signer, issuer, verifier, connectors, health, workers, clock, random));
+                storage,
+                signer,
+                issuer,
+                verifier,
+                connectors,
+                health,
+                workers,
+                TrustSetup.policy(config, clock),
+                TrustSetup.ledger(storage),
+                audit,
+                clock,
+                random));
     opened.add(listeners.web());
     listeners.telemetry().ifPresent(opened::add);
 

@@ -15,6 +15,7 @@ import dev.ferry.endpoint.token.ClientAuthenticator;
 import dev.ferry.endpoint.token.ConnectorPolicy;
 import dev.ferry.endpoint.token.TokenEndpoint;
 import dev.ferry.endpoint.token.grant.GrantCatalogue;
+import dev.ferry.endpoint.token.grant.TokenExchangeMetrics;
 import dev.ferry.endpoint.userinfo.UserinfoEndpoint;
 import dev.ferry.http.CpuWorkers;
 import dev.ferry.http.HttpMetrics;
@@ -22,7 +23,9 @@ import dev.ferry.http.HttpServer;
 import dev.ferry.http.HttpServerSettings;
 import dev.ferry.http.MetricsEndpoint;
 import dev.ferry.http.Router;
-import dev.ferry.policy.NoOpSubjectPolicy;
+import dev.ferry.policy.AuditSink;
+import dev.ferry.policy.ReplayLedger;
+import dev.ferry.policy.SubjectPolicy;
 import dev.ferry.signer.Signer;
 import dev.ferry.storage.Storage;
 import dev.ferry.token.TokenIssuer;
@@ -55,6 +58,9 @@ final class Listeners {
       ConnectorLookup connectors,
       StorageHealthCheck health,
       CpuWorkers workers,
+      SubjectPolicy policy,
+      ReplayLedger ledger,
+      AuditSink audit,
       Clock clock,
       SecureRandom random) {}
 
@@ -71,7 +77,13 @@ final class Listeners {
       TokenEndpoint token =
           new TokenEndpoint(
               GrantCatalogue.build(
-                  new GrantCatalogue.Dependencies(c.issuer(), new NoOpSubjectPolicy(), c.clock())),
+                  new GrantCatalogue.Dependencies(
+                      c.issuer(),
+                      c.policy(),
+                      c.ledger(),
+                      c.audit(),
+                      new TokenExchangeMetrics(registry),
+                      c.clock())),
               config.effectiveGrantTypes(),
               new ClientAuthenticator(c.storage()),
               new ConnectorPolicy(c.connectors()));

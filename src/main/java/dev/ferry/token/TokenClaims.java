@@ -2,13 +2,22 @@ package dev.ferry.token;
 
 import dev.ferry.storage.Claims;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What a grant decided about the token to mint: for whom ({@code clientId}), with which scopes and
  * identity, through which connector. The issuer turns it into Dex's claim set (Dex:
- * server/tokens/claims.go IDTokenClaims).
+ * server/tokens/claims.go IDTokenClaims), plus what Ferry's trust rules add.
+ *
+ * @param extraClaims claims appended after Dex's, JSON-like values (String, Number, Boolean, List,
+ *     Map) in order; the trust rules never name one Ferry sets itself
+ * @param notAfter the token expires no later than this, even when {@code expiry.idTokens} is longer
+ *     (a trust rule's {@code expiry}, the subject token's {@code exp})
  */
 public record TokenClaims(
     String clientId,
@@ -16,9 +25,23 @@ public record TokenClaims(
     Claims claims,
     String connectorId,
     String nonce,
-    @Nullable Instant authTime) {
+    @Nullable Instant authTime,
+    Map<String, Object> extraClaims,
+    Optional<Instant> notAfter) {
 
   public TokenClaims {
     scopes = List.copyOf(scopes);
+    extraClaims = Collections.unmodifiableMap(new LinkedHashMap<>(extraClaims));
+  }
+
+  /** Dex's claim set, nothing added. */
+  public TokenClaims(
+      String clientId,
+      List<String> scopes,
+      Claims claims,
+      String connectorId,
+      String nonce,
+      @Nullable Instant authTime) {
+    this(clientId, scopes, claims, connectorId, nonce, authTime, Map.of(), Optional.empty());
   }
 }

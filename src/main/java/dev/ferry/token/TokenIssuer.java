@@ -92,10 +92,18 @@ public final class TokenIssuer {
       TokenClaims request, @Nullable String accessToken, @Nullable String code) {
     Instant issuedAt = clock.instant();
     Instant expiry = issuedAt.plus(idTokenValidity);
+    Instant notAfter = request.notAfter().orElse(expiry);
+    if (notAfter.isBefore(expiry)) {
+      // A trust rule's cap; exp is written in whole seconds, rounded down, so never later.
+      expiry = notAfter.isBefore(issuedAt) ? issuedAt : notAfter;
+    }
     try {
       String algorithm = signer.algorithm();
-      byte[] payload = payload(request, issuedAt, expiry, algorithm, accessToken, code);
-      return new IssuedToken(signer.sign(payload), expiry);
+      String jti = newUuid().toString();
+      List<String> audience = audience(request.clientId(), request.scopes());
+      byte[] payload =
+          payload(request, issuedAt, expiry, jti, audience, algorithm, accessToken, code);
+      return new IssuedToken(signer.sign(payload), jti, audience, expiry);
     } catch (SigningException
         | UntrustedPeerException
         | IllegalArgumentException
@@ -109,13 +117,14 @@ public final class TokenIssuer {
       TokenClaims request,
       Instant issuedAt,
       Instant expiry,
+      String jti,
+      List<String> audience,
       String algorithm,
       @Nullable String accessToken,
       @Nullable String code)
       throws UntrustedPeerException {
     String clientId = request.clientId();
     checkCrossClientTrust(clientId, request.scopes());
-    List<String> audience = audience(clientId, request.scopes());
 
     ObjectNode json = GoJson.mapper().createObjectNode();
     json.put("iss", issuerUrl);
@@ -128,7 +137,7 @@ public final class TokenIssuer {
     }
     json.put("exp", expiry.getEpochSecond());
     json.put("iat", issuedAt.getEpochSecond());
-    json.put("jti", newUuid().toString());
+    json.put("jti", jti);
     if (audience.size() > 1) {
       json.put("azp", clientId);
     }
@@ -144,6 +153,10 @@ public final class TokenIssuer {
       json.put("c_hash", halfHash(algorithm, code));
     }
     putScopedClaims(json, request);
+    // Ferry's trust rules: after Dex's members, never one of them (checked when compiled).
+    request
+        .extraClaims()
+        .forEach((name, value) -> json.set(name, GoJson.mapper().valueToTree(value)));
     return GoJson.compact(json);
   }
 

@@ -4,10 +4,13 @@ import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.oidc.OidcConnector;
 import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.endpoint.token.GrantRequest;
+import dev.ferry.endpoint.token.RequestContext;
 import dev.ferry.endpoint.token.TokenResponse;
 import dev.ferry.endpoint.token.grant.TokenExchangeGrant;
+import dev.ferry.endpoint.token.grant.TokenExchangeMetrics;
 import dev.ferry.http.Form;
 import dev.ferry.http.FormException;
+import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.NoOpSubjectPolicy;
 import dev.ferry.signer.KeyGenerator;
 import dev.ferry.signer.StaticSigner;
@@ -83,7 +86,14 @@ public class TokenExchangeBenchmark {
             Duration.ofHours(24),
             Clock.systemUTC(),
             random);
-    grant = new TokenExchangeGrant(issuer, new NoOpSubjectPolicy(), Clock.systemUTC());
+    grant =
+        new TokenExchangeGrant(
+            issuer,
+            new NoOpSubjectPolicy(),
+            use -> true,
+            AuditSink.discard(),
+            TokenExchangeMetrics.unregistered(),
+            Clock.systemUTC());
     body = formBody(GitHubActions.idToken(upstream, Duration.ofHours(24)));
     // Warms discovery and the JWKS cache, and checks the request succeeds.
     TokenResponse response = exchange();
@@ -125,6 +135,7 @@ public class TokenExchangeBenchmark {
 
   @Benchmark
   public TokenResponse exchange() throws FormException {
-    return grant.handle(new GrantRequest<>(grant.parse(Form.parse(body)), client, opened));
+    return grant.handle(
+        new GrantRequest<>(grant.parse(Form.parse(body)), client, opened, RequestContext.none()));
   }
 }

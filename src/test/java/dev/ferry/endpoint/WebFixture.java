@@ -22,6 +22,7 @@ import dev.ferry.endpoint.token.ConnectorPolicy;
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.TokenEndpoint;
 import dev.ferry.endpoint.token.grant.GrantCatalogue;
+import dev.ferry.endpoint.token.grant.TokenExchangeMetrics;
 import dev.ferry.endpoint.userinfo.UserinfoEndpoint;
 import dev.ferry.http.CpuWorkers;
 import dev.ferry.http.HttpMetrics;
@@ -30,7 +31,10 @@ import dev.ferry.http.HttpServerSettings;
 import dev.ferry.http.MetricsEndpoint;
 import dev.ferry.http.Router;
 import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.AuditRecord;
 import dev.ferry.policy.NoOpSubjectPolicy;
+import dev.ferry.policy.ReplayLedger;
+import dev.ferry.policy.SingleUse;
 import dev.ferry.policy.SubjectPolicy;
 import dev.ferry.signer.CpuBoundSigner;
 import dev.ferry.signer.Signer;
@@ -60,6 +64,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -93,6 +100,10 @@ public final class WebFixture implements AutoCloseable {
   public final TickingClock clock;
   public final StorageHealthCheck health;
   public final PrometheusRegistry registry;
+
+  /** Every audit record the token exchange wrote, in order. */
+  public final List<AuditRecord> audits = new CopyOnWriteArrayList<>();
+
   private final HttpServer web;
   private final HttpServer telemetry;
   private final CpuWorkers workers;
@@ -125,6 +136,7 @@ public final class WebFixture implements AutoCloseable {
             random);
     TokenVerifier verifier = new TokenVerifier(issuer, signer, clock);
     ConnectorLookup connectors = b.connectors.apply(storage, workers);
+    registry = HttpMetrics.newRegistry("test");
     TokenEndpoint token =
         new TokenEndpoint(
             grants(b, issuerService),
@@ -132,7 +144,6 @@ public final class WebFixture implements AutoCloseable {
             new ClientAuthenticator(storage),
             new ConnectorPolicy(connectors));
     health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
-    registry = HttpMetrics.newRegistry("test");
     Router webRouter =
         Routes.web(
                 Router.builder(URI.create(issuer).getRawPath(), random)
@@ -165,7 +176,14 @@ public final class WebFixture implements AutoCloseable {
   private List<Grant<?, ?>> grants(Builder b, TokenIssuer issuerService) {
     List<Grant<?, ?>> grants =
         new ArrayList<>(
-            GrantCatalogue.build(new GrantCatalogue.Dependencies(issuerService, b.policy, clock)));
+            GrantCatalogue.build(
+                new GrantCatalogue.Dependencies(
+                    issuerService,
+                    b.policy,
+                    b.ledger,
+                    audits::add,
+                    new TokenExchangeMetrics(registry),
+                    clock)));
     grants.addAll(b.extraGrants);
     return grants;
   }
@@ -331,6 +349,7 @@ public final class WebFixture implements AutoCloseable {
     private BiFunction<Storage, CpuLane, ConnectorLookup> connectors =
         (storage, cpu) -> new StorageConnectors(storage);
     private SubjectPolicy policy = new NoOpSubjectPolicy();
+    private ReplayLedger ledger = new InMemoryLedger();
     private final List<Grant<?, ?>> extraGrants = new ArrayList<>();
 
     public Builder issuer(String value) {
@@ -389,8 +408,24 @@ public final class WebFixture implements AutoCloseable {
       return this;
     }
 
+    /** Where single-use tokens are recorded; an in-memory set by default. */
+    public Builder ledger(ReplayLedger value) {
+      ledger = value;
+      return this;
+    }
+
     public WebFixture build() throws Exception {
       return new WebFixture(this);
+    }
+  }
+
+  /** A ledger for one fixture: first use wins, in memory. */
+  private static final class InMemoryLedger implements ReplayLedger {
+    private final Set<String> used = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public boolean recordFirstUse(SingleUse use) {
+      return used.add(use.issuer() + "\n" + use.jti());
     }
   }
 }

@@ -50,4 +50,14 @@ public interface Grant<R, S> {
    * endpoint renders them.
    */
   TokenResponse handle(GrantRequest<S> request);
+
+  /**
+   * Told when the shared steps refused the request before {@link #handle} ran (client
+   * authentication, {@link #resolve}, the connector policy), so that a grant which audits every
+   * request (token exchange) sees those refusals too. Must not throw.
+   *
+   * @param client the authenticated client, when authentication itself did not fail
+   */
+  default void refusedBeforeHandling(
+      RequestContext context, Form form, Optional<Client> client, RuntimeException error) {}
 }

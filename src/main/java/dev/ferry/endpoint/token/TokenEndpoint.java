@@ -86,14 +86,23 @@ public final class TokenEndpoint implements HttpEndpoint {
    * grant's typed request, its connector, the connector policy on that connector, the grant's work.
    */
   private <R, S> TokenResponse run(Grant<R, S> grant, HttpRequest request, Form form) {
-    Optional<Client> client =
-        grant.authenticatesClient()
-            ? Optional.of(clients.authenticate(request, form))
-            : Optional.empty();
-    Resolution<S> resolution = grant.resolve(client, grant.parse(form));
-    Optional<OpenedConnector> connector =
-        resolution.connectorId().map(id -> policy.resolve(client, id, grant.grantType()));
-    return grant.handle(new GrantRequest<>(resolution.state(), client, connector));
+    RequestContext context = new RequestContext(request.requestId(), request.remoteIp());
+    Optional<Client> client = Optional.empty();
+    Resolution<S> resolution;
+    Optional<OpenedConnector> connector;
+    try {
+      if (grant.authenticatesClient()) {
+        client = Optional.of(clients.authenticate(request, form));
+      }
+      resolution = grant.resolve(client, grant.parse(form));
+      Optional<Client> authenticated = client;
+      connector =
+          resolution.connectorId().map(id -> policy.resolve(authenticated, id, grant.grantType()));
+    } catch (RuntimeException e) {
+      grant.refusedBeforeHandling(context, form, client, e);
+      throw e;
+    }
+    return grant.handle(new GrantRequest<>(resolution.state(), client, connector, context));
   }
 
   /** Dex: server/handlers.go writeAccessToken: JSON, never cached, with an explicit length. */

@@ -2,6 +2,8 @@ package dev.ferry.endpoint.token.grant;
 
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.AuditSink;
+import dev.ferry.policy.ReplayLedger;
 import dev.ferry.policy.SubjectPolicy;
 import dev.ferry.token.TokenIssuer;
 import java.time.Clock;
@@ -19,8 +21,21 @@ import java.util.function.Function;
  */
 public final class GrantCatalogue {
 
-  /** What grants are built from; the composition root provides it. */
-  public record Dependencies(TokenIssuer issuer, SubjectPolicy policy, Clock clock) {}
+  /**
+   * What grants are built from; the composition root provides it.
+   *
+   * @param policy the trust rules of the connectors ({@link dev.ferry.policy.NoOpSubjectPolicy} for
+   *     Dex's behaviour)
+   * @param ledger records single-use subject tokens in the shared storage
+   * @param audit where every token exchange's record goes
+   */
+  public record Dependencies(
+      TokenIssuer issuer,
+      SubjectPolicy policy,
+      ReplayLedger ledger,
+      AuditSink audit,
+      TokenExchangeMetrics metrics,
+      Clock clock) {}
 
   private record Entry(String grantType, Function<Dependencies, Grant<?, ?>> factory) {}
 
@@ -28,7 +43,9 @@ public final class GrantCatalogue {
       List.of(
           new Entry(
               GrantTypes.TOKEN_EXCHANGE,
-              d -> new TokenExchangeGrant(d.issuer(), d.policy(), d.clock())));
+              d ->
+                  new TokenExchangeGrant(
+                      d.issuer(), d.policy(), d.ledger(), d.audit(), d.metrics(), d.clock())));
 
   private GrantCatalogue() {}
 

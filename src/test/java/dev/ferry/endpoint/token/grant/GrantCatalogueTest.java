@@ -6,6 +6,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import dev.ferry.endpoint.WebFixture;
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.NoOpSubjectPolicy;
 import dev.ferry.signer.StaticSigner;
 import dev.ferry.storage.memory.MemoryStorage;
@@ -34,7 +35,13 @@ class GrantCatalogueTest {
 
     assertThat(
             GrantCatalogue.build(
-                    new GrantCatalogue.Dependencies(issuer, new NoOpSubjectPolicy(), clock))
+                    new GrantCatalogue.Dependencies(
+                        issuer,
+                        new NoOpSubjectPolicy(),
+                        use -> true,
+                        AuditSink.discard(),
+                        TokenExchangeMetrics.unregistered(),
+                        clock))
                 .stream()
                 .map(Grant::grantType))
         .containsExactlyInAnyOrderElementsOf(GrantCatalogue.servedGrantTypes());

@@ -115,7 +115,8 @@ class SubjectPolicySeamTest {
       form.put("connector_id", "up");
       form.put("subject_token", upstream.token().claim("repository", "evil/repo").build());
       HttpResponse<String> response = ferry.postForm("/token", form);
-      assertThat(response.statusCode()).isEqualTo(400);
+      // A refusal by the rules is 403: the client and the token are fine, the subject is not.
+      assertThat(response.statusCode()).isEqualTo(403);
       assertThat(JSON.readTree(response.body()).path("error").asText()).isEqualTo("invalid_grant");
       assertThat(JSON.readTree(response.body()).path("error_description").asText())
           .isEqualTo("subject not allowed");
@@ -137,8 +138,8 @@ class SubjectPolicySeamTest {
     }
   }
 
-  private static WebFixture fixture(
-      UpstreamIssuer upstream, boolean getUserInfo, SubjectPolicy policy) throws Exception {
+  static WebFixture fixture(UpstreamIssuer upstream, boolean getUserInfo, SubjectPolicy policy)
+      throws Exception {
     String config =
         JSON.writeValueAsString(
             Map.of(

