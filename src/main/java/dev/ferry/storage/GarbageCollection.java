@@ -77,8 +77,8 @@ public record GarbageCollection(Map<String, Long> deleted) {
   }
 
   /**
-   * The counts of entities Dex does not have (none yet; replay records next), which the log line
-   * adds after Dex's five, keyed by kind.
+   * The counts of entities Dex does not have (the single-use records, {@link UsedToken}), which the
+   * log line adds after Dex's five, keyed by kind.
    */
   public Map<String, Long> beyondDex() {
     Map<String, Long> others = new LinkedHashMap<>();

@@ -331,7 +331,18 @@ public abstract class StorageConformanceTest {
                         LATER.plusSeconds(60),
                         new byte[] {1}),
                 v -> StorageFixtures.authSession(v.id() + "-other", LATER, LATER, false))
-            .expiring(AuthSession.ENTITY, (k, at) -> StorageFixtures.authSession(k, at, at, true)));
+            .expiring(AuthSession.ENTITY, (k, at) -> StorageFixtures.authSession(k, at, at, true)),
+        new Kind<String, UsedToken>(
+                "usedToken",
+                (k, full) -> new UsedToken(k, full ? "https://issuer.example.com" : "", LATER),
+                s -> s.repository(UsedToken.ENTITY),
+                UsedToken::key,
+                v ->
+                    new UsedToken(
+                        v.key(), "https://changed.example.com", v.expiresAt().plusSeconds(3)),
+                v -> new UsedToken(v.key() + "-other", v.issuer(), v.expiresAt()))
+            .expiring(
+                UsedToken.ENTITY, (k, at) -> new UsedToken(k, "https://issuer.example.com", at)));
   }
 
   static Stream<Arguments> kindsAndSamples() {
@@ -820,6 +831,107 @@ public abstract class StorageConformanceTest {
     // The first update stored NOW; every later one added a second.
     assertThat(storage.getKeys().orElseThrow().nextRotation())
         .isEqualTo(NOW.plusSeconds((long) THREADS * incrementsPerThread() - 1));
+  }
+
+  // ---------------------------------------------------------------- single use (issue 8)
+
+  /** How many threads race to record the same first use. */
+  protected static final int FIRST_USE_RACERS = 16;
+
+  /**
+   * {@code trust.singleUse} relies on create being atomic: of many concurrent creates of one key,
+   * exactly one stores it and every other one is {@link AlreadyExistsException} (never another
+   * failure, which the exchange would answer with a server error). Three rounds, each a new key
+   * raced by {@link #FIRST_USE_RACERS} threads released together.
+   */
+  @Test
+  void concurrentFirstUseHasExactlyOneWinner() throws Exception {
+    Repository<String, UsedToken> used = storage.repository(UsedToken.ENTITY);
+    for (int round = 0; round < 3; round++) {
+      UsedToken token = UsedToken.of("https://issuer.example.com", "jti-" + round, LATER);
+      ExecutorService pool = Executors.newFixedThreadPool(FIRST_USE_RACERS);
+      CountDownLatch ready = new CountDownLatch(FIRST_USE_RACERS);
+      CountDownLatch start = new CountDownLatch(1);
+      try {
+        List<Future<Boolean>> racers = new ArrayList<>();
+        for (int t = 0; t < FIRST_USE_RACERS; t++) {
+          racers.add(
+              pool.submit(() -> {
+                ready.countDown();
+                start.await();
+                try {
+                  used.create(token);
+                  return true;
+                } catch (AlreadyExistsException e) {
+                  return false;
+                }
+              }));
+        }
+        assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
+        start.countDown();
+        int winners = 0;
+        for (Future<Boolean> f : racers) {
+          // A failure other than AlreadyExists surfaces here as an ExecutionException.
+          if (f.get(120, TimeUnit.SECONDS)) {
+            winners++;
+          }
+        }
+        assertThat(winners).as("round %d", round).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+      }
+      assertSameValue(used.get(token.key()).orElseThrow(), token);
+    }
+    assertThat(used.list()).hasSize(3);
+  }
+
+  /**
+   * A used token stays used until garbage collection deletes its record, also past {@code
+   * expiresAt} (the exchange has refused the expired token before it asks); after collection the
+   * key is free again.
+   */
+  @Test
+  void aUsedTokenStaysUsedUntilCollected() {
+    Repository<String, UsedToken> used = storage.repository(UsedToken.ENTITY);
+    UsedToken token = UsedToken.of("https://issuer.example.com", "jti", NOW);
+    used.create(token);
+    assertThatThrownBy(() -> used.create(UsedToken.of("https://issuer.example.com", "jti", LATER)))
+        .isInstanceOf(AlreadyExistsException.class);
+    // Another issuer's token with the same jti is another token.
+    used.create(UsedToken.of("https://other.example.com", "jti", NOW));
+
+    assertThat(storage.garbageCollect(NOW).deleted(UsedToken.ENTITY)).isZero();
+    assertThatThrownBy(() -> used.create(token)).isInstanceOf(AlreadyExistsException.class);
+
+    assertThat(storage.garbageCollect(NOW.plusMillis(1)).deleted(UsedToken.ENTITY)).isEqualTo(2);
+    assertThat(used.get(token.key())).isEmpty();
+    used.create(token);
+  }
+
+  /**
+   * Issuers and {@code jti} values are attacker-influenced: the key is fixed-length whatever they
+   * are, and the issuer kept for display is one every backend can store.
+   */
+  @Test
+  void usedTokensWithHostileIssuersAndJtisAreStoredExactly() {
+    Repository<String, UsedToken> used = storage.repository(UsedToken.ENTITY);
+    List<UsedToken> tokens =
+        List.of(
+            UsedToken.of("https://issuer.example.com", "j".repeat(100_000), LATER),
+            UsedToken.of("https://issuer.example.com", "k\uD800", LATER),
+            UsedToken.of("https://issuer.example.com", "k?", LATER),
+            UsedToken.of("https://issuer.example.com", "\u0000", LATER),
+            UsedToken.of("https://\u0000\uDC00.example.com", "j", LATER),
+            UsedToken.of("https://" + "i".repeat(1000) + ".example.com", "j", LATER),
+            UsedToken.of("https://issuer.example.com", "", LATER));
+    for (UsedToken t : tokens) {
+      used.create(t);
+    }
+    for (UsedToken t : tokens) {
+      assertSameValue(used.get(t.key()).orElseThrow(), t);
+    }
+    assertThat(used.list()).hasSize(tokens.size());
   }
 
   /** Runs {@code action} {@link #incrementsPerThread()} times on each of {@link #THREADS}. */

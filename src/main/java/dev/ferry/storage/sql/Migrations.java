@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * request, auth code and connector columns and two tables; Ferry adds those next, written so that
  * they skip whatever already exists, because a database Dex HEAD migrated may already have them.
  * Ferry-only changes are numbered separately in {@code ferry_migrations}, which Dex never reads, so
- * that Dex can keep numbering its own future migrations in {@code migrations}. After migrating,
+ * that Dex can keep numbering its own future migrations in {@code migrations}; a Ferry-only table
+ * ({@code ferry_} prefix) is created there too, from its description in {@link Tables}, so that a
+ * database from an earlier Ferry gets it at its next start, under the same lock. After migrating,
  * every column Ferry uses must exist, or opening fails with the missing ones named.
  */
 final class Migrations {
@@ -41,6 +43,12 @@ final class Migrations {
 
   /** Creates an index unless one of that name exists. */
   record CreateIndex(String name, String table, String columns) implements Step {}
+
+  /**
+   * Creates a Ferry-only table unless it exists, from its description in {@link Tables} ({@link
+   * Table#createSql}), so that its columns are written down once.
+   */
+  record CreateTable(String table) implements Step {}
 
   /** One numbered migration; {@code only} restricts it to one dialect. */
   record Migration(List<Step> steps, @Nullable Dialect only) {
@@ -293,15 +301,26 @@ final class Migrations {
   /** Ferry's own migrations, numbered in {@code ferry_migrations}. */
   static final List<Migration> FERRY =
       List.of(
+          // 1
           new Migration(
-              List.of(new AddColumn("client", "ferry_client_credentials_groups", "bytea")), null));
+              List.of(new AddColumn("client", "ferry_client_credentials_groups", "bytea")), null),
+          // 2: the single-use records of trust.singleUse (issue 8). Garbage collection deletes
+          // by "expiry < now" as often as every five minutes from a table that gains a row per
+          // exchange; the index keeps that from scanning (and on MySQL, from locking) every row.
+          new Migration(
+              List.of(
+                  new CreateTable(Tables.USED_TOKENS),
+                  new CreateIndex("ferry_used_tokens_expiry_idx", Tables.USED_TOKENS, "expiry")),
+              null));
 
   private final Transactor tx;
   private final Dialect dialect;
+  private final Tables tables;
 
-  Migrations(Transactor tx) {
+  Migrations(Transactor tx, Tables tables) {
     this.tx = tx;
     this.dialect = tx.dialect();
+    this.tables = tables;
   }
 
   /** Applies every missing migration; returns how many ran (Dex: migrate's count). */
@@ -386,6 +405,7 @@ final class Migrations {
                         + a.definition()));
           }
         }
+        case CreateTable t -> st.execute(dialect.translate(described(t.table()).createSql()));
         case CreateIndex i -> {
           if (!indexes(c, i.table()).contains(i.name())) {
             st.execute(
@@ -403,17 +423,15 @@ final class Migrations {
     }
   }
 
-  /** Creates the Ferry-only tables that do not exist yet from their descriptions. */
-  void createFerryTables(Tables tables) {
-    for (Table<?, ?> t : tables.all()) {
-      if (t.isFerryOnly()) {
-        tx.run("create table " + t.name, c -> tx.execute(c, t.createSql(), new Params(dialect)));
-      }
-    }
+  private Table<?, ?> described(String name) {
+    return tables.all().stream()
+        .filter(t -> t.name.equals(name) && t.isFerryOnly())
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no Ferry-only table " + name + " in Tables"));
   }
 
   /** Fails, naming them, if any column Ferry reads or writes is missing. */
-  void checkSchema(Tables tables) {
+  void checkSchema() {
     List<String> missing =
         tx.inTransaction(
             "check schema",

@@ -68,10 +68,9 @@ public final class SqlStorage implements Storage {
     try {
       SqlStorage storage =
           new SqlStorage(pool, settings.dialect(), settings.target(), new ObjectMapper());
-      Migrations migrations = new Migrations(storage.tx);
+      Migrations migrations = new Migrations(storage.tx, storage.tables);
       migrations.migrate();
-      migrations.createFerryTables(storage.tables);
-      migrations.checkSchema(storage.tables);
+      migrations.checkSchema();
       return storage;
     } catch (RuntimeException e) {
       pool.close();

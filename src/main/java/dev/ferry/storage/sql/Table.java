@@ -205,7 +205,10 @@ final class Table<K, V extends Record> {
     }
   }
 
-  /** Whether Ferry creates this table itself: Dex's tables come from {@link Migrations}. */
+  /**
+   * Whether this is Ferry's own table, which a Ferry migration creates from this description
+   * ({@code Migrations.CreateTable}); Dex's tables come from Dex's migrations.
+   */
   boolean isFerryOnly() {
     return name.startsWith("ferry_");
   }

@@ -21,6 +21,7 @@ import dev.ferry.storage.OfflineSessions;
 import dev.ferry.storage.Password;
 import dev.ferry.storage.Pkce;
 import dev.ferry.storage.RefreshToken;
+import dev.ferry.storage.UsedToken;
 import dev.ferry.storage.UserIdentity;
 import java.sql.SQLException;
 import java.util.List;
@@ -35,9 +36,9 @@ import java.util.Map;
  * {@code expiry(column, getter)} instead of {@code column}; {@link SqlStorage#garbageCollect}
  * deletes from every table that names one, so an expiring entity needs nothing more for garbage
  * collection. Adding an entity is one more entry in {@link #all}. The one Ferry-only column, {@code
- * client.ferry_client_credentials_groups}, has a prefix so that a later Dex migration can never
- * collide with it. All mappings stay in this one file so that the whole schema can be read (and
- * compared with Dex's) in one place.
+ * client.ferry_client_credentials_groups}, and the Ferry-only table, {@code ferry_used_tokens},
+ * have a prefix so that a later Dex migration can never collide with them. All mappings stay in
+ * this one file so that the whole schema can be read (and compared with Dex's) in one place.
  */
 final class Tables {
 
@@ -52,6 +53,9 @@ final class Tables {
 
   private static final List<String> PKCE_COLUMNS =
       List.of("code_challenge", "code_challenge_method");
+
+  /** The single-use records' table, which a Ferry migration creates. */
+  static final String USED_TOKENS = "ferry_used_tokens";
 
   private final List<Table<?, ?>> all;
 
@@ -217,6 +221,13 @@ final class Tables {
                 .expiry("absolute_expiry", AuthSession::absoluteExpiry)
                 .expiry("idle_expiry", AuthSession::idleExpiry)
                 .column("logout_state", AuthSession::logoutState, BYTES)
+                .build(),
+            // Ferry-only (trust.singleUse, issue 8): created by Ferry migration 2 from this
+            // description, with an index on expiry for garbage collection (Migrations.FERRY).
+            Table.of(UsedToken.ENTITY, USED_TOKENS, UsedToken.class)
+                .key("token_key", UsedToken::key)
+                .column("issuer", UsedToken::issuer, STRING)
+                .expiry("expiry", UsedToken::expiresAt)
                 .build());
   }
 

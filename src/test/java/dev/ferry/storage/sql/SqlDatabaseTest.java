@@ -3,6 +3,7 @@ package dev.ferry.storage.sql;
 import static dev.ferry.storage.sql.DexDatabase.T;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.storage.AlreadyExistsException;
 import dev.ferry.storage.AuthRequest;
 import dev.ferry.storage.Client;
 import dev.ferry.storage.GarbageCollection;
@@ -11,6 +12,7 @@ import dev.ferry.storage.OfflineSessions;
 import dev.ferry.storage.Password;
 import dev.ferry.storage.RefreshToken;
 import dev.ferry.storage.StorageFixtures;
+import dev.ferry.storage.UsedToken;
 import dev.ferry.storage.UserConnectorKey;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -20,13 +22,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,6 +54,37 @@ abstract class SqlDatabaseTest {
     return dialect() == Dialect.MYSQL ? 19 : 18;
   }
 
+  /** Ferry's own migrations: the client column, then the used-tokens table (issue 8). */
+  private static final int FERRY_MIGRATIONS = 2;
+
+  private void exec(String sql) throws SQLException {
+    try (Connection c = connect();
+        Statement st = c.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  private Set<String> indexesOf(String table) throws SQLException {
+    Set<String> names = new HashSet<>();
+    try (Connection c = connect();
+        ResultSet rs =
+            c.getMetaData()
+                .getIndexInfo(
+                    c.getCatalog(),
+                    dialect() == Dialect.POSTGRES ? c.getSchema() : null,
+                    table,
+                    false,
+                    false)) {
+      while (rs.next()) {
+        String name = rs.getString("INDEX_NAME");
+        if (name != null) {
+          names.add(name.toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return names;
+  }
+
   private int query(String sql) throws SQLException {
     try (Connection c = connect();
         Statement st = c.createStatement();
@@ -64,13 +101,72 @@ abstract class SqlDatabaseTest {
     }
     assertThat(query("select max(num) from migrations")).isEqualTo(dexMigrations());
     assertThat(query("select count(*) from migrations")).isEqualTo(dexMigrations());
-    assertThat(query("select max(num) from ferry_migrations")).isEqualTo(1);
+    assertThat(query("select max(num) from ferry_migrations")).isEqualTo(FERRY_MIGRATIONS);
 
     try (SqlStorage s = SqlStorage.open(settings())) {
       assertThat(s.clients().get("kept")).isPresent();
     }
     assertThat(query("select count(*) from migrations")).isEqualTo(dexMigrations());
-    assertThat(query("select count(*) from ferry_migrations")).isEqualTo(1);
+    assertThat(query("select count(*) from ferry_migrations")).isEqualTo(FERRY_MIGRATIONS);
+  }
+
+  /**
+   * The single-use records' table comes with Ferry migration 2, so a database an earlier Ferry
+   * migrated (Ferry migration 1, no {@code ferry_used_tokens}) gets it, and its expiry index, at
+   * the next start, keeping its rows.
+   */
+  @Test
+  void aDatabaseFromBeforeSingleUseGetsTheUsedTokensTableAtTheNextStart() throws Exception {
+    try (SqlStorage s = SqlStorage.open(settings())) {
+      s.clients().create(StorageFixtures.client("kept", true));
+    }
+    assertThat(indexesOf("ferry_used_tokens")).contains("ferry_used_tokens_expiry_idx");
+    exec("drop table ferry_used_tokens");
+    exec("delete from ferry_migrations where num = 2");
+
+    try (SqlStorage s = SqlStorage.open(settings())) {
+      UsedToken token = UsedToken.of("https://issuer.example.com", "jti-1", T);
+      s.repository(UsedToken.ENTITY).create(token);
+      assertThat(s.repository(UsedToken.ENTITY).get(token.key())).contains(token);
+      assertThat(s.clients().get("kept")).isPresent();
+    }
+    assertThat(query("select max(num) from ferry_migrations")).isEqualTo(FERRY_MIGRATIONS);
+    assertThat(query("select count(*) from ferry_used_tokens")).isEqualTo(1);
+    assertThat(indexesOf("ferry_used_tokens")).contains("ferry_used_tokens_expiry_idx");
+  }
+
+  /**
+   * {@code trust.singleUse} across replicas: two storages on one database race to record the same
+   * token from many threads each, and exactly one create wins; every other is {@link
+   * AlreadyExistsException}, never another failure.
+   */
+  @Test
+  void twoReplicasRecordingOneFirstUseHaveExactlyOneWinner() throws Exception {
+    int threadsPerReplica = 8;
+    try (SqlStorage a = SqlStorage.open(settings());
+        SqlStorage b = SqlStorage.open(settings())) {
+      for (int round = 0; round < 3; round++) {
+        UsedToken token = UsedToken.of("https://issuer.example.com", "jti-" + round, T);
+        AtomicInteger winners = new AtomicInteger();
+        List<Callable<Void>> work = new ArrayList<>();
+        for (SqlStorage replica : List.of(a, b)) {
+          for (int t = 0; t < threadsPerReplica; t++) {
+            work.add(() -> {
+              try {
+                replica.repository(UsedToken.ENTITY).create(token);
+                winners.incrementAndGet();
+              } catch (AlreadyExistsException e) {
+                // The expected answer for every racer but one.
+              }
+              return null;
+            });
+          }
+        }
+        runAll(work);
+        assertThat(winners.get()).as("round %d", round).isEqualTo(1);
+      }
+      assertThat(query("select count(*) from ferry_used_tokens")).isEqualTo(3);
+    }
   }
 
   @Test

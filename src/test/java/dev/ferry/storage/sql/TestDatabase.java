@@ -42,7 +42,8 @@ public final class TestDatabase implements AutoCloseable {
           "device_request",
           "device_token",
           "user_identity",
-          "auth_session");
+          "auth_session",
+          "ferry_used_tokens");
 
   private static final Logger LOG = LoggerFactory.getLogger(TestDatabase.class);
 
