@@ -22,9 +22,7 @@ final class TrustSetup {
   }
 
   static ReplayLedger ledger(Storage storage) {
-    return use -> {
-      throw new IllegalStateException("single use is not wired yet");
-    };
+    return new StorageReplayLedger(storage);
   }
 
   /** The file of {@code audit.path}, closed with the server, or the normal log. */
