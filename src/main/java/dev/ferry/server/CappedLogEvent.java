@@ -76,9 +76,13 @@ final class CappedLogEvent implements ILoggingEvent {
     List<KeyValuePair> capped = new ArrayList<>(pairs.size());
     for (KeyValuePair pair : pairs) {
       Object value = pair.value;
-      // Numbers, booleans and lists keep their JSON shape; anything else is logged as text.
+      // Numbers, booleans, lists and maps (the audit record's members) keep their JSON shape;
+      // anything else is logged as text.
       capped.add(
-          value instanceof Number || value instanceof Boolean || value instanceof Iterable<?>
+          value instanceof Number
+                  || value instanceof Boolean
+                  || value instanceof Iterable<?>
+                  || value instanceof Map<?, ?>
               ? pair
               : new KeyValuePair(pair.key, cap(String.valueOf(value))));
     }
