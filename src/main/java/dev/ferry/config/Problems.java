@@ -21,6 +21,17 @@ final class Problems {
     return problems.stream().anyMatch(p -> p.key().equals(key));
   }
 
+  /**
+   * Whether a problem was recorded at {@code key} or at a key that contains it (such as {@code
+   * connectors[0].trust.rules[1]} for {@code connectors[0].trust.rules[1].name}).
+   */
+  boolean hasAtOrAbove(String key) {
+    return problems.stream()
+        .map(Problem::key)
+        .anyMatch(k ->
+            !k.isEmpty() && (key.equals(k) || key.startsWith(k + ".") || key.startsWith(k + "[")));
+  }
+
   boolean isEmpty() {
     return problems.isEmpty();
   }
