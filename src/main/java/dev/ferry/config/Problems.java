@@ -22,14 +22,19 @@ final class Problems {
   }
 
   /**
-   * Whether a problem was recorded at {@code key} or at a key that contains it (such as {@code
-   * connectors[0].trust.rules[1]} for {@code connectors[0].trust.rules[1].name}).
+   * Whether a problem was recorded at {@code key} or at a key between it and {@code within} (such
+   * as {@code connectors[0].trust.rules[1]} for {@code connectors[0].trust.rules[1].name} within
+   * {@code connectors[0].trust}). Keys above {@code within} do not count.
    */
-  boolean hasAtOrAbove(String key) {
+  boolean hasAtOrAbove(String key, String within) {
     return problems.stream()
         .map(Problem::key)
-        .anyMatch(k ->
-            !k.isEmpty() && (key.equals(k) || key.startsWith(k + ".") || key.startsWith(k + "[")));
+        .filter(k -> k.equals(within) || isUnder(k, within))
+        .anyMatch(k -> key.equals(k) || isUnder(key, k));
+  }
+
+  private static boolean isUnder(String key, String parent) {
+    return key.startsWith(parent + ".") || key.startsWith(parent + "[");
   }
 
   boolean isEmpty() {

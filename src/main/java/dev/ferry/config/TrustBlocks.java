@@ -76,15 +76,16 @@ final class TrustBlocks {
   }
 
   /**
-   * Records the compiler's problems ({@code key: message}). One under a key that binding already
-   * reported is left out: the block was compiled with that value's zero value, so the compiler's
-   * complaint about it (an empty condition, a rule without a name) would only repeat the first.
+   * Records the compiler's problems ({@code key: message}). One at or under a key of the block that
+   * binding already reported is left out: the block was compiled with that value's zero value, so
+   * the compiler's complaint about it (an empty condition, a rule without a name) would only repeat
+   * the first.
    */
   private void addProblems(String blockKey, List<String> compiled) {
     List<Problem> fresh = new ArrayList<>();
     for (String text : compiled) {
       Problem problem = split(blockKey, text);
-      if (!problems.hasAtOrAbove(problem.key())) {
+      if (!problems.hasAtOrAbove(problem.key(), blockKey)) {
         fresh.add(problem);
       }
     }
