@@ -24,13 +24,19 @@ final class ConfigAssembler {
   private final List<String> connectorTypes;
   private final FeatureFlags flags;
   private final Problems problems;
+  private final TrustChecks trustChecks;
 
   ConfigAssembler(
-      Map<String, String> env, List<String> connectorTypes, FeatureFlags flags, Problems problems) {
+      Map<String, String> env,
+      List<String> connectorTypes,
+      FeatureFlags flags,
+      Problems problems,
+      TrustChecks trustChecks) {
     this.env = env;
     this.connectorTypes = connectorTypes;
     this.flags = flags;
     this.problems = problems;
+    this.trustChecks = trustChecks;
   }
 
   FerryConfig assemble(
@@ -74,11 +80,16 @@ final class ConfigAssembler {
     StaticEntries entries = new StaticEntries(env, connectorTypes, problems);
     List<ConnectorConfig> connectors =
         entries.connectors(
-            Defaults.items(raw.connectors(), ConnectorConfig::empty), connectorsWithoutConfig);
+            Defaults.items(raw.connectors(), ConnectorEntry::empty).stream()
+                .map(ConnectorEntry::toConnectorConfig)
+                .toList(),
+            connectorsWithoutConfig);
     List<StaticClient> clients =
         entries.clients(Defaults.items(raw.staticClients(), StaticClient::empty));
     passwords = entries.passwords(passwords);
     entries.checkMfaReferences(mfa, clients);
+    List<String> warnings = new TrustBlocks(trustChecks, problems).check(connectors, clients);
+    AuditConfig audit = raw.audit() == null ? AuditConfig.toLog() : raw.audit().toAuditConfig();
 
     return new FerryConfig(
         issuer,
@@ -97,7 +108,9 @@ final class ConfigAssembler {
         passwords,
         raw.sessions(),
         mfa,
-        flags);
+        flags,
+        audit,
+        warnings);
   }
 
   /** Dex's {@code Config.Validate} list, in Dex's order and words. */

@@ -20,9 +20,10 @@ record ConfigFile(
     @Nullable OAuth2Config oauth2,
     @Nullable SignerSection signer,
     @Nullable FrontendConfig frontend,
-    @Nullable List<ConnectorConfig> connectors,
+    @Nullable List<ConnectorEntry> connectors,
     @Nullable List<StaticClient> staticClients,
     @JsonProperty("enablePasswordDB") boolean enablePasswordDb,
     @Nullable List<StaticPassword> staticPasswords,
     @Nullable SessionsConfig sessions,
-    @Nullable MfaConfig mfa) {}
+    @Nullable MfaConfig mfa,
+    @Nullable AuditSection audit) {}

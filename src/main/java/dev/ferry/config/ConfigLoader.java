@@ -20,6 +20,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.ferry.connector.ConnectorRegistry;
 import dev.ferry.json.GoFieldLookup;
+import dev.ferry.policy.RuleMode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -53,6 +54,7 @@ public final class ConfigLoader {
 
   private final Map<String, String> env;
   private final List<String> connectorTypes;
+  private final TrustChecks trustChecks;
   private final ObjectMapper mapper;
 
   /**
@@ -70,8 +72,20 @@ public final class ConfigLoader {
    *     types); any other {@code type} is a problem, as in Dex
    */
   public ConfigLoader(Map<String, String> env, List<String> connectorTypes) {
+    this(env, connectorTypes, TrustChecks.policy());
+  }
+
+  /**
+   * @param env as for {@link #ConfigLoader(Map)}
+   * @param connectorTypes as for {@link #ConfigLoader(Map, List)}
+   * @param trustChecks compiles {@code trust} blocks and words the warnings about connectors
+   *     without one ({@link TrustChecks#policy()} outside tests)
+   */
+  public ConfigLoader(
+      Map<String, String> env, List<String> connectorTypes, TrustChecks trustChecks) {
     this.env = Map.copyOf(env);
     this.connectorTypes = List.copyOf(connectorTypes);
+    this.trustChecks = trustChecks;
     this.mapper = newMapper();
   }
 
@@ -109,7 +123,7 @@ public final class ConfigLoader {
       throw ConfigException.unreadable(file, "cannot bind the config: " + e.getClass().getName());
     }
     FerryConfig config =
-        new ConfigAssembler(env, connectorTypes, flags, problems)
+        new ConfigAssembler(env, connectorTypes, flags, problems, trustChecks)
             .assemble(raw, connectorsWithoutConfig(root), overrides);
     if (!problems.isEmpty()) {
       throw ConfigException.invalid(file, problems.list());
@@ -235,6 +249,9 @@ public final class ConfigLoader {
     goValues.addDeserializer(
         LogFormat.class,
         new ReportingDeserializer<>(LogFormat.class, LogFormat::parse, "text or json"));
+    goValues.addDeserializer(
+        RuleMode.class,
+        new ReportingDeserializer<>(RuleMode.class, TrustSection::mode, TrustSection.MODES));
     YAMLFactory yaml =
         YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     YAMLMapper mapper =

@@ -16,6 +16,10 @@ import org.jspecify.annotations.Nullable;
  *     rotates every {@code expiry.signingKeys}
  * @param sessions the {@code sessions} section, or null when absent (Dex keeps a pointer)
  * @param featureFlags the {@code DEX_*} flags read when the file was loaded
+ * @param audit where token-exchange audit records go (Ferry's top-level {@code audit} key)
+ * @param warnings what an operator should know about this file although it can be served (issue 8:
+ *     unprotected shared issuers, trust conditions on mutable claims), each starting with the key
+ *     it names; {@code config check} prints them, {@code serve} logs them at WARN
  */
 public record FerryConfig(
     String issuer,
@@ -34,9 +38,12 @@ public record FerryConfig(
     List<StaticPassword> staticPasswords,
     @Nullable SessionsConfig sessions,
     MfaConfig mfa,
-    FeatureFlags featureFlags) {
+    FeatureFlags featureFlags,
+    AuditConfig audit,
+    List<String> warnings) {
 
   public FerryConfig {
+    warnings = List.copyOf(warnings);
     connectors = List.copyOf(connectors);
     staticClients = List.copyOf(staticClients);
     staticPasswords = List.copyOf(staticPasswords);

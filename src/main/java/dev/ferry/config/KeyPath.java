@@ -43,7 +43,12 @@ final class KeyPath {
   private static String render(@Nullable JsonStreamContext context) {
     Deque<String> parts = new ArrayDeque<>();
     for (JsonStreamContext c = context; c != null; c = c.getParent()) {
-      if (c.inArray()) {
+      if (c.inArray() && c.getCurrentName() != null) {
+        // A list has no field names, so this is the root of a replay buffer: Jackson buffers a
+        // record's unknown fields and, when the first one's value is a list, that buffer's root
+        // context takes the list's type while tracking the field names it replays.
+        parts.push(c.getCurrentName());
+      } else if (c.inArray()) {
         parts.push("[" + Math.max(c.getCurrentIndex(), 0) + "]");
       } else if (c.inObject() && c.getCurrentName() != null) {
         parts.push(c.getCurrentName());

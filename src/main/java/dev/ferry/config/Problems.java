@@ -21,6 +21,22 @@ final class Problems {
     return problems.stream().anyMatch(p -> p.key().equals(key));
   }
 
+  /**
+   * Whether a problem was recorded at {@code key} or at a key between it and {@code within} (such
+   * as {@code connectors[0].trust.rules[1]} for {@code connectors[0].trust.rules[1].name} within
+   * {@code connectors[0].trust}). Keys above {@code within} do not count.
+   */
+  boolean hasAtOrAbove(String key, String within) {
+    return problems.stream()
+        .map(Problem::key)
+        .filter(k -> k.equals(within) || isUnder(k, within))
+        .anyMatch(k -> key.equals(k) || isUnder(key, k));
+  }
+
+  private static boolean isUnder(String key, String parent) {
+    return key.startsWith(parent + ".") || key.startsWith(parent + "[");
+  }
+
   boolean isEmpty() {
     return problems.isEmpty();
   }

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * What {@code serve} says at start-up, as Dex does ({@code config issuer}, {@code config storage},
  * one line per connector and client), plus one warning for every configured feature Ferry parses
  * but does not serve yet, so that nothing is silently ignored, and one for every static client
- * whose {@code idEnv} or {@code secretEnv} variable is unset.
+ * whose {@code idEnv} or {@code secretEnv} variable is unset, and one for every warning the file
+ * has ({@link FerryConfig#warnings()}: unprotected shared issuers, trust rules on mutable claims).
  */
 public final class StartupReport {
   private static final Logger log = LoggerFactory.getLogger(StartupReport.class);
@@ -49,6 +50,10 @@ public final class StartupReport {
           .setMessage("configured feature is not supported by Ferry yet and is ignored")
           .addKeyValue("feature", feature)
           .log();
+    }
+    for (String warning : config.warnings()) {
+      // The same texts `ferry config check` prints; Ferry serves anyway, as Dex would (issue 8).
+      log.atWarn().setMessage("config warning").addKeyValue("warning", warning).log();
     }
     for (String grantType : config.effectiveGrantTypes()) {
       if (!GrantCatalogue.servedGrantTypes().contains(grantType)) {
