@@ -9,6 +9,7 @@ import dev.ferry.policy.SubjectPolicy;
 import dev.ferry.storage.Storage;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Builds the token exchange's trust side from the configuration: the connectors' compiled {@code
@@ -27,6 +28,12 @@ final class TrustSetup {
 
   /** The file of {@code audit.path}, closed with the server, or the normal log. */
   static AuditSink audit(FerryConfig config, List<AutoCloseable> opened) throws StartupException {
-    return new LogAuditSink(config.logger().format() == LogFormat.JSON);
+    Optional<String> path = config.audit().path().filter(p -> !p.isEmpty());
+    if (path.isEmpty()) {
+      return new LogAuditSink(config.logger().format() == LogFormat.JSON);
+    }
+    FileAuditSink file = FileAuditSink.open(path.get());
+    opened.add(file);
+    return file;
   }
 }

@@ -316,8 +316,7 @@ class TrustPoliciesEndToEndTest {
       assertThat(auditOf(response).path("outcome").asText()).isEqualTo("denied_token");
     }
     // Within the age and the 5-minute skew: accepted.
-    String young =
-        github().claim("iat", now.plus(Duration.ofMinutes(4)).getEpochSecond()).build();
+    String young = github().claim("iat", now.plus(Duration.ofMinutes(4)).getEpochSecond()).build();
     assertThat(exchange("ci", "my-app", young).statusCode()).isEqualTo(200);
   }
 
@@ -365,7 +364,12 @@ class TrustPoliciesEndToEndTest {
     List<String> lines = new ArrayList<>();
     synchronized (logs) {
       for (ILoggingEvent event : logs.list) {
-        lines.add(event.getFormattedMessage() + " " + event.getKeyValuePairs() + " " + event.getMDCPropertyMap());
+        lines.add(
+            event.getFormattedMessage()
+                + " "
+                + event.getKeyValuePairs()
+                + " "
+                + event.getMDCPropertyMap());
       }
     }
     assertThat(lines).isNotEmpty();
