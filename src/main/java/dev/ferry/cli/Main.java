@@ -12,7 +12,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
     description = "A Dex-compatible OpenID Connect provider built for machine authentication.",
-    subcommands = {ServeCommand.class, ConfigCommand.class, VersionCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ConfigCommand.class,
+      PolicyCommand.class,
+      VersionCommand.class
+    })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.@org.jspecify.annotations.Nullable CommandSpec spec;
 

@@ -64,4 +64,12 @@ public record ConnectorConfig(
   public String toString() {
     return "ConnectorConfig[type=" + type + ", id=" + id + ", name=" + name + "]";
   }
+
+  /**
+   * The upstream issuer URL this connector verifies tokens of, when its type names one in its
+   * config (the {@code oidc} connector's {@code issuer}): what tenant pinning is decided on.
+   */
+  public Optional<String> upstreamIssuer() {
+    return TrustBlocks.upstreamIssuer(this);
+  }
 }

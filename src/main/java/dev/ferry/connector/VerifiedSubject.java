@@ -18,10 +18,16 @@ import java.util.Map;
 public record VerifiedSubject(SubjectToken token, Map<String, Object> claims, Identity identity) {
 
   public VerifiedSubject {
-    claims = immutableObject(claims);
+    claims = jsonObject(claims);
   }
 
-  private static Map<String, Object> immutableObject(Map<?, ?> map) {
+  /**
+   * A JSON object as claims are held: deeply immutable, only JSON-like values, {@code null}
+   * members and elements left out.
+   *
+   * @throws IllegalArgumentException for a value that is not JSON-like
+   */
+  public static Map<String, Object> jsonObject(Map<?, ?> map) {
     Map<String, Object> copy = new LinkedHashMap<>();
     map.forEach((key, value) -> {
       if (key != null && value != null) {
@@ -33,7 +39,7 @@ public record VerifiedSubject(SubjectToken token, Map<String, Object> claims, Id
 
   private static Object immutable(Object value) {
     if (value instanceof Map<?, ?> map) {
-      return immutableObject(map);
+      return jsonObject(map);
     }
     if (value instanceof List<?> list) {
       List<Object> copy = new ArrayList<>(list.size());
