@@ -38,6 +38,8 @@ final class CelEnvironment {
           .maxParseExpressionNodeCount(MAX_NODES)
           .comprehensionMaxIterations(MAX_ITERATIONS)
           .maxRegexProgramSize(1_000)
+          // JSON has one number type: a claim of 4.5 compares with 3 as JSON readers expect.
+          .enableHeterogeneousNumericComparisons(true)
           // The unparser needs the macro calls to print has(...) and exists(...) back.
           .populateMacroCalls(true)
           .build();

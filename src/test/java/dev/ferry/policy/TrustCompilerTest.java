@@ -84,6 +84,11 @@ class TrustCompilerTest {
             "connectors[0].trust.rules[0].claims.raw: must be JSON (string, number, bool, list or"
                 + " map), but its type is bytes"),
         Arguments.of(
+            "a claim that is a list of timestamps",
+            trust(rule("a", "true").claim("t", "[timestamp('2020-01-01T00:00:00Z')]")),
+            "connectors[0].trust.rules[0].claims.t: must be JSON (string, number, bool, list or"
+                + " map), but its type is list(google.protobuf.Timestamp)"),
+        Arguments.of(
             "a claim with a type error",
             trust(rule("a", "true").claim("n", "1 + 'a'")),
             "connectors[0].trust.rules[0].claims.n: CEL 1:3: found no matching overload for"
