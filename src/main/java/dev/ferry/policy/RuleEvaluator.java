@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,6 +33,9 @@ final class RuleEvaluator {
       Optional<String> reason,
       Optional<Mapped> mapped,
       List<ConjunctExplanation> conjuncts) {}
+
+  /** A claim name that CEL's field syntax can spell ({@code claims.x}); others need claims["x"]. */
+  private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   private RuleEvaluator() {}
 
@@ -138,7 +142,7 @@ final class RuleEvaluator {
   }
 
   private static String claimLabel(String name) {
-    return name.matches("[A-Za-z_][A-Za-z0-9_]*")
+    return IDENTIFIER.matcher(name).matches()
         ? "claims." + name
         : "claims[" + CelValues.show(name) + "]";
   }

@@ -110,6 +110,20 @@ class ConnectorTrustTest {
   }
 
   @Test
+  void aClaimNameThatIsNoIdentifierIsShownIndexed() {
+    ConnectorTrust trust =
+        compiled(trust(rule("k8s", "claims['kubernetes.io'].namespace == 'ci'")));
+
+    TrustEvaluation evaluation =
+        trust.evaluate(input("c", Map.of("kubernetes.io", Map.of("namespace", "default"))), NOW);
+
+    assertThat(evaluation.rules().get(0).reason())
+        .hasValue(
+            "claims[\"kubernetes.io\"].namespace == \"ci\" was false"
+                + " (claims[\"kubernetes.io\"] = {\"namespace\": \"default\"})");
+  }
+
+  @Test
   void rulesForOtherClientsAreNotEvaluated() {
     ConnectorTrust trust =
         compiled(
