@@ -5,7 +5,6 @@ import dev.ferry.policy.Explanation.RuleExplanation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -178,12 +177,11 @@ public final class ConnectorTrust {
       notAfter = Optional.of(notAfter.filter(exp -> exp.isBefore(cap)).orElse(cap));
     }
     TokenShaping shaping =
-        mapped
-            .map(m ->
-                new TokenShaping(
-                    m.username(), m.groups(), new LinkedHashMap<>(m.claims()), Optional.empty()))
-            .orElse(TokenShaping.none());
-    shaping = new TokenShaping(shaping.username(), shaping.groups(), shaping.claims(), notAfter);
+        new TokenShaping(
+            mapped.flatMap(RuleEvaluator.Mapped::username),
+            mapped.flatMap(RuleEvaluator.Mapped::groups),
+            mapped.map(RuleEvaluator.Mapped::claims).orElse(Map.of()),
+            notAfter);
     return new Verdict(
         runs,
         decider.map(rule -> rule.config().name()),
