@@ -36,7 +36,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ferry policy explain}: would this token be allowed through this connector, and why not. */
+/**
+ * {@code ferry policy explain}: would this token be allowed through this connector, and why not.
+ */
 @Command(
     name = "policy",
     description = "Work with trust policies.",
@@ -124,8 +126,14 @@ final class PolicyCommand implements Runnable {
 
     @Override
     public Integer call() {
-      PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
-      PrintWriter err = spec == null ? new PrintWriter(System.err, true) : spec.commandLine().getErr();
+      PrintWriter out =
+          spec == null
+              ? new PrintWriter(System.out, true, StandardCharsets.UTF_8)
+              : spec.commandLine().getOut();
+      PrintWriter err =
+          spec == null
+              ? new PrintWriter(System.err, true, StandardCharsets.UTF_8)
+              : spec.commandLine().getErr();
       try {
         return explain(out);
       } catch (ExplainSubjects.VerificationFailed e) {
@@ -175,8 +183,7 @@ final class PolicyCommand implements Runnable {
           out.println(node.toPrettyString());
         } else {
           header(out, connector, connectorConfig, client, subject.verified());
-          out.println(
-              "trust: none: every token the connector verifies is allowed, as in Dex");
+          out.println("trust: none: every token the connector verifies is allowed, as in Dex");
           out.println("result: ALLOWED");
           out.println("  lifetime: " + idTokens.toSeconds() + "s (expiry.idTokens)");
           warnings.forEach(w -> out.println("warning: " + w));
@@ -184,7 +191,9 @@ final class PolicyCommand implements Runnable {
         return ALLOWED;
       }
       Explanation explanation =
-          trust.get().explain(new TrustInput(client, scopes, subject.claims(), subject.token()), now);
+          trust
+              .get()
+              .explain(new TrustInput(client, scopes, subject.claims(), subject.token()), now);
       Instant expiry = now.plus(idTokens);
       Optional<Instant> cap = explanation.shaping().notAfter();
       if (cap.isPresent() && cap.get().isBefore(expiry)) {
@@ -248,8 +257,7 @@ final class PolicyCommand implements Runnable {
         for (Problem problem : e.problems()) {
           problems.add(path + ": " + problem);
         }
-        throw new UsageException(
-            "the configuration has problems:\n" + String.join("\n", problems));
+        throw new UsageException("the configuration has problems:\n" + String.join("\n", problems));
       }
     }
 
@@ -275,7 +283,8 @@ final class PolicyCommand implements Runnable {
     private static List<String> warningsOf(FerryConfig config, int index) {
       String key = "connectors[" + index + "]";
       return config.warnings().stream()
-          .filter(w -> w.startsWith(key + ".") || w.startsWith(key + ":") || w.startsWith(key + " "))
+          .filter(
+              w -> w.startsWith(key + ".") || w.startsWith(key + ":") || w.startsWith(key + " "))
           .toList();
     }
 

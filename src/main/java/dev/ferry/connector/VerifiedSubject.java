@@ -22,8 +22,8 @@ public record VerifiedSubject(SubjectToken token, Map<String, Object> claims, Id
   }
 
   /**
-   * A JSON object as claims are held: deeply immutable, only JSON-like values, {@code null}
-   * members and elements left out.
+   * A JSON object as claims are held: deeply immutable, only JSON-like values, {@code null} members
+   * and elements left out.
    *
    * @throws IllegalArgumentException for a value that is not JSON-like
    */
