@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The subject {@code ferry policy explain} evaluates: claims from a file, a token's claims read
@@ -97,7 +98,7 @@ final class ExplainSubjects {
       VerifiedSubject subject = verifier.tokenIdentity(type, token);
       return new Subject(subject.claims(), subject.token(), true);
     } catch (IdentityException e) {
-      throw new VerificationFailed(e.getMessage());
+      throw new VerificationFailed(String.valueOf(e.getMessage()));
     }
   }
 
@@ -128,7 +129,7 @@ final class ExplainSubjects {
         claims.get("jti") instanceof String jti ? Optional.of(jti) : Optional.empty());
   }
 
-  private static Optional<Instant> seconds(Object value) {
+  private static Optional<Instant> seconds(@Nullable Object value) {
     return value instanceof Number n
         ? Optional.of(Instant.ofEpochSecond(n.longValue()))
         : Optional.empty();
