@@ -1,11 +1,9 @@
 package dev.ferry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.ferry.config.TrustChecks;
 import dev.ferry.policy.CompiledTrust;
-import dev.ferry.policy.TrustCompiler;
 import dev.ferry.policy.TrustConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -202,20 +200,9 @@ class ConfigCheckWarningsTest {
                 + "1 problem found\n");
   }
 
-  /**
-   * Through the real command line and the policy package's own warning. DEPENDS ON THE POLICY
-   * BRANCH: skipped while {@link TrustCompiler#unprotectedIssuerWarning} is a stub without words.
-   */
+  /** Through the real command line and the policy package's own warning. */
   @Test
   void theGuidesConfigWarnsAndFailsUnderStrict() throws IOException {
-    assumeThat(
-            TrustCompiler.unprotectedIssuerWarning(
-                "connectors[0]",
-                "github-actions",
-                Optional.of("https://token.actions.githubusercontent.com"),
-                List.of("my-app")))
-        .as("the policy package words the warning")
-        .isPresent();
     Path file = config(UNPROTECTED);
 
     StringWriter out = new StringWriter();
