@@ -12,6 +12,7 @@ import dev.ferry.http.Form;
 import dev.ferry.http.FormException;
 import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.NoOpSubjectPolicy;
+import dev.ferry.policy.TrustPolicy;
 import dev.ferry.signer.KeyGenerator;
 import dev.ferry.signer.StaticSigner;
 import dev.ferry.storage.Client;
@@ -24,6 +25,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,6 +56,14 @@ public class TokenExchangeBenchmark {
 
   @Param({"jdk", "accp"})
   public String provider;
+
+  /**
+   * {@code none}: the guide's connector, without a {@code trust} block (Dex's behaviour); {@code
+   * github}: with {@link GitHubActions#trustConfig()}, three pinned rules of five conjuncts, the
+   * last one deciding.
+   */
+  @Param({"none", "github"})
+  public String rules;
 
   private UpstreamIssuer upstream;
   private OidcConnector connector;
@@ -89,7 +99,11 @@ public class TokenExchangeBenchmark {
     grant =
         new TokenExchangeGrant(
             issuer,
-            new NoOpSubjectPolicy(),
+            rules.equals("none")
+                ? new NoOpSubjectPolicy()
+                : new TrustPolicy(
+                    Map.of(GitHubActions.CONNECTOR_ID, GitHubActions.compiledTrust()),
+                    Clock.systemUTC()),
             use -> true,
             AuditSink.discard(),
             TokenExchangeMetrics.unregistered(),

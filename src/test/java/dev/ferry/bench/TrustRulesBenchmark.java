@@ -3,14 +3,9 @@ package dev.ferry.bench;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.VerifiedSubject;
-import dev.ferry.policy.CompiledTrust;
 import dev.ferry.policy.ConnectorTrust;
 import dev.ferry.policy.PolicyDecision;
 import dev.ferry.policy.PolicyRequest;
-import dev.ferry.policy.RuleConfig;
-import dev.ferry.policy.RuleMode;
-import dev.ferry.policy.TrustCompiler;
-import dev.ferry.policy.TrustConfig;
 import dev.ferry.policy.TrustEvaluation;
 import dev.ferry.policy.TrustInput;
 import dev.ferry.policy.TrustPolicy;
@@ -52,62 +47,10 @@ public class TrustRulesBenchmark {
 
   @Setup
   public void setUp() {
-    TrustConfig config =
-        new TrustConfig(
-            List.of("https://ferry.example.com"),
-            Optional.of(Duration.ofMinutes(10)),
-            false,
-            List.of(
-                rule(
-                    "release",
-                    "claims.repository_owner_id == '1234567' && claims.repository_id in ['89',"
-                        + " '90'] && claims.event_name == 'push' && claims.ref =="
-                        + " 'refs/tags/release' && claims.environment == 'prod'"),
-                rule(
-                    "reusable-deploy",
-                    "claims.repository_owner_id == '1234567' && claims.event_name == 'push' &&"
-                        + " claims.ref == 'refs/heads/main' && claims.job_workflow_ref =="
-                        + " 'octo-org/workflows/.github/workflows/deploy.yml@refs/heads/main' &&"
-                        + " claims.runner_environment == 'github-hosted'"),
-                rule(
-                    "deploy-from-main",
-                    "claims.repository_owner_id == '1234567' && claims.repository_id == '89' &&"
-                        + " claims.event_name == 'push' && claims.ref == 'refs/heads/main' &&"
-                        + " claims.ref_type == 'branch' && 'groups' in request.scopes")));
-    CompiledTrust compiled =
-        TrustCompiler.compile("connectors[0].trust", Optional.of(ISSUER), config);
-    if (!compiled.problems().isEmpty()) {
-      throw new IllegalStateException(compiled.problems().toString());
-    }
-    trust = compiled.trust().orElseThrow();
+    trust = GitHubActions.compiledTrust();
     policy = new TrustPolicy(Map.of(GitHubActions.CONNECTOR_ID, trust), Clock.systemUTC());
 
-    Map<String, Object> claims = new LinkedHashMap<>();
-    claims.put("iss", ISSUER);
-    claims.put("sub", GitHubActions.SUB);
-    claims.put("aud", "https://ferry.example.com");
-    claims.put("ref", "refs/heads/main");
-    claims.put("ref_type", "branch");
-    claims.put("ref_protected", "true");
-    claims.put("sha", "d7b5e8c2a4f1e3b6c9d0a1b2c3d4e5f6a7b8c9d0");
-    claims.put("repository", "octo-org/octo-repo");
-    claims.put("repository_id", "89");
-    claims.put("repository_owner", "octo-org");
-    claims.put("repository_owner_id", "1234567");
-    claims.put("repository_visibility", "private");
-    claims.put("run_id", "1234567890");
-    claims.put("run_number", "42");
-    claims.put("run_attempt", "1");
-    claims.put("actor", "octocat");
-    claims.put("actor_id", "583231");
-    claims.put("workflow", "deploy");
-    claims.put("workflow_ref", "octo-org/octo-repo/.github/workflows/deploy.yml@refs/heads/main");
-    claims.put(
-        "job_workflow_ref", "octo-org/octo-repo/.github/workflows/deploy.yml@refs/heads/main");
-    claims.put("event_name", "push");
-    claims.put("runner_environment", "github-hosted");
-    claims.put("head_ref", "");
-    claims.put("base_ref", "");
+    Map<String, Object> claims = new LinkedHashMap<>(GitHubActions.CLAIMS);
     Instant now = Instant.now();
     claims.put("iat", now.getEpochSecond());
     claims.put("nbf", now.getEpochSecond());
@@ -134,18 +77,6 @@ public class TrustRulesBenchmark {
     if (!(policy.evaluate(request) instanceof PolicyDecision.Allow)) {
       throw new IllegalStateException("the benchmark's token must be allowed");
     }
-  }
-
-  private static RuleConfig rule(String name, String condition) {
-    return new RuleConfig(
-        name,
-        Optional.empty(),
-        condition,
-        Optional.of("claims.repository"),
-        Optional.of("['deployers', 'repo:' + claims.repository]"),
-        Map.of("repository", "claims.repository", "ref", "claims.ref"),
-        Optional.of(Duration.ofMinutes(15)),
-        RuleMode.ENFORCE);
   }
 
   @Benchmark

@@ -24,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -155,11 +156,22 @@ class TrustPoliciesEndToEndTest {
       upstream.close();
     }
     ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+    // Other test classes in this JVM keep the test configuration's levels.
+    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.ferry").setLevel(ferryLevel);
   }
 
+  private static @Nullable Level ferryLevel;
+  private static boolean levelSaved;
+
+  /** INFO lines too (the success line names the identity): none may carry a token. */
   @BeforeEach
   void infoLogs() {
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.ferry").setLevel(Level.INFO);
+    Logger ferryLogger = ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger("dev.ferry");
+    if (!levelSaved) {
+      ferryLevel = ferryLogger.getLevel();
+      levelSaved = true;
+    }
+    ferryLogger.setLevel(Level.INFO);
   }
 
   private static UpstreamToken github() {

@@ -55,9 +55,10 @@ import org.slf4j.spi.LoggingEventBuilder;
  *       {@code trust} block refuses a token ({@code 401 access_denied}) or a subject its rules do
  *       not admit ({@code 403 access_denied}, with the reasons only in the audit record);
  *   <li>{@code requested_token_type} is checked only now, after verification, as Dex does;
- *   <li>a single-use token is recorded, the last check, so that a refused request never uses it up;
  *   <li>the token is signed with the scopes passed through unvalidated, as Dex does, shaped by the
- *       deciding trust rule (username, groups, extra claims, a lifetime cap).
+ *       deciding trust rule (username, groups, extra claims, a lifetime cap);
+ *   <li>a single-use subject token is recorded, the very last check, so that a request refused for
+ *       any other reason never uses it up.
  * </ol>
  *
  * Every exchange that reaches the grant, however it ends, leaves one {@link AuditRecord} and one
@@ -226,19 +227,8 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
         && !requestedType.equals(TokenTypes.ACCESS_TOKEN)) {
       throw new OAuthException(OAuthError.REQUEST_NOT_SUPPORTED, "Invalid requested_token_type.");
     }
-    if (allow.singleUse().isPresent() && !ledger.recordFirstUse(allow.singleUse().get())) {
-      log.atError()
-          .setMessage("subject token already used")
-          .addKeyValue("connector_id", connectorId)
-          .addKeyValue("client_id", client.id())
-          .addKeyValue("jti", allow.singleUse().get().jti())
-          .log();
-      trail.refused(AuditOutcome.DENIED_TOKEN);
-      throw OAuthException.of(OAuthError.ACCESS_DENIED);
-    }
     TokenShaping shaping = allow.shaping();
     Claims claims = claimsOf(identity, shaping);
-    logSuccess(connectorId, client, claims, decision.report(), subjectTokenType, requestedType);
 
     TokenClaims tokenClaims =
         new TokenClaims(
@@ -254,6 +244,19 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
         requestedType.equals(TokenTypes.ID_TOKEN)
             ? issuer.signIdToken(tokenClaims, null, null)
             : issuer.signAccessToken(tokenClaims);
+    // Signing ran the last checks (cross-client trust); only a token about to be returned uses
+    // up a single-use subject token. A replay costs one discarded signature.
+    if (allow.singleUse().isPresent() && !ledger.recordFirstUse(allow.singleUse().get())) {
+      log.atError()
+          .setMessage("subject token already used")
+          .addKeyValue("connector_id", connectorId)
+          .addKeyValue("client_id", client.id())
+          .addKeyValue("jti", allow.singleUse().get().jti())
+          .log();
+      trail.refused(AuditOutcome.DENIED_TOKEN);
+      throw OAuthException.of(OAuthError.ACCESS_DENIED);
+    }
+    logSuccess(connectorId, client, claims, decision.report(), subjectTokenType, requestedType);
     trail.issued(token);
     // Dex: int(time.Until(expiry).Seconds()), so normally expiry.idTokens - 1 once a moment passed.
     long expiresIn = Math.max(0, Duration.between(clock.instant(), token.expiry()).toSeconds());

@@ -225,6 +225,10 @@ class TrustedExchangeTest {
       bad.put("requested_token_type", "urn:ietf:params:oauth:token-type:saml2");
       HttpResponse<String> refused = ferry.postForm("/token", bad);
       assertThat(refused.statusCode()).isEqualTo(400);
+      // Cross-client trust is checked while signing: still before the token is spent.
+      Map<String, String> untrustedPeer = exchangeForm();
+      untrustedPeer.put("scope", "openid audience:server:client_id:no-such-peer");
+      assertThat(ferry.postForm("/token", untrustedPeer).statusCode()).isEqualTo(500);
       assertThat(recorded).isEmpty();
 
       assertThat(ferry.postForm("/token", exchangeForm()).statusCode()).isEqualTo(200);
@@ -235,7 +239,7 @@ class TrustedExchangeTest {
 
       assertThat(ferry.audits)
           .extracting(r -> r.toMap().get("outcome"))
-          .containsExactly("error", "issued", "denied_token");
+          .containsExactly("error", "error", "issued", "denied_token");
     }
   }
 
