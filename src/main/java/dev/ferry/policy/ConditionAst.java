@@ -39,8 +39,8 @@ final class ConditionAst {
   }
 
   /**
-   * Whether the conjunct is {@code claims.X == literal} (either side), {@code claims.X in
-   * [literals]}, or the same with {@code claims["X"]}, for one of {@code tenantClaims}.
+   * Whether the conjunct is {@code claims.X == "literal"} (either side), {@code claims.X in
+   * ["literals"]}, or the same with {@code claims["X"]}, for one of {@code tenantClaims}.
    */
   static boolean pins(CelExpr conjunct, List<String> tenantClaims) {
     if (conjunct.getKind() != Kind.CALL) {
@@ -69,17 +69,15 @@ final class ConditionAst {
     return claimName(expr).filter(tenantClaims::contains).isPresent();
   }
 
-  /** A string, number or bool constant: {@code null} pins nothing. */
+  /**
+   * A string constant. Every shared issuer sends its tenant claims as JSON strings (GitHub's {@code
+   * "repository_owner_id": "1234567"}), and CEL's {@code "1234567" == 1234567} is false, so a
+   * number, bool or {@code null} would pin to nothing: a rule that can never match, which is
+   * refused rather than left to fail silently.
+   */
   private static boolean isLiteral(CelExpr expr) {
-    if (expr.getKind() != Kind.CONSTANT) {
-      return false;
-    }
-    CelConstant.Kind kind = expr.constant().getKind();
-    return kind == CelConstant.Kind.STRING_VALUE
-        || kind == CelConstant.Kind.INT64_VALUE
-        || kind == CelConstant.Kind.UINT64_VALUE
-        || kind == CelConstant.Kind.DOUBLE_VALUE
-        || kind == CelConstant.Kind.BOOLEAN_VALUE;
+    return expr.getKind() == Kind.CONSTANT
+        && expr.constant().getKind() == CelConstant.Kind.STRING_VALUE;
   }
 
   /**

@@ -239,8 +239,8 @@ public final class TrustCompiler {
                   + issuer.service()
                   + "): its condition must compare one of "
                   + issuer.tenantClaimList()
-                  + " with == to a literal (or with in to a list of literals) at the top"
-                  + " level of its && chain");
+                  + " with == to a string literal (or with in to a list of string literals) at"
+                  + " the top level of its && chain (the issuer sends these claims as strings)");
         }
       });
       warnMutable(conditionKey, rule, ConditionAst.referencedClaims(ast.getExpr()));

@@ -176,6 +176,10 @@ class TrustCompilerTest {
         Arguments.of(GITHUB, "claims.repository_owner_id in []", false),
         Arguments.of(GITHUB, "claims.repository_owner_id in ['1', claims.x]", false),
         Arguments.of(GITHUB, "claims.repository_owner_id == null", false),
+        // GitHub sends the IDs as strings: a number would never match, so it pins nothing.
+        Arguments.of(GITHUB, "claims.repository_owner_id == 1234567", false),
+        Arguments.of(GITHUB, "claims.repository_owner_id in [1, 2]", false),
+        Arguments.of(GITHUB, "claims.repository_owner_id == true", false),
         Arguments.of(GITHUB, "!(claims.repository_owner_id == '1')", false),
         Arguments.of(GITHUB, "[claims.x].exists(c, claims.repository_owner_id == '1')", false),
         Arguments.of(gitlab, "claims.namespace_id == '77' && claims.ref_protected == 'true'", true),
@@ -216,8 +220,9 @@ class TrustCompilerTest {
             "connectors[0].trust.rules[1].condition: rule \"deploy\" does not pin the tenant of"
                 + " the shared issuer https://token.actions.githubusercontent.com (GitHub"
                 + " Actions): its condition must compare one of claims.repository_owner_id,"
-                + " claims.repository_id, claims.enterprise_id with == to a literal (or with in"
-                + " to a list of literals) at the top level of its && chain");
+                + " claims.repository_id, claims.enterprise_id with == to a string literal (or"
+                + " with in to a list of string literals) at the top level of its && chain (the"
+                + " issuer sends these claims as strings)");
   }
 
   @Test
