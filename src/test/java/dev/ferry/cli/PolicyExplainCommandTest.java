@@ -107,6 +107,24 @@ class PolicyExplainCommandTest {
     return run(args.toArray(String[]::new));
   }
 
+  /** Explains the token in {@code token} for the client {@code deployer}. */
+  private static Result explainToken(Path config, Path token, String... extra) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "policy",
+                "explain",
+                config.toString(),
+                "--connector",
+                "github-actions",
+                "--client",
+                "deployer",
+                "--token",
+                token.toString()));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
   private static Map<String, Object> main() {
     return Map.of(
         "iss", "https://token.actions.githubusercontent.com",
@@ -248,18 +266,7 @@ class PolicyExplainCommandTest {
               .claim("ref", "refs/heads/main")
               .claim("event_name", "push");
       Path token = file("token.jwt", good.build());
-      Result verified =
-          run(
-              "policy",
-              "explain",
-              config.toString(),
-              "--connector",
-              "github-actions",
-              "--client",
-              "deployer",
-              "--token",
-              token.toString(),
-              "--verify");
+      Result verified = explainToken(config, token, "--verify");
       assertThat(verified.status()).as(verified.out() + verified.err()).isZero();
       assertThat(verified.out())
           .contains("signature: verified")
@@ -267,32 +274,11 @@ class PolicyExplainCommandTest {
 
       Path forged =
           file("forged.jwt", good.signedWith(UpstreamToken.Signing.UNPUBLISHED_RSA).build());
-      Result refused =
-          run(
-              "policy",
-              "explain",
-              config.toString(),
-              "--connector",
-              "github-actions",
-              "--client",
-              "deployer",
-              "--token",
-              forged.toString(),
-              "--verify");
+      Result refused = explainToken(config, forged, "--verify");
       assertThat(refused.status()).isEqualTo(1);
       assertThat(refused.out()).contains("signature: verification FAILED");
       // Without --verify the forged token's claims would pass: the command says it did not look.
-      Result unverified =
-          run(
-              "policy",
-              "explain",
-              config.toString(),
-              "--connector",
-              "github-actions",
-              "--client",
-              "deployer",
-              "--token",
-              forged.toString());
+      Result unverified = explainToken(config, forged);
       assertThat(unverified.status()).isZero();
       assertThat(unverified.out()).contains("signature: NOT verified");
     }
