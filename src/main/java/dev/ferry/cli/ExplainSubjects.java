@@ -47,7 +47,7 @@ final class ExplainSubjects {
       throw new UsageException("--claims: not JSON: " + e.getOriginalMessage());
     }
     Map<String, Object> json = VerifiedSubject.jsonObject(claims);
-    return new Subject(json, metadata(TokenTypes.ID_TOKEN, json), false);
+    return new Subject(json, metadata(TokenTypes.ID_TOKEN, json), Optional.empty());
   }
 
   /** A JWT's claims, its signature not checked: what the token says, not what is proven. */
@@ -58,7 +58,7 @@ final class ExplainSubjects {
         throw new UsageException("--token: an encrypted JWT cannot be read without its key");
       }
       Map<String, Object> json = VerifiedSubject.jsonObject(jwt.getJWTClaimsSet().toJSONObject());
-      return new Subject(json, metadata(TokenTypes.ID_TOKEN, json), false);
+      return new Subject(json, metadata(TokenTypes.ID_TOKEN, json), Optional.empty());
     } catch (ParseException e) {
       throw new UsageException("--token: not a JWT: " + e.getMessage());
     }
@@ -96,7 +96,7 @@ final class ExplainSubjects {
     }
     try {
       VerifiedSubject subject = verifier.tokenIdentity(type, token);
-      return new Subject(subject.claims(), subject.token(), true);
+      return new Subject(subject.claims(), subject.token(), Optional.of(subject.identity()));
     } catch (IdentityException e) {
       throw new VerificationFailed(String.valueOf(e.getMessage()));
     }

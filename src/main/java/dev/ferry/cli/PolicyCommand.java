@@ -7,6 +7,7 @@ import dev.ferry.config.ConfigLoader;
 import dev.ferry.config.ConnectorConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.Problem;
+import dev.ferry.connector.Identity;
 import dev.ferry.policy.ConnectorTrust;
 import dev.ferry.policy.Explanation;
 import dev.ferry.policy.ExplanationJson;
@@ -185,6 +186,13 @@ final class PolicyCommand implements Runnable {
           header(out, connector, connectorConfig, client, subject.verified());
           out.println("trust: none: every token the connector verifies is allowed, as in Dex");
           out.println("result: ALLOWED");
+          subject
+              .identity()
+              .ifPresent(identity -> {
+                out.println(
+                    "  username (the connector's mapping): \"" + identity.username() + "\"");
+                out.println("  groups (the connector's mapping): " + identity.groups());
+              });
           out.println("  lifetime: " + idTokens.toSeconds() + "s (expiry.idTokens)");
           warnings.forEach(w -> out.println("warning: " + w));
         }
@@ -214,6 +222,7 @@ final class PolicyCommand implements Runnable {
         header(out, connector, connectorConfig, client, subject.verified());
         out.print(ExplanationText.render(explanation));
         if (explanation.allowed()) {
+          fromConnector(out, explanation, subject);
           out.println(
               "  lifetime: "
                   + lifetime
@@ -225,6 +234,23 @@ final class PolicyCommand implements Runnable {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * With {@code --verify} the connector mapped an identity: what the token carries where the
+     * deciding rule maps nothing (no rule, or a rule without {@code username} or {@code groups}).
+     */
+    private static void fromConnector(PrintWriter out, Explanation explanation, Subject subject) {
+      subject
+          .identity()
+          .ifPresent(identity -> {
+            if (explanation.shaping().username().isEmpty()) {
+              out.println("  username (the connector's mapping): \"" + identity.username() + "\"");
+            }
+            if (explanation.shaping().groups().isEmpty()) {
+              out.println("  groups (the connector's mapping): " + identity.groups());
+            }
+          });
+    }
 
     private static void header(ObjectNode node, String connector, String client, boolean verified) {
       node.put("connector", connector);
@@ -324,9 +350,18 @@ final class PolicyCommand implements Runnable {
     }
   }
 
-  /** What the rules are evaluated on, and whether its signature was verified. */
+  /**
+   * What the rules are evaluated on.
+   *
+   * @param identity what the connector mapped, present only when it verified the token
+   */
   record Subject(
       java.util.Map<String, Object> claims,
       dev.ferry.connector.SubjectToken token,
-      boolean verified) {}
+      Optional<Identity> identity) {
+
+    boolean verified() {
+      return identity.isPresent();
+    }
+  }
 }

@@ -64,6 +64,13 @@ class PolicyExplainCommandTest {
           mode: audit
           condition: claims.repository_owner_id in ["1234567"] && claims.ref.startsWith("refs/tags/")
     - type: oidc
+      id: plain
+      name: The same issuer, without trust
+      config:
+        issuer: %1$s
+        scopes: [openid]
+        userNameKey: sub
+    - type: oidc
       id: unguarded
       name: The guide's connector
       config:
@@ -250,7 +257,7 @@ class PolicyExplainCommandTest {
     assertThat(result.status()).isZero();
     assertThat(result.out())
         .contains("trust: none")
-        .contains("warning: connectors[1]: connector \"unguarded\" trusts the shared issuer");
+        .contains("warning: connectors[2]: connector \"unguarded\" trusts the shared issuer");
   }
 
   @Test
@@ -270,7 +277,27 @@ class PolicyExplainCommandTest {
       assertThat(verified.status()).as(verified.out() + verified.err()).isZero();
       assertThat(verified.out())
           .contains("signature: verified")
-          .contains("result: ALLOWED by rule deploy-from-main");
+          .contains("result: ALLOWED by rule deploy-from-main")
+          .contains("username: \"octo/app\"")
+          .doesNotContain("the connector's mapping");
+
+      // Without a trust block, what the connector maps is what would be issued.
+      Result plain =
+          run(
+              "policy",
+              "explain",
+              config.toString(),
+              "--connector",
+              "plain",
+              "--client",
+              "deployer",
+              "--token",
+              token.toString(),
+              "--verify");
+      assertThat(plain.status()).as(plain.out() + plain.err()).isZero();
+      assertThat(plain.out())
+          .contains("username (the connector's mapping): \"subvalue\"")
+          .contains("lifetime: 86400s (expiry.idTokens)");
 
       Path forged =
           file("forged.jwt", good.signedWith(UpstreamToken.Signing.UNPUBLISHED_RSA).build());
