@@ -101,9 +101,10 @@ class CommandLineTest {
 
   @Test
   void configCheckPassesDexStyleExample() {
-    Result result = run("config", "check", "examples/config-dev.yaml");
+    Result result = run("config", "check", "--strict", "examples/config-dev.yaml");
     assertThat(result.status()).as(result.err()).isZero();
     assertThat(result.out()).contains("configuration is valid");
+    assertThat(result.err()).doesNotContain("warning");
   }
 
   @Test

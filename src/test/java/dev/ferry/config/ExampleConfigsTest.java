@@ -28,6 +28,13 @@ class ExampleConfigsTest {
         .isEqualTo("https://token.actions.githubusercontent.com");
     assertThat(github.config().get("userNameKey").asText()).isEqualTo("sub");
     assertThat(github.config().get("scopes").toString()).isEqualTo("[\"openid\",\"groups\"]");
+    // Safe by default: the shared GitHub issuer is pinned to one owner, so nothing warns.
+    assertThat(github.trust()).isPresent();
+    assertThat(github.trust().get().rules())
+        .singleElement()
+        .satisfies(rule ->
+            assertThat(rule.condition()).isEqualTo("claims.repository_owner_id == \"1234567\""));
+    assertThat(config.warnings()).isEmpty();
 
     StaticClient client = config.staticClients().get(0);
     assertThat(client.id()).isEqualTo("my-app");
