@@ -63,8 +63,24 @@ public final class TrustCompiler {
    */
   public static CompiledTrust compile(
       String key, Optional<String> upstreamIssuer, TrustConfig config) {
-    Compilation compilation = new Compilation(key, SharedIssuers.find(upstreamIssuer));
+    Optional<SharedIssuer> shared = SharedIssuers.find(upstreamIssuer);
+    Compilation compilation = new Compilation(key, shared);
     List<CompiledRule> rules = compilation.compile(config);
+    if (shared.isPresent()
+        && config.rules().stream().noneMatch(rule -> rule.mode() == RuleMode.ENFORCE)) {
+      // Pinning is checked per rule, so a block without enforce rules (empty, or only audit rules
+      // while one is rolled out) pins nothing: the same exposure as no block, said the same way.
+      compilation.warnings.add(
+          key
+              + ": the trust block has no enforce rule, so any repository or project on "
+              + shared.get().service()
+              + " ("
+              + shared.get().issuer()
+              + ") can exchange its tokens through this connector (audit-mode rules only record)."
+              + " Add an enforce rule that pins your tenant with "
+              + orList(shared.get())
+              + " (see docs/trust-policies.md)");
+    }
     Optional<ConnectorTrust> trust =
         compilation.problems.isEmpty()
             ? Optional.of(new ConnectorTrust(config, rules))
@@ -89,7 +105,7 @@ public final class TrustCompiler {
               clientIds.isEmpty()
                   ? "no client can use it currently, but every client later allowed to use it"
                       + " will be exposed"
-                  : "it can get tokens for the clients that can use the connector: "
+                  : "each of them can get tokens for the clients that can use the connector: "
                       + String.join(", ", clientIds);
           return key
               + ": connector \""

@@ -11,14 +11,20 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * Audit records through the normal log (no {@code audit.path}): one INFO line {@code msg=audit}
- * from the logger {@code dev.ferry.audit}, whose attributes are the record's members. With {@code
+ * from the logger {@code dev.ferry.audit}, whose attributes are the record's members. The line is
+ * written whatever {@code logger.level} says (an audit trail is not a diagnostic). With {@code
  * logger.format: json} nested members ({@code subject}, {@code rules}, {@code issued}) are JSON
  * objects and arrays; in text they are compact JSON in one quoted value. The record's {@code time}
  * and {@code request_id} are left to the log line's own {@code time} and {@code request_id}, which
  * hold the same values, so no key appears twice.
  */
 final class LogAuditSink implements AuditSink {
-  private static final Logger log = LoggerFactory.getLogger("dev.ferry.audit");
+  /**
+   * The logger's name, whose level {@link LogSetup} keeps at INFO whatever {@code logger.level}.
+   */
+  static final String LOGGER = "dev.ferry.audit";
+
+  private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
   private final boolean json;
 

@@ -47,6 +47,8 @@ public final class LogSetup {
     // Libraries chatter at INFO; Ferry's own lines are what an operator reads.
     context.getLogger("org.eclipse.jetty").setLevel(maxLevel(logbackLevel, Level.WARN));
     context.getLogger("com.zaxxer.hikari").setLevel(maxLevel(logbackLevel, Level.WARN));
+    // Audit records are a trail, not diagnostics: logger.level: warn must not drop them.
+    context.getLogger(LogAuditSink.LOGGER).setLevel(Level.INFO);
   }
 
   private static Level maxLevel(Level a, Level b) {

@@ -226,6 +226,29 @@ class TrustCompilerTest {
   }
 
   @Test
+  void aBlockWithoutEnforceRulesOnASharedIssuerWarnsThatItPinsNothing() {
+    String warning =
+        "connectors[0].trust: the trust block has no enforce rule, so any repository or project"
+            + " on GitHub Actions (https://token.actions.githubusercontent.com) can exchange its"
+            + " tokens through this connector (audit-mode rules only record). Add an enforce rule"
+            + " that pins your tenant with claims.repository_owner_id == \"...\","
+            + " claims.repository_id == \"...\" or claims.enterprise_id == \"...\" (see"
+            + " docs/trust-policies.md)";
+    assertThat(compile(Optional.of(GITHUB), trust()).warnings()).containsExactly(warning);
+    assertThat(
+            compile(
+                    Optional.of(GITHUB),
+                    trust(rule("rollout", "claims.repository_owner_id == '1'").audit()))
+                .warnings())
+        .containsExactly(warning);
+    assertThat(
+            compile(Optional.of(GITHUB), trust(rule("r", "claims.repository_owner_id == '1'")))
+                .warnings())
+        .isEmpty();
+    assertThat(compile(Optional.of("https://dex.example.com"), trust()).warnings()).isEmpty();
+  }
+
+  @Test
   void anIssuerThatIsNotSharedNeedsNoPin() {
     CompiledTrust compiled =
         compile(Optional.of("https://dex.example.com"), trust(rule("r", "true")));
@@ -290,7 +313,8 @@ class TrustCompilerTest {
             "connectors[0]: connector \"github-actions\" trusts the shared issuer"
                 + " https://token.actions.githubusercontent.com (GitHub Actions) without a trust"
                 + " block, so any repository or project on GitHub Actions can exchange its tokens"
-                + " through it; it can get tokens for the clients that can use the connector:"
+                + " through it; each of them can get tokens for the clients that can use the"
+                + " connector:"
                 + " my-app, deployer. Add a trust block whose rules pin your tenant with"
                 + " claims.repository_owner_id == \"...\", claims.repository_id == \"...\" or"
                 + " claims.enterprise_id == \"...\" (see docs/trust-policies.md)");

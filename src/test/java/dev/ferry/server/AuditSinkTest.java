@@ -7,6 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -106,6 +107,19 @@ class AuditSinkTest {
         .contains("msg=audit", "outcome=issued", "client_id=deployer", "rule=deploy")
         .contains("remote_addr=192.0.2.1", "request_id=req-1")
         .contains("subject=\"{\\\"iss\\\":\\\"https://token.actions.githubusercontent.com\\\"");
+  }
+
+  @Test
+  void aQuietLogLevelDoesNotDropAuditRecords() throws Exception {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    try {
+      LogSetup.configure(org.slf4j.event.Level.ERROR, "json", List.of());
+      assertThat(LoggerFactory.getLogger("dev.ferry.endpoint").isWarnEnabled()).isFalse();
+      assertThat(LoggerFactory.getLogger(LogAuditSink.LOGGER).isInfoEnabled()).isTrue();
+    } finally {
+      context.reset();
+      new ContextInitializer(context).autoConfig();
+    }
   }
 
   @Test
