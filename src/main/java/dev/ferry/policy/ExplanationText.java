@@ -108,7 +108,7 @@ public final class ExplanationText {
       if (!out.isEmpty()) {
         out.append(", ");
       }
-      out.append("claims.").append(claim.name());
+      out.append(RuleEvaluator.claimLabel(claim.name()));
       Optional<Object> value = claim.value();
       out.append(value.map(v -> " = " + CelValues.show(v)).orElse(" absent"));
     }

@@ -141,7 +141,8 @@ final class RuleEvaluator {
     return reason.toString();
   }
 
-  private static String claimLabel(String name) {
+  /** {@code claims.name}, or {@code claims["kubernetes.io"]} for a name CEL cannot select. */
+  static String claimLabel(String name) {
     return IDENTIFIER.matcher(name).matches()
         ? "claims." + name
         : "claims[" + CelValues.show(name) + "]";

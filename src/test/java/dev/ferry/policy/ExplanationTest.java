@@ -153,4 +153,17 @@ class ExplanationTest {
         .isEqualTo(
             "{\"username\":\"dev:refs/heads/dev\",\"groups\":[\"devs\"],\"claims\":{\"ref\":\"refs/heads/dev\"},\"not_after\":\"2026-12-04T12:05:00Z\"}");
   }
+
+  @Test
+  void aClaimNameCelCannotSelectIsShownAsAnIndexInTheTextAsInTheReason() {
+    ConnectorTrust kubernetes =
+        compiled(trust(rule("ns", "claims['kubernetes.io'].namespace == 'ci'")));
+    Map<String, Object> claims = Map.of("kubernetes.io", Map.of("namespace", "default"));
+
+    String text = ExplanationText.render(kubernetes.explain(input("my-app", claims), NOW));
+
+    assertThat(text).contains("(claims[\"kubernetes.io\"] = {\"namespace\": \"default\"})");
+    assertThat(kubernetes.evaluate(input("my-app", claims), NOW).rules().get(0).reason())
+        .hasValueSatisfying(reason -> assertThat(reason).contains("claims[\"kubernetes.io\"]"));
+  }
 }
