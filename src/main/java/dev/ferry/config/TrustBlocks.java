@@ -3,6 +3,7 @@ package dev.ferry.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.json.GoFieldLookup;
 import dev.ferry.policy.CompiledTrust;
+import dev.ferry.policy.SharedIssuers;
 import dev.ferry.policy.TrustConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,15 +56,31 @@ final class TrustBlocks {
     return List.copyOf(warnings);
   }
 
-  /** The {@code issuer} of an {@code oidc} connector's config (already env-expanded), if any. */
+  /**
+   * The issuer of the tokens an {@code oidc} connector verifies (already env-expanded), if any: its
+   * {@code issuerAlias} when set (Dex: tokens then carry the alias), else its {@code issuer};
+   * whichever of the two is a shared issuer when one is, so that neither key can hide one from
+   * tenant pinning.
+   */
   static Optional<String> upstreamIssuer(ConnectorConfig connector) {
     if (!ISSUER_TYPES.contains(connector.type())) {
       return Optional.empty();
     }
-    return GoFieldLookup.value(connector.config(), "issuer")
+    Optional<String> alias = text(connector, "issuerAlias");
+    Optional<String> issuer = text(connector, "issuer");
+    for (Optional<String> candidate : List.of(alias, issuer)) {
+      if (SharedIssuers.find(candidate).isPresent()) {
+        return candidate;
+      }
+    }
+    return alias.or(() -> issuer);
+  }
+
+  private static Optional<String> text(ConnectorConfig connector, String key) {
+    return GoFieldLookup.value(connector.config(), key)
         .filter(JsonNode::isTextual)
         .map(JsonNode::asText)
-        .filter(issuer -> !issuer.isEmpty());
+        .filter(value -> !value.isEmpty());
   }
 
   /** Dex: a client may use a connector when its {@code allowedConnectors} is empty or names it. */

@@ -2,6 +2,7 @@ package dev.ferry.policy;
 
 import dev.ferry.connector.SubjectToken;
 import dev.ferry.policy.Explanation.RuleExplanation;
+import dev.ferry.policy.SharedIssuers.SharedIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,10 +22,16 @@ public final class ConnectorTrust {
   private final TrustConfig config;
   private final List<CompiledRule> rules;
   private final boolean hasEnforceRule;
+  private final Optional<SharedIssuer> pinnedFor;
 
-  ConnectorTrust(TrustConfig config, List<CompiledRule> rules) {
+  /**
+   * @param pinnedFor the shared issuer whose tenant every rule was checked to pin, when the
+   *     configured issuer is one
+   */
+  ConnectorTrust(TrustConfig config, List<CompiledRule> rules, Optional<SharedIssuer> pinnedFor) {
     this.config = config;
     this.rules = List.copyOf(rules);
+    this.pinnedFor = pinnedFor;
     this.hasEnforceRule = config.rules().stream().anyMatch(rule -> rule.mode() == RuleMode.ENFORCE);
   }
 
@@ -39,6 +46,18 @@ public final class ConnectorTrust {
    * @return the reason the token is refused, empty when it passes
    */
   public Optional<String> checkToken(SubjectToken token, Instant now) {
+    Optional<SharedIssuer> shared = SharedIssuers.find(Optional.of(token.issuer()));
+    if (shared.isPresent() && !shared.equals(pinnedFor)) {
+      // The configured issuer did not name this shared issuer (a discovery override, a mirror), so
+      // the rules were never required to pin its tenant: refuse rather than trust every tenant.
+      return Optional.of(
+          "subject token iss "
+              + token.issuer()
+              + " is the shared issuer of "
+              + shared.get().service()
+              + ", but the connector's issuer (or issuerAlias) does not name it, so its trust rules"
+              + " were not checked to pin a tenant; configure that issuer on the connector");
+    }
     if (!config.audiences().isEmpty()) {
       if (token.audience().isEmpty()) {
         return Optional.of(

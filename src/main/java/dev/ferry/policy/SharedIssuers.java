@@ -52,13 +52,16 @@ public final class SharedIssuers {
 
   private SharedIssuers() {}
 
-  /** The shared issuer {@code issuer} names, ignoring one trailing slash. */
+  /**
+   * The shared issuer {@code issuer} names, ignoring one trailing slash and case (these issuers
+   * have no path, and scheme and host are case-insensitive).
+   */
   public static Optional<SharedIssuer> find(Optional<String> issuer) {
     if (issuer.isEmpty()) {
       return Optional.empty();
     }
     String wanted = withoutTrailingSlash(issuer.get());
-    return ALL.stream().filter(shared -> shared.issuer().equals(wanted)).findFirst();
+    return ALL.stream().filter(shared -> shared.issuer().equalsIgnoreCase(wanted)).findFirst();
   }
 
   private static String withoutTrailingSlash(String issuer) {

@@ -83,7 +83,7 @@ public final class TrustCompiler {
     }
     Optional<ConnectorTrust> trust =
         compilation.problems.isEmpty()
-            ? Optional.of(new ConnectorTrust(config, rules))
+            ? Optional.of(new ConnectorTrust(config, rules, shared))
             : Optional.empty();
     return new CompiledTrust(trust, compilation.problems, compilation.warnings);
   }

@@ -228,4 +228,53 @@ class ConfigCheckWarningsTest {
             file.toString());
     assertThat(strict).isEqualTo(1);
   }
+
+  /** issuerAlias is what tokens carry (Dex): naming a shared issuer there cannot dodge pinning. */
+  @Test
+  void aSharedIssuerNamedByIssuerAliasIsPinnedAndWarnedAboutToo() throws IOException {
+    String head =
+        """
+        issuer: http://127.0.0.1:5556/dex
+        storage: {type: memory}
+        web: {http: 127.0.0.1:5556}
+        staticClients:
+        - {id: my-app, name: My app, secret: s}
+        connectors:
+        - type: oidc
+          id: mirrored
+          name: Mirrored
+          config:
+            issuer: https://gha-mirror.example.com
+            issuerAlias: HTTPS://token.actions.githubusercontent.com/
+        """;
+    StringWriter unpinned = new StringWriter();
+    int status =
+        Main.run(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(unpinned, true),
+            "config",
+            "check",
+            config(
+                    head
+                        + """
+                          trust:
+                            rules:
+                            - {name: anyone, condition: 'claims.ref == "refs/heads/main"'}
+                        """)
+                .toString());
+    assertThat(status).isEqualTo(1);
+    assertThat(unpinned.toString())
+        .contains(
+            "connectors[0].trust.rules[0].condition: rule \"anyone\" does not pin the tenant");
+
+    StringWriter open = new StringWriter();
+    Main.run(
+        new PrintWriter(new StringWriter(), true),
+        new PrintWriter(open, true),
+        "config",
+        "check",
+        config(head).toString());
+    assertThat(open.toString())
+        .contains("warning: connectors[0]: connector \"mirrored\" trusts the shared issuer");
+  }
 }

@@ -1,6 +1,8 @@
 package dev.ferry.policy;
 
+import static dev.ferry.policy.Rules.GITHUB;
 import static dev.ferry.policy.Rules.NOW;
+import static dev.ferry.policy.Rules.compile;
 import static dev.ferry.policy.Rules.compiled;
 import static dev.ferry.policy.Rules.input;
 import static dev.ferry.policy.Rules.rule;
@@ -539,5 +541,32 @@ class ConnectorTrustTest {
     SubjectToken token = new SubjectToken("t", "https://issuer", aud, iat, Optional.empty(), jti);
 
     assertThat(trust.checkToken(token, NOW)).isEqualTo(Optional.ofNullable(reason));
+  }
+
+  @Test
+  void aTokenFromASharedIssuerTheRulesWereNotPinnedForIsRefused() {
+    // Compiled for a connector whose configured issuer is not shared (a mirror, a discovery
+    // override), the rules were never required to pin a tenant: a GitHub token is refused.
+    ConnectorTrust unpinned =
+        compile(Optional.of("https://mirror.example.com"), trust(rule("any", "true")))
+            .trust()
+            .orElseThrow();
+    SubjectToken github =
+        new SubjectToken(
+            "urn:ietf:params:oauth:token-type:id_token",
+            "https://TOKEN.actions.githubusercontent.com/",
+            List.of(),
+            Optional.of(NOW),
+            Optional.empty(),
+            Optional.empty());
+    assertThat(unpinned.checkToken(github, NOW))
+        .hasValueSatisfying(
+            reason -> assertThat(reason).contains("is the shared issuer of GitHub Actions"));
+
+    ConnectorTrust pinned =
+        compile(Optional.of(GITHUB), trust(rule("org", "claims.repository_owner_id == '1'")))
+            .trust()
+            .orElseThrow();
+    assertThat(pinned.checkToken(github, NOW)).isEmpty();
   }
 }

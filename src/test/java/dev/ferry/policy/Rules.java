@@ -92,7 +92,7 @@ final class Rules {
   static SubjectToken token() {
     return new SubjectToken(
         "urn:ietf:params:oauth:token-type:id_token",
-        GITHUB,
+        "https://issuer.example.com",
         List.of("https://ferry.example.com"),
         Optional.of(NOW.minusSeconds(60)),
         Optional.of(NOW.plusSeconds(3600)),

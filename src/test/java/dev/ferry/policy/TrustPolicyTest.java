@@ -23,6 +23,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class TrustPolicyTest {
+  /** Not a shared issuer: the rules here are compiled without one. */
+  private static final String ISSUER = "https://issuer.example.com";
+
   private static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
   private static final Map<String, Object> CLAIMS =
       Map.of("repository_owner_id", "1234", "ref", "refs/heads/main");
@@ -36,7 +39,7 @@ class TrustPolicyTest {
   private static SubjectToken token(Optional<Instant> exp, Optional<String> jti) {
     return new SubjectToken(
         "t",
-        Rules.GITHUB,
+        ISSUER,
         List.of("https://ferry.example.com"),
         Optional.of(NOW.minusSeconds(30)),
         exp,
@@ -129,7 +132,7 @@ class TrustPolicyTest {
 
     assertThat(decision).isInstanceOf(PolicyDecision.Allow.class);
     PolicyDecision.Allow allow = (PolicyDecision.Allow) decision;
-    assertThat(allow.singleUse()).hasValue(new SingleUse(Rules.GITHUB, "jti-7", until));
+    assertThat(allow.singleUse()).hasValue(new SingleUse(ISSUER, "jti-7", until));
     assertThat(allow.shaping().username()).hasValue("deploy");
     assertThat(allow.report().rule()).hasValue("main");
   }
@@ -143,7 +146,7 @@ class TrustPolicyTest {
             policy.evaluate(request("gh", token(Optional.empty(), Optional.of("j"))));
 
     assertThat(allow.singleUse())
-        .hasValue(new SingleUse(Rules.GITHUB, "j", NOW.plus(Duration.ofHours(24))));
+        .hasValue(new SingleUse(ISSUER, "j", NOW.plus(Duration.ofHours(24))));
   }
 
   @Test
