@@ -129,9 +129,8 @@ final class ExplainSubjects {
         claims.get("jti") instanceof String jti ? Optional.of(jti) : Optional.empty());
   }
 
+  /** A NumericDate; absent when it is not a number or not a representable instant. */
   private static Optional<Instant> seconds(@Nullable Object value) {
-    return value instanceof Number n
-        ? Optional.of(Instant.ofEpochSecond(n.longValue()))
-        : Optional.empty();
+    return value instanceof Number n ? OfflineChecks.instant(n) : Optional.empty();
   }
 }

@@ -14,6 +14,7 @@ import dev.ferry.policy.ExplanationJson;
 import dev.ferry.policy.ExplanationText;
 import dev.ferry.policy.TrustInput;
 import dev.ferry.server.ConnectorSetup;
+import dev.ferry.server.LogSetup;
 import dev.ferry.server.TrustSetup;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,6 +136,9 @@ final class PolicyCommand implements Runnable {
           spec == null
               ? new PrintWriter(System.err, true, StandardCharsets.UTF_8)
               : spec.commandLine().getErr();
+      // Connectors log at INFO and DEBUG; stdout is the explanation (JSON with --json), so only
+      // warnings, on stderr.
+      LogSetup.configure(org.slf4j.event.Level.WARN, "text", List.of());
       try {
         return explain(out);
       } catch (ExplainSubjects.VerificationFailed e) {
@@ -172,19 +176,41 @@ final class PolicyCommand implements Runnable {
           Optional.ofNullable(TrustSetup.compile(config).get(connector));
       Duration idTokens = config.expiry().idTokens();
       List<String> scopes = List.of(scope.trim().split("\\s+"));
+      List<String> refusals =
+          OfflineChecks.refusals(
+              config, connectorConfig, client, subject.claims(), subject.verified(), now);
+      if (!OfflineChecks.isStaticClient(config, client)) {
+        warnings =
+            concat(
+                warnings,
+                "client "
+                    + client
+                    + " is not a static client of "
+                    + path
+                    + " (it may exist in storage): evaluated as named");
+      }
 
       if (trust.isEmpty()) {
         if (json) {
           ObjectNode node = JSON.createObjectNode();
           header(node, connector, client, subject.verified());
           node.put("trust", false);
-          node.put("allowed", true);
-          node.put("lifetime_seconds", idTokens.toSeconds());
+          node.put("allowed", refusals.isEmpty());
+          refusals.forEach(node.withArray("refused_before_rules")::add);
+          if (refusals.isEmpty()) {
+            node.put("lifetime_seconds", idTokens.toSeconds());
+          }
           warnings.forEach(node.withArray("warnings")::add);
           out.println(node.toPrettyString());
         } else {
           header(out, connector, connectorConfig, client, subject.verified());
           out.println("trust: none: every token the connector verifies is allowed, as in Dex");
+          if (!refusals.isEmpty()) {
+            refusals.forEach(r -> out.println("refused before the rules: " + r));
+            out.println("result: REFUSED (as /token would)");
+            warnings.forEach(w -> out.println("warning: " + w));
+            return REFUSED;
+          }
           out.println("result: ALLOWED");
           subject
               .identity()
@@ -196,7 +222,7 @@ final class PolicyCommand implements Runnable {
           out.println("  lifetime: " + idTokens.toSeconds() + "s (expiry.idTokens)");
           warnings.forEach(w -> out.println("warning: " + w));
         }
-        return ALLOWED;
+        return refusals.isEmpty() ? ALLOWED : REFUSED;
       }
       Explanation explanation =
           trust
@@ -208,20 +234,26 @@ final class PolicyCommand implements Runnable {
         expiry = cap.get();
       }
       long lifetime = Math.max(0, Duration.between(now, expiry).toSeconds());
+      boolean allowed = explanation.allowed() && refusals.isEmpty();
       if (json) {
         ObjectNode node = JSON.createObjectNode();
         header(node, connector, client, subject.verified());
         node.put("trust", true);
         node.setAll(ExplanationJson.toJson(explanation));
-        if (explanation.allowed()) {
+        node.put("allowed", allowed);
+        refusals.forEach(node.withArray("refused_before_rules")::add);
+        if (allowed) {
           node.put("lifetime_seconds", lifetime);
         }
         warnings.forEach(node.withArray("warnings")::add);
         out.println(node.toPrettyString());
       } else {
         header(out, connector, connectorConfig, client, subject.verified());
+        refusals.forEach(r -> out.println("refused before the rules: " + r));
         out.print(ExplanationText.render(explanation));
-        if (explanation.allowed()) {
+        if (!refusals.isEmpty()) {
+          out.println("result: REFUSED (as /token would, whatever the rules say)");
+        } else if (explanation.allowed()) {
           fromConnector(out, explanation, subject);
           out.println(
               "  lifetime: "
@@ -230,7 +262,13 @@ final class PolicyCommand implements Runnable {
         }
         warnings.forEach(w -> out.println("warning: " + w));
       }
-      return explanation.allowed() ? ALLOWED : REFUSED;
+      return allowed ? ALLOWED : REFUSED;
+    }
+
+    private static List<String> concat(List<String> list, String more) {
+      List<String> all = new ArrayList<>(list);
+      all.add(more);
+      return all;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();

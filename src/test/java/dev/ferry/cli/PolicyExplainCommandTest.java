@@ -2,6 +2,8 @@ package dev.ferry.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -17,10 +19,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code ferry policy explain} as an operator runs it: allowed, refused with the false conjuncts
@@ -33,6 +37,14 @@ class PolicyExplainCommandTest {
   @TempDir Path dir;
 
   private record Result(int status, String out, String err) {}
+
+  /** The command configures logging as {@code serve} does; later test classes get theirs back. */
+  @AfterAll
+  static void restoreTestLogging() throws Exception {
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    context.reset();
+    new ContextInitializer(context).autoConfig();
+  }
 
   private static String config(String upstreamIssuer) {
     return """
@@ -138,6 +150,7 @@ class PolicyExplainCommandTest {
         "aud", "https://ferry.example.com",
         "sub", "repo:octo/app:ref:refs/heads/main",
         "iat", Instant.now().getEpochSecond(),
+        "exp", Instant.now().getEpochSecond() + 3600,
         "repository", "octo/app",
         "repository_owner_id", "1234567",
         "ref", "refs/heads/main",
@@ -389,5 +402,62 @@ class PolicyExplainCommandTest {
     Result result = run(all.toArray(String[]::new));
     assertThat(result.status()).as(result.out() + result.err()).isEqualTo(2);
     assertThat(result.err()).isNotBlank();
+  }
+
+  @Test
+  void whatTheTokenEndpointWouldRefuseBeforeTheRulesIsSaid() throws Exception {
+    long now = Instant.now().getEpochSecond();
+    for (Map.Entry<Object, String> exp :
+        Map.<Object, String>of(
+                now - 10,
+                "the token expired at",
+                "soon",
+                "exp is not a number",
+                1e300,
+                "exp is out of range")
+            .entrySet()) {
+      Result result = explain(with("exp", exp.getKey()), "deployer");
+      assertThat(result.status()).as(result.out() + result.err()).isEqualTo(1);
+      assertThat(result.out())
+          .contains("refused before the rules: " + "")
+          .contains(exp.getValue())
+          .contains("result: REFUSED (as /token would");
+    }
+    Result otherIssuer = explain(with("iss", "https://evil.example"), "deployer");
+    assertThat(otherIssuer.status()).isEqualTo(1);
+    assertThat(otherIssuer.out()).contains("the token's iss https://evil.example is not");
+
+    Result unknownClient = explain(main(), "nosuchclient");
+    assertThat(unknownClient.out())
+        .contains("warning: client nosuchclient is not a static client of");
+  }
+
+  @Test
+  void aClientThatMayNotUseTheConnectorIsRefused() throws Exception {
+    Path config =
+        file(
+            "config.yaml",
+            config("https://token.actions.githubusercontent.com")
+                .replace(
+                    "- {id: deployer, name: Deployer, secret: s}",
+                    "- {id: deployer, name: Deployer, secret: s, allowedConnectors: [elsewhere]}"));
+    Path claims = file("claims.json", JSON.writeValueAsString(main()));
+    Result result =
+        run(
+            "policy",
+            "explain",
+            config.toString(),
+            "--connector",
+            "github-actions",
+            "--client",
+            "deployer",
+            "--claims",
+            claims.toString(),
+            "--json");
+    assertThat(result.status()).isEqualTo(1);
+    JsonNode json = JSON.readTree(result.out());
+    assertThat(json.path("allowed").asBoolean()).isFalse();
+    assertThat(json.path("refused_before_rules").get(0).asText())
+        .contains("client deployer may not use connector github-actions");
   }
 }
