@@ -4,9 +4,12 @@ import dev.ferry.config.ConnectorConfig;
 import dev.ferry.config.FerryConfig;
 import dev.ferry.connector.ConnectorRegistry;
 import dev.ferry.cpu.CpuLane;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The checks {@code config check} adds to the file validation: each storage backend's and each
@@ -22,6 +25,12 @@ public final class ConfigChecks {
     List<String> problems = new ArrayList<>();
     problems.addAll(
         StorageSetup.factory().validate(config.storage().type(), config.storage().config()));
+    config
+        .audit()
+        .path()
+        .filter(path -> !path.isEmpty())
+        .flatMap(ConfigChecks::auditPathProblem)
+        .ifPresent(problems::add);
     for (int i = 0; i < config.connectors().size(); i++) {
       ConnectorConfig connector = config.connectors().get(i);
       String prefix = "connectors[" + i + "].config: ";
@@ -30,5 +39,21 @@ public final class ConfigChecks {
           .forEach(problem -> problems.add(prefix + problem));
     }
     return problems;
+  }
+
+  /**
+   * What would stop {@code serve} from opening {@code audit.path} (it creates the file, not its
+   * directory), said before start-up.
+   */
+  private static Optional<String> auditPathProblem(String file) {
+    Path path = Path.of(file).toAbsolutePath();
+    if (Files.isDirectory(path)) {
+      return Optional.of("audit.path: " + file + " is a directory, not a file");
+    }
+    Path directory = path.getParent();
+    if (directory != null && !Files.isDirectory(directory)) {
+      return Optional.of("audit.path: the directory " + directory + " does not exist");
+    }
+    return Optional.empty();
   }
 }

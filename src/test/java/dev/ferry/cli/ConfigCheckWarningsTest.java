@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -276,5 +277,41 @@ class ConfigCheckWarningsTest {
         config(head).toString());
     assertThat(open.toString())
         .contains("warning: connectors[0]: connector \"mirrored\" trusts the shared issuer");
+  }
+
+  @Test
+  void anAuditPathServeCouldNotOpenIsAProblem() throws IOException {
+    String base =
+        """
+        issuer: http://127.0.0.1:5556/dex
+        storage: {type: memory}
+        web: {http: 127.0.0.1:5556}
+        audit:
+          path: %s
+        """;
+    for (Map.Entry<String, String> bad :
+        Map.of(
+                dir.toString(), "is a directory, not a file",
+                dir.resolve("missing/audit.jsonl").toString(), "does not exist")
+            .entrySet()) {
+      StringWriter err = new StringWriter();
+      int status =
+          Main.run(
+              new PrintWriter(new StringWriter(), true),
+              new PrintWriter(err, true),
+              "config",
+              "check",
+              config(base.formatted(bad.getKey())).toString());
+      assertThat(status).isEqualTo(1);
+      assertThat(err.toString()).contains(": audit.path: ").contains(bad.getValue());
+    }
+    int fine =
+        Main.run(
+            new PrintWriter(new StringWriter(), true),
+            new PrintWriter(new StringWriter(), true),
+            "config",
+            "check",
+            config(base.formatted(dir.resolve("audit.jsonl"))).toString());
+    assertThat(fine).isZero();
   }
 }
