@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,23 +49,34 @@ class ConfigCheckWarningsTest {
 
   /** Warns about every connector without a trust block, and about nothing else. */
   private static final TrustChecks WARNING =
-      new TrustChecks() {
-        @Override
-        public CompiledTrust compile(
-            String key, Optional<String> upstreamIssuer, TrustConfig trust) {
-          return new CompiledTrust(Optional.empty(), List.of(), List.of());
-        }
+      standIn(
+          key -> List.of(),
+          (key, issuer, clientIds) ->
+              Optional.of(key + ": shared issuer " + issuer.orElse("") + " " + clientIds));
 
-        @Override
-        public Optional<String> unprotectedIssuerWarning(
-            String key,
-            String connectorId,
-            Optional<String> upstreamIssuer,
-            List<String> clientIds) {
-          return Optional.of(
-              key + ": shared issuer " + upstreamIssuer.orElse("") + " " + clientIds);
-        }
-      };
+  /**
+   * Checks that compile every block with the problems {@code problems} gives for its key, and word
+   * the shared-issuer warning as {@code unprotected} does.
+   */
+  private static TrustChecks standIn(
+      Function<String, List<String>> problems, UnprotectedWarning unprotected) {
+    return new TrustChecks() {
+      @Override
+      public CompiledTrust compile(String key, Optional<String> upstreamIssuer, TrustConfig trust) {
+        return new CompiledTrust(Optional.empty(), problems.apply(key), List.of());
+      }
+
+      @Override
+      public Optional<String> unprotectedIssuerWarning(
+          String key, String connectorId, Optional<String> upstreamIssuer, List<String> clientIds) {
+        return unprotected.warning(key, upstreamIssuer, clientIds);
+      }
+    };
+  }
+
+  private interface UnprotectedWarning {
+    Optional<String> warning(String key, Optional<String> issuer, List<String> clientIds);
+  }
 
   private Path config(String yaml) throws IOException {
     Path file = dir.resolve("config.yaml");
@@ -120,23 +132,7 @@ class ConfigCheckWarningsTest {
   @CsvSource({"--strict", "''"})
   void withoutWarningsStrictChangesNothing(String flag) throws IOException {
     Path file = config(UNPROTECTED);
-    TrustChecks quiet =
-        new TrustChecks() {
-          @Override
-          public CompiledTrust compile(
-              String key, Optional<String> upstreamIssuer, TrustConfig trust) {
-            return new CompiledTrust(Optional.empty(), List.of(), List.of());
-          }
-
-          @Override
-          public Optional<String> unprotectedIssuerWarning(
-              String key,
-              String connectorId,
-              Optional<String> upstreamIssuer,
-              List<String> clientIds) {
-            return Optional.empty();
-          }
-        };
+    TrustChecks quiet = standIn(key -> List.of(), (key, issuer, clientIds) -> Optional.empty());
 
     Result result =
         flag.isEmpty() ? check(quiet, file.toString()) : check(quiet, flag, file.toString());
@@ -173,23 +169,9 @@ class ConfigCheckWarningsTest {
                 "  config:\n",
                 "  trust:\n    rules:\n    - {name: r, condition: 'claims.x'}\n  config:\n"));
     TrustChecks failing =
-        new TrustChecks() {
-          @Override
-          public CompiledTrust compile(
-              String key, Optional<String> upstreamIssuer, TrustConfig trust) {
-            return new CompiledTrust(
-                Optional.empty(), List.of(key + ".rules[0].condition: must be a bool"), List.of());
-          }
-
-          @Override
-          public Optional<String> unprotectedIssuerWarning(
-              String key,
-              String connectorId,
-              Optional<String> upstreamIssuer,
-              List<String> clientIds) {
-            return Optional.empty();
-          }
-        };
+        standIn(
+            key -> List.of(key + ".rules[0].condition: must be a bool"),
+            (key, issuer, clientIds) -> Optional.empty());
 
     Result result = check(failing, file.toString());
 

@@ -110,6 +110,17 @@ class PolicyExplainCommandTest {
       throws Exception {
     Path config = file("config.yaml", config("https://token.actions.githubusercontent.com"));
     Path claimsFile = file("claims.json", JSON.writeValueAsString(claims));
+    return explain(config, client, "--claims", claimsFile, extra);
+  }
+
+  /** Explains the token in {@code token} for the client {@code deployer}. */
+  private static Result explainToken(Path config, Path token, String... extra) {
+    return explain(config, "deployer", "--token", token, extra);
+  }
+
+  /** {@code ferry policy explain CONFIG --connector github-actions --client CLIENT ...}. */
+  private static Result explain(
+      Path config, String client, String inputOption, Path input, String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -120,26 +131,8 @@ class PolicyExplainCommandTest {
                 "github-actions",
                 "--client",
                 client,
-                "--claims",
-                claimsFile.toString()));
-    args.addAll(List.of(extra));
-    return run(args.toArray(String[]::new));
-  }
-
-  /** Explains the token in {@code token} for the client {@code deployer}. */
-  private static Result explainToken(Path config, Path token, String... extra) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "policy",
-                "explain",
-                config.toString(),
-                "--connector",
-                "github-actions",
-                "--client",
-                "deployer",
-                "--token",
-                token.toString()));
+                inputOption,
+                input.toString()));
     args.addAll(List.of(extra));
     return run(args.toArray(String[]::new));
   }
