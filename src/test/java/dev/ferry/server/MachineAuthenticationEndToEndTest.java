@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -242,8 +243,14 @@ class MachineAuthenticationEndToEndTest {
     assertThat(response.body()).isEqualTo("{\"error\":\"access_denied\"}");
     assertThat(withUserInfo.lastAuthorization(UpstreamIssuer.USERINFO))
         .hasValue("Bearer " + opaque);
-    assertThat(appender.list).isNotEmpty();
-    for (ILoggingEvent event : appender.list) {
+    // Jetty's threads may still be appending (root is at DEBUG): copy under the appender's lock,
+    // which AppenderBase.doAppend holds while it appends.
+    List<ILoggingEvent> events;
+    synchronized (appender) {
+      events = new ArrayList<>(appender.list);
+    }
+    assertThat(events).isNotEmpty();
+    for (ILoggingEvent event : events) {
       StringBuilder logged = new StringBuilder(event.getFormattedMessage());
       for (IThrowableProxy e = event.getThrowableProxy(); e != null; e = e.getCause()) {
         logged.append(' ').append(e.getMessage());
