@@ -110,17 +110,22 @@ class PolicyExplainCommandTest {
       throws Exception {
     Path config = file("config.yaml", config("https://token.actions.githubusercontent.com"));
     Path claimsFile = file("claims.json", JSON.writeValueAsString(claims));
-    return explain(config, client, "--claims", claimsFile, extra);
+    return explain(config, "github-actions", client, "--claims", claimsFile, extra);
   }
 
   /** Explains the token in {@code token} for the client {@code deployer}. */
   private static Result explainToken(Path config, Path token, String... extra) {
-    return explain(config, "deployer", "--token", token, extra);
+    return explain(config, "github-actions", "deployer", "--token", token, extra);
   }
 
-  /** {@code ferry policy explain CONFIG --connector github-actions --client CLIENT ...}. */
+  /** {@code ferry policy explain CONFIG --connector CONNECTOR --client CLIENT ...}. */
   private static Result explain(
-      Path config, String client, String inputOption, Path input, String... extra) {
+      Path config,
+      String connector,
+      String client,
+      String inputOption,
+      Path input,
+      String... extra) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -128,7 +133,7 @@ class PolicyExplainCommandTest {
                 "explain",
                 config.toString(),
                 "--connector",
-                "github-actions",
+                connector,
                 "--client",
                 client,
                 inputOption,
@@ -249,17 +254,7 @@ class PolicyExplainCommandTest {
   void aConnectorWithoutTrustIsAllowedAsInDexWithThePinningWarning() throws Exception {
     Path config = file("config.yaml", config("https://token.actions.githubusercontent.com"));
     Path claims = file("claims.json", JSON.writeValueAsString(main()));
-    Result result =
-        run(
-            "policy",
-            "explain",
-            config.toString(),
-            "--connector",
-            "unguarded",
-            "--client",
-            "deployer",
-            "--claims",
-            claims.toString());
+    Result result = explain(config, "unguarded", "deployer", "--claims", claims);
     assertThat(result.status()).isZero();
     assertThat(result.out())
         .contains("trust: none")
@@ -288,18 +283,7 @@ class PolicyExplainCommandTest {
           .doesNotContain("the connector's mapping");
 
       // Without a trust block, what the connector maps is what would be issued.
-      Result plain =
-          run(
-              "policy",
-              "explain",
-              config.toString(),
-              "--connector",
-              "plain",
-              "--client",
-              "deployer",
-              "--token",
-              token.toString(),
-              "--verify");
+      Result plain = explain(config, "plain", "deployer", "--token", token, "--verify");
       assertThat(plain.status()).as(plain.out() + plain.err()).isZero();
       assertThat(plain.out())
           .contains("username (the connector's mapping): \"subvalue\"")
@@ -435,18 +419,7 @@ class PolicyExplainCommandTest {
                     "- {id: deployer, name: Deployer, secret: s}",
                     "- {id: deployer, name: Deployer, secret: s, allowedConnectors: [elsewhere]}"));
     Path claims = file("claims.json", JSON.writeValueAsString(main()));
-    Result result =
-        run(
-            "policy",
-            "explain",
-            config.toString(),
-            "--connector",
-            "github-actions",
-            "--client",
-            "deployer",
-            "--claims",
-            claims.toString(),
-            "--json");
+    Result result = explain(config, "github-actions", "deployer", "--claims", claims, "--json");
     assertThat(result.status()).isEqualTo(1);
     JsonNode json = JSON.readTree(result.out());
     assertThat(json.path("allowed").asBoolean()).isFalse();
