@@ -15,7 +15,6 @@ import dev.ferry.policy.ExplanationText;
 import dev.ferry.policy.TrustInput;
 import dev.ferry.server.ConnectorSetup;
 import dev.ferry.server.LogSetup;
-import dev.ferry.server.TrustSetup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -172,8 +171,7 @@ final class PolicyCommand implements Runnable {
       List<String> warnings = warningsOf(config, index);
       Instant now = Clock.systemUTC().instant();
       Subject subject = subject(connectorConfig);
-      Optional<ConnectorTrust> trust =
-          Optional.ofNullable(TrustSetup.compile(config).get(connector));
+      Optional<ConnectorTrust> trust = Optional.ofNullable(config.trusts().get(connector));
       Duration idTokens = config.expiry().idTokens();
       List<String> scopes = List.of(scope.trim().split("\\s+"));
       List<String> refusals =

@@ -88,7 +88,7 @@ final class ConfigAssembler {
         entries.clients(Defaults.items(raw.staticClients(), StaticClient::empty));
     passwords = entries.passwords(passwords);
     entries.checkMfaReferences(mfa, clients);
-    List<String> warnings = new TrustBlocks(trustChecks, problems).check(connectors, clients);
+    TrustBlocks.Checked trust = new TrustBlocks(trustChecks, problems).check(connectors, clients);
     AuditConfig audit = raw.audit() == null ? AuditConfig.toLog() : raw.audit().toAuditConfig();
 
     return new FerryConfig(
@@ -110,7 +110,8 @@ final class ConfigAssembler {
         mfa,
         flags,
         audit,
-        warnings);
+        trust.warnings(),
+        trust.trusts());
   }
 
   /** Dex's {@code Config.Validate} list, in Dex's order and words. */

@@ -1,8 +1,12 @@
 package dev.ferry.config;
 
+import dev.ferry.policy.ConnectorTrust;
 import dev.ferry.storage.Client;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,6 +24,8 @@ import org.jspecify.annotations.Nullable;
  * @param warnings what an operator should know about this file although it can be served (issue 8:
  *     unprotected shared issuers, trust conditions on mutable claims), each starting with the key
  *     it names; {@code config check} prints them, {@code serve} logs them at WARN
+ * @param trusts the connectors' trust blocks as compiled while the file was loaded, by connector
+ *     id; connectors without a block are absent
  */
 public record FerryConfig(
     String issuer,
@@ -40,10 +46,12 @@ public record FerryConfig(
     MfaConfig mfa,
     FeatureFlags featureFlags,
     AuditConfig audit,
-    List<String> warnings) {
+    List<String> warnings,
+    Map<String, ConnectorTrust> trusts) {
 
   public FerryConfig {
     warnings = List.copyOf(warnings);
+    trusts = Collections.unmodifiableMap(new LinkedHashMap<>(trusts));
     connectors = List.copyOf(connectors);
     staticClients = List.copyOf(staticClients);
     staticPasswords = List.copyOf(staticPasswords);

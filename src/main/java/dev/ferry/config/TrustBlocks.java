@@ -3,10 +3,14 @@ package dev.ferry.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.json.GoFieldLookup;
 import dev.ferry.policy.CompiledTrust;
+import dev.ferry.policy.ConnectorTrust;
 import dev.ferry.policy.SharedIssuers;
 import dev.ferry.policy.TrustConfig;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,11 +37,12 @@ final class TrustBlocks {
   }
 
   /**
-   * Compiles each block and returns the warnings, in connector order; problems go to the load's
-   * problems. {@code clients} are the resolved static clients.
+   * Compiles each block; problems go to the load's problems. {@code clients} are the resolved
+   * static clients.
    */
-  List<String> check(List<ConnectorConfig> connectors, List<StaticClient> clients) {
+  Checked check(List<ConnectorConfig> connectors, List<StaticClient> clients) {
     List<String> warnings = new ArrayList<>();
+    Map<String, ConnectorTrust> trusts = new LinkedHashMap<>();
     for (int i = 0; i < connectors.size(); i++) {
       ConnectorConfig connector = connectors.get(i);
       String key = KeyPath.index("connectors", i);
@@ -47,13 +52,27 @@ final class TrustBlocks {
         CompiledTrust compiled = checks.compile(key + ".trust", issuer, trust.get());
         addProblems(key + ".trust", compiled.problems());
         warnings.addAll(compiled.warnings());
+        compiled.trust().ifPresent(compiledTrust -> trusts.put(connector.id(), compiledTrust));
       } else {
         checks
             .unprotectedIssuerWarning(key, connector.id(), issuer, clientsOf(connector, clients))
             .ifPresent(warnings::add);
       }
     }
-    return List.copyOf(warnings);
+    return new Checked(warnings, trusts);
+  }
+
+  /**
+   * What compiling the blocks gave.
+   *
+   * @param warnings in connector order
+   * @param trusts the compiled blocks by connector id
+   */
+  record Checked(List<String> warnings, Map<String, ConnectorTrust> trusts) {
+    Checked {
+      warnings = List.copyOf(warnings);
+      trusts = Collections.unmodifiableMap(new LinkedHashMap<>(trusts));
+    }
   }
 
   /**
