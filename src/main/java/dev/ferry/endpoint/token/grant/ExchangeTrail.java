@@ -103,11 +103,6 @@ final class ExchangeTrail {
     return trust.rule().orElse("");
   }
 
-  /** The outcome of an exchange that ended with this exception. */
-  AuditOutcome outcomeOf(RuntimeException failure) {
-    return refusal.orElse(AuditOutcome.ERROR);
-  }
-
   AuditRecord issuedRecord(Instant now) {
     return record(now, AuditOutcome.ISSUED, Optional.empty());
   }
@@ -119,7 +114,8 @@ final class ExchangeTrail {
           case CpuBusyException busy -> OAuthError.TEMPORARILY_UNAVAILABLE.code();
           default -> OAuthError.SERVER_ERROR.code();
         };
-    return record(now, outcomeOf(failure), Optional.of(code));
+    // A refusal the trail was told of (token, rules); any other exception is an error.
+    return record(now, refusal.orElse(AuditOutcome.ERROR), Optional.of(code));
   }
 
   private AuditRecord record(Instant now, AuditOutcome outcome, Optional<String> error) {

@@ -125,8 +125,9 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
       finish(trail, trail.failedRecord(clock.instant(), e));
       throw e;
     }
+    AuditRecord issued = trail.issuedRecord(clock.instant());
     try {
-      audit.record(trail.issuedRecord(clock.instant()));
+      audit.record(issued);
     } catch (RuntimeException e) {
       log.atError()
           .setMessage("audit record not written: token withheld")
@@ -136,7 +137,7 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
       observe(trail, trail.failedRecord(clock.instant(), withheld));
       throw withheld;
     }
-    observe(trail, trail.issuedRecord(clock.instant()));
+    observe(trail, issued);
     return response;
   }
 
