@@ -1,6 +1,5 @@
 package dev.ferry.server;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ferry.json.GoJson;
 import dev.ferry.policy.AuditRecord;
 import dev.ferry.policy.AuditSink;
@@ -44,16 +43,10 @@ final class LogAuditSink implements AuditSink {
         continue;
       }
       Object value = member.getValue();
-      event = event.addKeyValue(key, json || value instanceof String ? value : compact(value));
+      event =
+          event.addKeyValue(
+              key, json || value instanceof String ? value : GoJson.compactString(value));
     }
     event.log();
-  }
-
-  private static String compact(Object value) {
-    try {
-      return GoJson.mapper().writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("audit members are plain JSON values", e);
-    }
   }
 }
