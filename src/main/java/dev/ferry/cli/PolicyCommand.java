@@ -168,7 +168,7 @@ final class PolicyCommand implements Runnable {
       FerryConfig config = load(path);
       int index = indexOf(config, connector, path);
       ConnectorConfig connectorConfig = config.connectors().get(index);
-      List<String> warnings = warningsOf(config, index);
+      List<String> warnings = new ArrayList<>(warningsOf(config, index));
       Instant now = Clock.systemUTC().instant();
       Subject subject = subject(connectorConfig);
       Optional<ConnectorTrust> trust = Optional.ofNullable(config.trusts().get(connector));
@@ -178,14 +178,12 @@ final class PolicyCommand implements Runnable {
           OfflineChecks.refusals(
               config, connectorConfig, client, subject.claims(), subject.verified(), now);
       if (!OfflineChecks.isStaticClient(config, client)) {
-        warnings =
-            concat(
-                warnings,
-                "client "
-                    + client
-                    + " is not a static client of "
-                    + path
-                    + " (it may exist in storage): evaluated as named");
+        warnings.add(
+            "client "
+                + client
+                + " is not a static client of "
+                + path
+                + " (it may exist in storage): evaluated as named");
       }
 
       if (trust.isEmpty()) {
@@ -261,12 +259,6 @@ final class PolicyCommand implements Runnable {
         warnings.forEach(w -> out.println("warning: " + w));
       }
       return allowed ? ALLOWED : REFUSED;
-    }
-
-    private static List<String> concat(List<String> list, String more) {
-      List<String> all = new ArrayList<>(list);
-      all.add(more);
-      return all;
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
