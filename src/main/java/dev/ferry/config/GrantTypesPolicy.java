@@ -4,6 +4,7 @@ import static dev.ferry.oauth2.GrantTypes.AUTHORIZATION_CODE;
 import static dev.ferry.oauth2.GrantTypes.CLIENT_CREDENTIALS;
 import static dev.ferry.oauth2.GrantTypes.DEVICE_CODE;
 import static dev.ferry.oauth2.GrantTypes.IMPLICIT;
+import static dev.ferry.oauth2.GrantTypes.JWT_BEARER;
 import static dev.ferry.oauth2.GrantTypes.PASSWORD;
 import static dev.ferry.oauth2.GrantTypes.REFRESH_TOKEN;
 import static dev.ferry.oauth2.GrantTypes.TOKEN_EXCHANGE;
@@ -48,6 +49,12 @@ public final class GrantTypesPolicy {
 
   private static final List<String> IMPLEMENTED =
       List.of(AUTHORIZATION_CODE, CLIENT_CREDENTIALS, REFRESH_TOKEN, DEVICE_CODE, TOKEN_EXCHANGE);
+
+  /**
+   * Ferry's grants beyond Dex's: in no default list, served (and advertised) only when {@code
+   * oauth2.grantTypes} names them, so that the discovery document of a Dex config stays Dex's.
+   */
+  private static final List<String> EXTENSIONS = List.of(JWT_BEARER);
 
   private GrantTypesPolicy() {}
 
@@ -100,7 +107,7 @@ public final class GrantTypesPolicy {
       result.addAll(candidates);
     } else {
       for (String name : allowed) {
-        if (candidates.contains(name)) {
+        if (candidates.contains(name) || EXTENSIONS.contains(name)) {
           result.add(name);
         }
       }

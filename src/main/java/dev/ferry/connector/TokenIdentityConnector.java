@@ -22,4 +22,14 @@ public interface TokenIdentityConnector extends Connector {
    */
   VerifiedSubject tokenIdentity(String subjectTokenType, String subjectToken)
       throws IdentityException;
+
+  /**
+   * The {@code iss} that every JWT this connector accepts carries, when it is known from the
+   * configuration alone (no network): what routes an RFC 7523 assertion sent without {@code
+   * connector_id} to its connector. Empty for a connector that verifies opaque tokens only, or
+   * whose issuer only discovery reveals.
+   */
+  default java.util.Optional<String> tokenIssuer() {
+    return java.util.Optional.empty();
+  }
 }

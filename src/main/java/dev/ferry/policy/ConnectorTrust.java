@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One connector's compiled {@code trust} block: the token checks and the rules, compiled once by
@@ -46,6 +47,18 @@ public final class ConnectorTrust {
    * @return the reason the token is refused, empty when it passes
    */
   public Optional<String> checkToken(SubjectToken token, Instant now) {
+    return checkToken(token, now, Set.of());
+  }
+
+  /**
+   * As {@link #checkToken(SubjectToken, Instant)}, for a token that may be an RFC 7523 assertion.
+   *
+   * @param ownAudiences Ferry's own identifiers when the token is an assertion (see {@link
+   *     PolicyRequest#ownAudiences}): its {@code aud} must then name one of them or one of {@code
+   *     audiences}; empty for a subject token, whose {@code aud} is checked against {@code
+   *     audiences} alone
+   */
+  public Optional<String> checkToken(SubjectToken token, Instant now, Set<String> ownAudiences) {
     Optional<SharedIssuer> shared = SharedIssuers.find(Optional.of(token.issuer()));
     if (shared.isPresent() && !shared.equals(pinnedFor)) {
       // The configured issuer did not name this shared issuer (a discovery override, a mirror), so
@@ -58,7 +71,13 @@ public final class ConnectorTrust {
               + ", but the connector's issuer (or issuerAlias) does not name it, so its trust rules"
               + " were not checked to pin a tenant; configure that issuer on the connector");
     }
-    if (!config.audiences().isEmpty()) {
+    if (!ownAudiences.isEmpty()) {
+      Optional<String> misaddressed =
+          AssertionAudience.refusal(token, ownAudiences, config.audiences());
+      if (misaddressed.isPresent()) {
+        return misaddressed;
+      }
+    } else if (!config.audiences().isEmpty()) {
       if (token.audience().isEmpty()) {
         return Optional.of(
             "subject token has no aud; the trusted audiences are " + config.audiences());

@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * The {@link SubjectPolicy} of connectors' {@code trust} blocks: the token checks, then the rules.
- * A connector without a block is judged as Dex does (allowed, unchanged).
+ * A connector without a block is judged as Dex does (allowed, unchanged), except that an RFC 7523
+ * assertion must still be addressed to Ferry.
  */
 public final class TrustPolicy implements SubjectPolicy {
   /** What a client is told when the rules refuse (issue 8: no reasons in the response). */
@@ -40,11 +41,11 @@ public final class TrustPolicy implements SubjectPolicy {
   public PolicyDecision evaluate(PolicyRequest request) {
     ConnectorTrust trust = trusts.get(request.connectorId());
     if (trust == null) {
-      return PolicyDecision.allow();
+      return NoOpSubjectPolicy.checkAudience(request);
     }
     Instant now = clock.instant();
     VerifiedSubject subject = request.subject();
-    Optional<String> refused = trust.checkToken(subject.token(), now);
+    Optional<String> refused = trust.checkToken(subject.token(), now, request.ownAudiences());
     if (refused.isPresent()) {
       return PolicyDecision.deny(refused.get());
     }
@@ -60,15 +61,35 @@ public final class TrustPolicy implements SubjectPolicy {
           PolicyDecision.Refusal.POLICY,
           evaluation.report());
     }
-    Optional<SingleUse> singleUse = Optional.empty();
-    if (trust.config().singleUse()) {
-      // checkToken refused a token without jti already.
-      String jti = subject.token().jti().orElseThrow();
-      singleUse =
-          Optional.of(
-              new SingleUse(subject.token().issuer(), jti, recordUntil(trust, subject, now)));
+    return new PolicyDecision.Allow(
+        evaluation.shaping(), singleUse(trust, subject, now), evaluation.report());
+  }
+
+  @Override
+  public PolicyDecision checkCredential(PolicyRequest request) {
+    ConnectorTrust trust = trusts.get(request.connectorId());
+    if (trust == null) {
+      return NoOpSubjectPolicy.checkAudience(request);
     }
-    return new PolicyDecision.Allow(evaluation.shaping(), singleUse, evaluation.report());
+    Instant now = clock.instant();
+    VerifiedSubject subject = request.subject();
+    Optional<String> refused = trust.checkToken(subject.token(), now, request.ownAudiences());
+    if (refused.isPresent()) {
+      return PolicyDecision.deny(refused.get());
+    }
+    return new PolicyDecision.Allow(
+        TokenShaping.none(), singleUse(trust, subject, now), TrustReport.none());
+  }
+
+  /** The record a single-use connector keeps; checkToken refused a token without jti already. */
+  private static Optional<SingleUse> singleUse(
+      ConnectorTrust trust, VerifiedSubject subject, Instant now) {
+    if (!trust.config().singleUse()) {
+      return Optional.empty();
+    }
+    String jti = subject.token().jti().orElseThrow();
+    return Optional.of(
+        new SingleUse(subject.token().issuer(), jti, recordUntil(trust, subject, now)));
   }
 
   /**

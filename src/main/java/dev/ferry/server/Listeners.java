@@ -2,6 +2,7 @@ package dev.ferry.server;
 
 import dev.ferry.config.FerryConfig;
 import dev.ferry.config.WebConfig;
+import dev.ferry.endpoint.ConnectorIssuers;
 import dev.ferry.endpoint.ConnectorLookup;
 import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
 import dev.ferry.endpoint.discovery.KeysEndpoint;
@@ -13,6 +14,7 @@ import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
 import dev.ferry.endpoint.routes.Routes;
 import dev.ferry.endpoint.token.ClientAuthenticator;
 import dev.ferry.endpoint.token.ConnectorPolicy;
+import dev.ferry.endpoint.token.IssuerIdentity;
 import dev.ferry.endpoint.token.TokenEndpoint;
 import dev.ferry.endpoint.token.grant.GrantCatalogue;
 import dev.ferry.endpoint.token.grant.TokenExchangeMetrics;
@@ -83,7 +85,9 @@ final class Listeners {
                       c.ledger(),
                       c.audit(),
                       new TokenExchangeMetrics(registry),
-                      c.clock())),
+                      c.clock(),
+                      IssuerIdentity.of(config.issuer()),
+                      new ConnectorIssuers(c.storage(), c.connectors()))),
               config.effectiveGrantTypes(),
               new ClientAuthenticator(c.storage()),
               new ConnectorPolicy(c.connectors()));

@@ -20,6 +20,7 @@ import dev.ferry.endpoint.routes.Routes;
 import dev.ferry.endpoint.token.ClientAuthenticator;
 import dev.ferry.endpoint.token.ConnectorPolicy;
 import dev.ferry.endpoint.token.Grant;
+import dev.ferry.endpoint.token.IssuerIdentity;
 import dev.ferry.endpoint.token.TokenEndpoint;
 import dev.ferry.endpoint.token.grant.GrantCatalogue;
 import dev.ferry.endpoint.token.grant.TokenExchangeMetrics;
@@ -139,7 +140,7 @@ public final class WebFixture implements AutoCloseable {
     registry = HttpMetrics.newRegistry("test");
     TokenEndpoint token =
         new TokenEndpoint(
-            grants(b, issuerService),
+            grants(b, issuerService, connectors),
             b.grantTypes,
             new ClientAuthenticator(storage),
             new ConnectorPolicy(connectors));
@@ -173,7 +174,8 @@ public final class WebFixture implements AutoCloseable {
   }
 
   /** The server's grants, from the catalogue the server builds from, then the test's own. */
-  private List<Grant<?, ?>> grants(Builder b, TokenIssuer issuerService) {
+  private List<Grant<?, ?>> grants(
+      Builder b, TokenIssuer issuerService, ConnectorLookup connectors) {
     List<Grant<?, ?>> grants =
         new ArrayList<>(
             GrantCatalogue.build(
@@ -183,7 +185,9 @@ public final class WebFixture implements AutoCloseable {
                     b.ledger,
                     audits::add,
                     new TokenExchangeMetrics(registry),
-                    clock)));
+                    clock,
+                    IssuerIdentity.of(issuer),
+                    new ConnectorIssuers(storage, connectors))));
     grants.addAll(b.extraGrants);
     return grants;
   }

@@ -1,6 +1,8 @@
 package dev.ferry.endpoint.token.grant;
 
+import dev.ferry.endpoint.IssuerDirectory;
 import dev.ferry.endpoint.token.Grant;
+import dev.ferry.endpoint.token.IssuerIdentity;
 import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.ReplayLedger;
@@ -28,6 +30,8 @@ public final class GrantCatalogue {
    *     Dex's behaviour)
    * @param ledger records single-use subject tokens in the shared storage
    * @param audit where every token exchange's record goes
+   * @param identity how RFC 7523 assertions name Ferry in their {@code aud}
+   * @param directory routes an assertion without {@code connector_id} by its {@code iss}
    */
   public record Dependencies(
       TokenIssuer issuer,
@@ -35,7 +39,9 @@ public final class GrantCatalogue {
       ReplayLedger ledger,
       AuditSink audit,
       TokenExchangeMetrics metrics,
-      Clock clock) {}
+      Clock clock,
+      IssuerIdentity identity,
+      IssuerDirectory directory) {}
 
   private record Entry(String grantType, Function<Dependencies, Grant<?, ?>> factory) {}
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.ferry.endpoint.WebFixture;
 import dev.ferry.endpoint.token.Grant;
+import dev.ferry.endpoint.token.IssuerIdentity;
 import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.NoOpSubjectPolicy;
@@ -15,6 +16,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class GrantCatalogueTest {
@@ -41,7 +43,9 @@ class GrantCatalogueTest {
                         use -> true,
                         AuditSink.discard(),
                         TokenExchangeMetrics.unregistered(),
-                        clock))
+                        clock,
+                        IssuerIdentity.of("https://ferry.example"),
+                        unusedIssuer -> List.of()))
                 .stream()
                 .map(Grant::grantType))
         .containsExactlyInAnyOrderElementsOf(GrantCatalogue.servedGrantTypes());
