@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import dev.ferry.http.ListenAddress;
+import dev.ferry.policy.FederatedCredentials;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +90,8 @@ final class ConfigAssembler {
     passwords = entries.passwords(passwords);
     entries.checkMfaReferences(mfa, clients);
     TrustBlocks.Checked trust = new TrustBlocks(trustChecks, problems).check(connectors, clients);
+    FederatedCredentials federated =
+        new FederatedCredentialChecks(problems).check(connectors, clients);
     AuditConfig audit = raw.audit() == null ? AuditConfig.toLog() : raw.audit().toAuditConfig();
 
     return new FerryConfig(
@@ -111,7 +114,8 @@ final class ConfigAssembler {
         flags,
         audit,
         trust.warnings(),
-        trust.trusts());
+        trust.trusts(),
+        federated);
   }
 
   /** Dex's {@code Config.Validate} list, in Dex's order and words. */

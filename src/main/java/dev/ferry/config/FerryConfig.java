@@ -1,6 +1,7 @@
 package dev.ferry.config;
 
 import dev.ferry.policy.ConnectorTrust;
+import dev.ferry.policy.FederatedCredentials;
 import dev.ferry.storage.Client;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,6 +27,8 @@ import org.jspecify.annotations.Nullable;
  *     it names; {@code config check} prints them, {@code serve} logs them at WARN
  * @param trusts the connectors' trust blocks as compiled while the file was loaded, by connector
  *     id; connectors without a block are absent
+ * @param federatedCredentials the static clients' {@code federatedCredentials} as compiled while
+ *     the file was loaded (Ferry's extension); none for a Dex config
  */
 public record FerryConfig(
     String issuer,
@@ -47,7 +50,8 @@ public record FerryConfig(
     FeatureFlags featureFlags,
     AuditConfig audit,
     List<String> warnings,
-    Map<String, ConnectorTrust> trusts) {
+    Map<String, ConnectorTrust> trusts,
+    FederatedCredentials federatedCredentials) {
 
   public FerryConfig {
     warnings = List.copyOf(warnings);

@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  * when those were used, as Dex resolves them at start-up.
  *
  * @param refreshTokenLifetime "", "standalone" or "session" (Dex HEAD)
+ * @param federatedCredentials Ferry's extension (issue 9): upstream JWTs that authenticate this
+ *     client instead of a secret; compiled into {@link dev.ferry.policy.FederatedCredentials},
+ *     never into the storage model
  */
 public record StaticClient(
     String id,
@@ -28,7 +31,8 @@ public record StaticClient(
     String refreshTokenLifetime,
     List<String> mfaChain,
     List<String> ssoSharedWith,
-    ClientCredentialsClaims clientCredentialsClaims) {
+    ClientCredentialsClaims clientCredentialsClaims,
+    List<FederatedCredentialEntry> federatedCredentials) {
 
   /** Values Dex accepts for {@code refreshTokenLifetime}. */
   public static final List<String> REFRESH_TOKEN_LIFETIMES = List.of("", "standalone", "session");
@@ -49,7 +53,8 @@ public record StaticClient(
       @Nullable String refreshTokenLifetime,
       @Nullable List<String> mfaChain,
       @Nullable List<String> ssoSharedWith,
-      @Nullable ClientCredentialsClaims clientCredentialsClaims) {
+      @Nullable ClientCredentialsClaims clientCredentialsClaims,
+      @Nullable List<FederatedCredentialEntry> federatedCredentials) {
     this.id = Defaults.str(id);
     this.idEnv = Defaults.str(idEnv);
     this.secret = Defaults.str(secret);
@@ -67,12 +72,14 @@ public record StaticClient(
     this.ssoSharedWith = Defaults.strings(ssoSharedWith);
     this.clientCredentialsClaims =
         Defaults.orElse(clientCredentialsClaims, ClientCredentialsClaims.NONE);
+    this.federatedCredentials =
+        Defaults.items(federatedCredentials, FederatedCredentialEntry::empty);
   }
 
   static StaticClient empty() {
     return new StaticClient(
         null, null, null, null, null, null, null, null, false, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   /** This client with {@code id} and {@code secret} replaced, as after reading the env vars. */
@@ -93,7 +100,8 @@ public record StaticClient(
         refreshTokenLifetime,
         mfaChain,
         ssoSharedWith,
-        clientCredentialsClaims);
+        clientCredentialsClaims,
+        federatedCredentials);
   }
 
   /** The storage model of this client, as Dex serves static clients from storage. */

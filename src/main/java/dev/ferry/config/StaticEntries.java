@@ -83,7 +83,11 @@ final class StaticEntries {
         }
         id = env.getOrDefault(c.idEnv(), "");
       }
-      if (c.secret().isEmpty() && c.secretEnv().isEmpty() && !c.publicClient()) {
+      // A client with federated credentials authenticates with an upstream JWT instead (Ferry).
+      if (c.secret().isEmpty()
+          && c.secretEnv().isEmpty()
+          && !c.publicClient()
+          && c.federatedCredentials().isEmpty()) {
         problems.add(
             key + ".secret", "Secret or SecretEnv field is required for client \"" + id + "\"");
       }

@@ -9,6 +9,8 @@ import dev.cel.compiler.CelCompilerFactory;
 import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The one CEL environment of trust rules: the variables {@code claims}, {@code client} and {@code
@@ -57,4 +59,14 @@ final class CelEnvironment {
       CelRuntimeFactory.legacyCelRuntimeBuilder().setOptions(OPTIONS).build();
 
   private CelEnvironment() {}
+
+  /**
+   * The variables one evaluation sees: {@code claims} (already converted by {@link
+   * CelValues#toCel}), {@code client.id} and {@code request.scopes}.
+   */
+  static Map<String, Object> vars(
+      String clientId, List<String> scopes, Map<String, Object> claims) {
+    return Map.of(
+        "claims", claims, "client", Map.of("id", clientId), "request", Map.of("scopes", scopes));
+  }
 }

@@ -181,14 +181,7 @@ public final class ConnectorTrust {
       claims = Map.of();
       tooLarge = Optional.of(String.valueOf(e.getMessage()));
     }
-    Map<String, Object> vars =
-        Map.of(
-            "claims",
-            claims,
-            "client",
-            Map.of("id", input.clientId()),
-            "request",
-            Map.of("scopes", input.scopes()));
+    Map<String, Object> vars = CelEnvironment.vars(input.clientId(), input.scopes(), claims);
     List<RuleEvaluator.Run> runs = new ArrayList<>(rules.size());
     Optional<CompiledRule> decider = Optional.empty();
     Optional<RuleEvaluator.Mapped> mapped = Optional.empty();

@@ -89,6 +89,37 @@ public final class TrustCompiler {
   }
 
   /**
+   * Compiles the {@code condition} of a client's federated credential: the CEL environment, limits
+   * and checks of a trust rule's condition (bool, type-checked, split into conjuncts so that a
+   * refusal names the false one). No tenant pinning: the credential's exact {@code subject} already
+   * names one workload of one issuer.
+   *
+   * @param key the credential's key, such as {@code staticClients[0].federatedCredentials[1]}; the
+   *     problems name {@code <key>.condition}
+   */
+  public static CredentialCondition.Compiled compileCredentialCondition(String key, String source) {
+    Compilation compilation = new Compilation(key, Optional.empty());
+    RuleConfig rule =
+        new RuleConfig(
+            key,
+            Optional.empty(),
+            source,
+            Optional.empty(),
+            Optional.empty(),
+            Map.of(),
+            Optional.empty(),
+            RuleMode.ENFORCE);
+    List<Conjunct> conjuncts = compilation.compileCondition(key, rule);
+    if (!compilation.problems.isEmpty()) {
+      return new CredentialCondition.Compiled(Optional.empty(), compilation.problems);
+    }
+    CompiledRule compiled =
+        new CompiledRule(rule, conjuncts, Optional.empty(), Optional.empty(), Map.of());
+    return new CredentialCondition.Compiled(
+        Optional.of(new CredentialCondition(compiled)), List.of());
+  }
+
+  /**
    * The warning for a connector without a {@code trust} block on a shared issuer: any tenant of
    * that issuer can exchange tokens for the clients that can use the connector.
    *

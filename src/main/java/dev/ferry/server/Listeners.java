@@ -12,6 +12,7 @@ import dev.ferry.endpoint.health.TelemetryHealthEndpoint;
 import dev.ferry.endpoint.health.WebHealthEndpoint;
 import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
 import dev.ferry.endpoint.routes.Routes;
+import dev.ferry.endpoint.token.ClientAssertions;
 import dev.ferry.endpoint.token.ClientAuthenticator;
 import dev.ferry.endpoint.token.ConnectorPolicy;
 import dev.ferry.endpoint.token.IssuerIdentity;
@@ -89,7 +90,14 @@ final class Listeners {
                       IssuerIdentity.of(config.issuer()),
                       new ConnectorIssuers(c.storage(), c.connectors()))),
               config.effectiveGrantTypes(),
-              new ClientAuthenticator(c.storage()),
+              new ClientAuthenticator(
+                  c.storage(),
+                  new ClientAssertions(
+                      config.federatedCredentials(),
+                      c.connectors(),
+                      c.policy(),
+                      c.ledger(),
+                      IssuerIdentity.of(config.issuer()))),
               new ConnectorPolicy(c.connectors()));
       Router webRouter =
           Routes.web(

@@ -186,6 +186,23 @@ public final class TokenIssuer {
     }
   }
 
+  /**
+   * Whether {@code clientId} may ask for a token addressed to {@code peerId} (a cross-client
+   * scope): it is the peer itself, or the peer lists it in {@code trustedPeers}; an unknown peer
+   * does not trust anyone (Dex: server/tokens/crossclient.go CrossClientTrusted).
+   *
+   * @throws StorageException when the peer cannot be looked up
+   */
+  public boolean crossClientTrusted(String clientId, String peerId) {
+    if (peerId.equals(clientId)) {
+      return true;
+    }
+    return clientLookup
+        .apply(peerId)
+        .map(peer -> peer.trustedPeers().contains(clientId))
+        .orElse(false);
+  }
+
   private void checkCrossClientTrust(String clientId, List<String> scopes)
       throws UntrustedPeerException {
     for (String scope : scopes) {
@@ -193,15 +210,7 @@ public final class TokenIssuer {
         continue;
       }
       String peerId = scope.substring(Scopes.CROSS_CLIENT_PREFIX.length());
-      if (peerId.equals(clientId)) {
-        continue;
-      }
-      boolean trusted =
-          clientLookup
-              .apply(peerId)
-              .map(peer -> peer.trustedPeers().contains(clientId))
-              .orElse(false);
-      if (!trusted) {
+      if (!crossClientTrusted(clientId, peerId)) {
         throw new UntrustedPeerException(peerId, clientId);
       }
     }

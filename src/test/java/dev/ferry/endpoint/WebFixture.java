@@ -17,6 +17,7 @@ import dev.ferry.endpoint.health.TelemetryHealthEndpoint;
 import dev.ferry.endpoint.health.WebHealthEndpoint;
 import dev.ferry.endpoint.introspect.IntrospectionEndpoint;
 import dev.ferry.endpoint.routes.Routes;
+import dev.ferry.endpoint.token.ClientAssertions;
 import dev.ferry.endpoint.token.ClientAuthenticator;
 import dev.ferry.endpoint.token.ConnectorPolicy;
 import dev.ferry.endpoint.token.Grant;
@@ -33,6 +34,7 @@ import dev.ferry.http.MetricsEndpoint;
 import dev.ferry.http.Router;
 import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.policy.AuditRecord;
+import dev.ferry.policy.FederatedCredentials;
 import dev.ferry.policy.NoOpSubjectPolicy;
 import dev.ferry.policy.ReplayLedger;
 import dev.ferry.policy.SingleUse;
@@ -142,7 +144,10 @@ public final class WebFixture implements AutoCloseable {
         new TokenEndpoint(
             grants(b, issuerService, connectors),
             b.grantTypes,
-            new ClientAuthenticator(storage),
+            new ClientAuthenticator(
+                storage,
+                new ClientAssertions(
+                    b.federated, connectors, b.policy, b.ledger, IssuerIdentity.of(issuer))),
             new ConnectorPolicy(connectors));
     health = new StorageHealthCheck(storage, clock, new IdGenerator(random));
     Router webRouter =
@@ -354,6 +359,7 @@ public final class WebFixture implements AutoCloseable {
         (storage, cpu) -> new StorageConnectors(storage);
     private SubjectPolicy policy = new NoOpSubjectPolicy();
     private ReplayLedger ledger = new InMemoryLedger();
+    private FederatedCredentials federated = FederatedCredentials.none();
     private final List<Grant<?, ?>> extraGrants = new ArrayList<>();
 
     public Builder issuer(String value) {
@@ -415,6 +421,12 @@ public final class WebFixture implements AutoCloseable {
     /** Where single-use tokens are recorded; an in-memory set by default. */
     public Builder ledger(ReplayLedger value) {
       ledger = value;
+      return this;
+    }
+
+    /** The clients' federated credentials (client authentication by assertion); none by default. */
+    public Builder federatedCredentials(FederatedCredentials value) {
+      federated = value;
       return this;
     }
 

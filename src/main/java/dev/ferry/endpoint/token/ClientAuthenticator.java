@@ -3,8 +3,10 @@ package dev.ferry.endpoint.token;
 import dev.ferry.http.Form;
 import dev.ferry.http.FormException;
 import dev.ferry.http.HttpRequest;
+import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
+import dev.ferry.oauth2.Scopes;
 import dev.ferry.storage.Client;
 import dev.ferry.storage.Storage;
 import java.nio.charset.StandardCharsets;
@@ -22,15 +24,41 @@ import org.slf4j.LoggerFactory;
  * form. The secret is compared in constant time; a client whose stored secret is empty (a public
  * client) authenticates without one. Every failure is the same {@code 401 invalid_client "Invalid
  * client credentials."}, with no {@code WWW-Authenticate}.
+ *
+ * <p>Ferry adds federated client authentication (RFC 7523 §2.2, issue 9) when any client has {@code
+ * federatedCredentials}: {@code client_id}, {@code client_assertion_type} ({@link
+ * GrantTypes#CLIENT_ASSERTION_JWT_BEARER}) and {@code client_assertion}, verified by {@link
+ * ClientAssertions}. One method per request (RFC 6749 §2.3): Basic or {@code client_secret} beside
+ * an assertion is {@code 400 invalid_request}, as are a missing half, an unsupported type, a
+ * repeated parameter and an oversized assertion. {@code client_id} is required with an assertion
+ * although RFC 7521 §4.2 makes it optional: the assertion's {@code sub} names the workload, not the
+ * client, so only {@code client_id} says which client's credentials to try. A client with federated
+ * credentials and an empty secret is not a public client: it cannot authenticate without an
+ * assertion. Without any federated credentials in the configuration the assertion parameters are
+ * ignored, as Dex ignores them.
  */
 public final class ClientAuthenticator {
   private static final Logger log = LoggerFactory.getLogger(ClientAuthenticator.class);
-  private static final String INVALID = "Invalid client credentials.";
+  static final String INVALID = "Invalid client credentials.";
+
+  /**
+   * The longest {@code client_assertion} looked at, the connectors' default limit on upstream
+   * tokens; a projected Kubernetes token is about 1 KiB.
+   */
+  static final int MAX_ASSERTION_CHARS = 32 * 1024;
+
+  private static final String ASSERTION = "client_assertion";
+  private static final String ASSERTION_TYPE = "client_assertion_type";
 
   private final Storage storage;
+  private final ClientAssertions assertions;
 
-  public ClientAuthenticator(Storage storage) {
+  /**
+   * @param assertions the clients' federated credentials and how assertions are verified
+   */
+  public ClientAuthenticator(Storage storage, ClientAssertions assertions) {
     this.storage = storage;
+    this.assertions = assertions;
   }
 
   /**
@@ -42,6 +70,9 @@ public final class ClientAuthenticator {
     String clientId;
     String secret;
     Optional<String[]> basic = basicCredentials(request.header("Authorization").orElse(""));
+    if (assertions.enabled() && (form.has(ASSERTION) || form.has(ASSERTION_TYPE))) {
+      return byAssertion(form, basic.isPresent());
+    }
     if (basic.isPresent()) {
       try {
         clientId = Form.queryUnescape(basic.get()[0]);
@@ -74,6 +105,62 @@ public final class ClientAuthenticator {
           .log();
       throw new OAuthException(OAuthError.INVALID_CLIENT, INVALID);
     }
+    if (client.secret().isEmpty() && assertions.federated(client.id())) {
+      // An empty stored secret means "public" to Dex; a federated client has a credential instead.
+      log.atInfo()
+          .setMessage("missing client_assertion on token request")
+          .addKeyValue("client_id", client.id())
+          .log();
+      throw new OAuthException(OAuthError.INVALID_CLIENT, INVALID);
+    }
+    return client;
+  }
+
+  private Client byAssertion(Form form, boolean basic) {
+    for (String name : new String[] {ASSERTION, ASSERTION_TYPE, "client_id", "client_secret"}) {
+      if (form.all(name).size() > 1) {
+        throw new OAuthException(OAuthError.INVALID_REQUEST, name + " must not repeat.");
+      }
+    }
+    if (basic || !form.get("client_secret").isEmpty()) {
+      throw new OAuthException(
+          OAuthError.INVALID_REQUEST,
+          "The client authenticated with "
+              + (basic ? "HTTP Basic" : "client_secret")
+              + " and client_assertion at once; use one method.");
+    }
+    String type = form.get(ASSERTION_TYPE);
+    if (type.isEmpty()) {
+      throw new OAuthException(OAuthError.INVALID_REQUEST, "Missing client_assertion_type.");
+    }
+    if (!type.equals(GrantTypes.CLIENT_ASSERTION_JWT_BEARER)) {
+      throw new OAuthException(
+          OAuthError.INVALID_REQUEST,
+          "Unsupported client_assertion_type; the supported type is "
+              + GrantTypes.CLIENT_ASSERTION_JWT_BEARER
+              + ".");
+    }
+    String assertion = form.get(ASSERTION);
+    if (assertion.isEmpty()) {
+      throw new OAuthException(OAuthError.INVALID_REQUEST, "Missing client_assertion.");
+    }
+    if (assertion.length() > MAX_ASSERTION_CHARS) {
+      throw new OAuthException(
+          OAuthError.INVALID_REQUEST,
+          "client_assertion is longer than " + MAX_ASSERTION_CHARS + " characters.");
+    }
+    String clientId = form.get("client_id");
+    if (clientId.isEmpty()) {
+      throw new OAuthException(
+          OAuthError.INVALID_REQUEST,
+          "Missing client_id: a client_assertion authenticates the client that client_id names.");
+    }
+    Client client =
+        storage
+            .clients()
+            .get(clientId)
+            .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, INVALID));
+    assertions.verify(client.id(), assertion, Scopes.parse(form.get("scope")));
     return client;
   }
 

@@ -51,7 +51,10 @@ public final class GrantCatalogue {
               GrantTypes.TOKEN_EXCHANGE,
               d ->
                   new TokenExchangeGrant(
-                      d.issuer(), d.policy(), d.ledger(), d.audit(), d.metrics(), d.clock())));
+                      d.issuer(), d.policy(), d.ledger(), d.audit(), d.metrics(), d.clock())),
+          new Entry(
+              GrantTypes.CLIENT_CREDENTIALS,
+              d -> new ClientCredentialsGrant(d.issuer(), d.clock())));
 
   private GrantCatalogue() {}
 
