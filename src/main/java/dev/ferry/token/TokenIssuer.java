@@ -100,7 +100,7 @@ public final class TokenIssuer {
     try {
       String algorithm = signer.algorithm();
       String jti = newUuid().toString();
-      List<String> audience = audience(request.clientId(), request.scopes());
+      List<String> audience = audience(request.clientId(), request.scopes(), request.audience());
       byte[] payload =
           payload(request, issuedAt, expiry, jti, audience, algorithm, accessToken, code);
       return new IssuedToken(signer.sign(payload), jti, audience, expiry);
@@ -138,7 +138,8 @@ public final class TokenIssuer {
     json.put("exp", expiry.getEpochSecond());
     json.put("iat", issuedAt.getEpochSecond());
     json.put("jti", jti);
-    if (audience.size() > 1) {
+    // RFC 8693 targets: the token is for them, so azp says who asked, even for one audience.
+    if (audience.size() > 1 || !request.audience().isEmpty()) {
       json.put("azp", clientId);
     }
     putIfNotEmpty(json, "nonce", request.nonce());
@@ -193,32 +194,46 @@ public final class TokenIssuer {
         continue;
       }
       String peerId = scope.substring(Scopes.CROSS_CLIENT_PREFIX.length());
-      if (peerId.equals(clientId)) {
-        continue;
-      }
-      boolean trusted =
-          clientLookup
-              .apply(peerId)
-              .map(peer -> peer.trustedPeers().contains(clientId))
-              .orElse(false);
-      if (!trusted) {
+      if (!acceptsPeer(peerId, clientId)) {
         throw new UntrustedPeerException(peerId, clientId);
       }
     }
   }
 
   /**
-   * Dex: every cross-client peer in scope order; the client itself when there is none, else the
-   * client appended if absent.
+   * Dex's cross-client rule: a token for {@code peerId} may be minted for {@code clientId} when it
+   * is the client itself or a client whose {@code trustedPeers} lists it (Dex:
+   * server/tokens/issuer.go Issuer.crossClientTrusted). The same rule admits an RFC 8693 {@code
+   * audience}.
+   *
+   * @throws StorageException when the client store cannot be read
    */
-  static List<String> audience(String clientId, List<String> scopes) {
-    List<String> audience = new ArrayList<>();
+  public boolean acceptsPeer(String peerId, String clientId) {
+    if (peerId.equals(clientId)) {
+      return true;
+    }
+    return clientLookup
+        .apply(peerId)
+        .map(peer -> peer.trustedPeers().contains(clientId))
+        .orElse(false);
+  }
+
+  /**
+   * Dex: every cross-client peer in scope order; the client itself when there is none, else the
+   * client appended if absent. With RFC 8693 targets: the targets, then the peers not among them,
+   * and not the client (which {@code azp} names instead).
+   */
+  static List<String> audience(String clientId, List<String> scopes, List<String> targets) {
+    List<String> audience = new ArrayList<>(targets);
     for (String scope : scopes) {
       if (scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
-        audience.add(scope.substring(Scopes.CROSS_CLIENT_PREFIX.length()));
+        String peer = scope.substring(Scopes.CROSS_CLIENT_PREFIX.length());
+        if (targets.isEmpty() || !audience.contains(peer)) {
+          audience.add(peer);
+        }
       }
     }
-    if (audience.isEmpty() || !audience.contains(clientId)) {
+    if (targets.isEmpty() && (audience.isEmpty() || !audience.contains(clientId))) {
       audience.add(clientId);
     }
     return audience;
