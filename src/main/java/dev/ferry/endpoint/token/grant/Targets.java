@@ -112,7 +112,7 @@ public record Targets(List<String> audiences, List<String> resources) {
       }
       if (value.length() > MAX_LENGTH) {
         throw invalidRequest(
-            "A " + parameter + " value must be at most " + MAX_LENGTH + " characters long.");
+            "Each " + parameter + " value must be at most " + MAX_LENGTH + " characters long.");
       }
     }
   }
