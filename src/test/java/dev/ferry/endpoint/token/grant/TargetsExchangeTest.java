@@ -123,9 +123,9 @@ class TargetsExchangeTest {
   private static String invalidTarget(String parameter, String value) {
     return "{\"error\":\"invalid_target\",\"error_description\":\"The "
         + parameter
-        + " \\\""
+        + " '"
         + value
-        + "\\\" is not a target this client may request.\"}";
+        + "' is not a target this client may request.\"}";
   }
 
   private static List<String> names(JsonNode node) {
@@ -273,21 +273,21 @@ class TargetsExchangeTest {
     return Stream.of(
         Arguments.of(
             new String[] {"resource", "api"},
-            "Invalid resource \\\"api\\\": it is not an absolute URI (RFC 8707)."),
+            "Invalid resource 'api': it is not an absolute URI (RFC 8707)."),
         Arguments.of(
             new String[] {"resource", "/v1/things"},
-            "Invalid resource \\\"/v1/things\\\": it is not an absolute URI (RFC 8707)."),
+            "Invalid resource '/v1/things': it is not an absolute URI (RFC 8707)."),
         Arguments.of(
             new String[] {"resource", "https://api.example.com/v1 x"},
-            "Invalid resource \\\"https://api.example.com/v1 x\\\": it is not an absolute URI"
+            "Invalid resource 'https://api.example.com/v1 x': it is not an absolute URI"
                 + " (RFC 8707)."),
         Arguments.of(
             new String[] {"resource", "https://api.example.com/v1#part"},
-            "Invalid resource \\\"https://api.example.com/v1#part\\\": it must not contain a"
+            "Invalid resource 'https://api.example.com/v1#part': it must not contain a"
                 + " fragment (RFC 8707)."),
         Arguments.of(
             new String[] {"resource", "https://api.example.com/v1#"},
-            "Invalid resource \\\"https://api.example.com/v1#\\\": it must not contain a fragment"
+            "Invalid resource 'https://api.example.com/v1#': it must not contain a fragment"
                 + " (RFC 8707)."),
         Arguments.of(
             new String[] {"audience", PEER, "audience", ""},
@@ -322,6 +322,18 @@ class TargetsExchangeTest {
           .isEqualTo(
               "{\"error\":\"invalid_request\",\"error_description\":\"" + description + "\"}");
       assertThat(judged).hasValue(0);
+    }
+  }
+
+  @Test
+  void aDescriptionQuotesTheValueWithOnlyTheCharactersRfc6749Allows() throws Exception {
+    try (WebFixture ferry = start()) {
+      HttpResponse<String> response = post(ferry, "audience", "a\"b\\c\u00e9\td");
+      assertThat(response.statusCode()).isEqualTo(400);
+      assertThat(response.body()).isEqualTo(invalidTarget("audience", "a?b?c??d"));
+      HttpResponse<String> resource = post(ferry, "resource", "urn:x:\"q\"#f");
+      assertThat(JSON.readTree(resource.body()).path("error_description").asText())
+          .isEqualTo("Invalid resource 'urn:x:?q?#f': it is not an absolute URI (RFC 8707).");
     }
   }
 
