@@ -57,10 +57,12 @@ record TrustSection(
       @Nullable String groups,
       @Nullable Map<String, String> claims,
       @Nullable Duration expiry,
-      @Nullable RuleMode mode) {
+      @Nullable RuleMode mode,
+      @Nullable List<String> audiences,
+      @Nullable List<String> resources) {
 
     static Rule empty() {
-      return new Rule(null, null, null, null, null, null, null, null);
+      return new Rule(null, null, null, null, null, null, null, null, null, null);
     }
 
     RuleConfig toRuleConfig() {
@@ -73,7 +75,9 @@ record TrustSection(
           nonEmpty(groups),
           Defaults.map(claims),
           Optional.ofNullable(expiry),
-          Defaults.orElse(mode, RuleMode.ENFORCE));
+          Defaults.orElse(mode, RuleMode.ENFORCE),
+          Defaults.strings(audiences),
+          Defaults.strings(resources));
     }
 
     /** Go's zero value "" means "not set", as for Dex's string keys. */

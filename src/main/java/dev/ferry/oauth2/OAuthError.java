@@ -2,8 +2,8 @@ package dev.ferry.oauth2;
 
 /**
  * The catalogue of OAuth 2.0 error codes Ferry returns, each with the HTTP status Dex uses for it
- * by default (RFC 6749 §5.2, RFC 8693 §2.2.2, RFC 8628 §3.5). A few Dex responses use another
- * status for the same code; {@link OAuthException#withStatus(int)} covers those.
+ * by default (RFC 6749 §5.2, RFC 8693 §2.2.2, RFC 8707 §2, RFC 8628 §3.5). A few Dex responses use
+ * another status for the same code; {@link OAuthException#withStatus(int)} covers those.
  */
 public enum OAuthError {
   INVALID_REQUEST("invalid_request", 400),
@@ -14,6 +14,8 @@ public enum OAuthError {
   UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", 400),
   UNSUPPORTED_RESPONSE_TYPE("unsupported_response_type", 400),
   REQUEST_NOT_SUPPORTED("request_not_supported", 400),
+  /** RFC 8693 §2.2.2, RFC 8707 §2: the server will not issue a token for the target asked for. */
+  INVALID_TARGET("invalid_target", 400),
   ACCESS_DENIED("access_denied", 401),
   SERVER_ERROR("server_error", 500),
   TEMPORARILY_UNAVAILABLE("temporarily_unavailable", 503),

@@ -212,7 +212,9 @@ public final class ConnectorTrust {
             mapped.flatMap(RuleEvaluator.Mapped::username),
             mapped.flatMap(RuleEvaluator.Mapped::groups),
             mapped.map(RuleEvaluator.Mapped::claims).orElse(Map.of()),
-            notAfter);
+            notAfter,
+            decider.map(rule -> rule.config().audiences()).orElse(List.of()),
+            decider.map(rule -> rule.config().resources()).orElse(List.of()));
     return new Verdict(
         runs,
         decider.map(rule -> rule.config().name()),

@@ -70,6 +70,12 @@ public final class ExplanationJson {
         }
       }
       shaping.notAfter().ifPresent(notAfter -> issued.put("not_after", notAfter.toString()));
+      if (!shaping.audiences().isEmpty()) {
+        issued.set("audiences", MAPPER.valueToTree(shaping.audiences()));
+      }
+      if (!shaping.resources().isEmpty()) {
+        issued.set("resources", MAPPER.valueToTree(shaping.resources()));
+      }
     }
     return root;
   }

@@ -82,6 +82,16 @@ public final class ExplanationText {
           .notAfter()
           .ifPresent(
               notAfter -> out.append("  expires no later than: ").append(notAfter).append('\n'));
+      if (!shaping.audiences().isEmpty()) {
+        out.append("  may ask for audiences: ")
+            .append(CelValues.show(shaping.audiences()))
+            .append('\n');
+      }
+      if (!shaping.resources().isEmpty()) {
+        out.append("  may ask for resources: ")
+            .append(CelValues.show(shaping.resources()))
+            .append('\n');
+      }
     } else {
       out.append("result: REFUSED")
           .append(

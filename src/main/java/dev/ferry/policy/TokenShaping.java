@@ -17,16 +17,31 @@ import java.util.Optional;
  *     order; never one of the claims Ferry sets itself
  * @param notAfter the token expires no later than this: the earliest of the rule's {@code expiry}
  *     from now and the subject token's {@code exp}
+ * @param audiences the deciding rule's {@code audiences}: the audience parameter values it allows
+ * @param resources the deciding rule's {@code resources}: the resource parameter values it allows
  */
 public record TokenShaping(
     Optional<String> username,
     Optional<List<String>> groups,
     Map<String, Object> claims,
-    Optional<Instant> notAfter) {
+    Optional<Instant> notAfter,
+    List<String> audiences,
+    List<String> resources) {
 
   public TokenShaping {
     groups = groups.map(List::copyOf);
     claims = Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    audiences = List.copyOf(audiences);
+    resources = List.copyOf(resources);
+  }
+
+  /** Shaping that allows no target beyond Dex's cross-client rule. */
+  public TokenShaping(
+      Optional<String> username,
+      Optional<List<String>> groups,
+      Map<String, Object> claims,
+      Optional<Instant> notAfter) {
+    this(username, groups, claims, notAfter, List.of(), List.of());
   }
 
   /** Dex's behaviour: the token as the connector mapped the identity. */

@@ -11,6 +11,7 @@ import dev.cel.parser.CelUnparser;
 import dev.cel.parser.CelUnparserFactory;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
+import dev.ferry.oauth2.ResourceIndicator;
 import dev.ferry.policy.SharedIssuers.SharedIssuer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -225,6 +226,7 @@ public final class TrustCompiler {
             ruleKey + ".clients: an empty list admits no client; omit clients to admit any client");
       }
       rule.expiry().ifPresent(expiry -> checkPositive(ruleKey + ".expiry", expiry));
+      checkTargets(ruleKey, rule);
       List<Conjunct> conjuncts = List.of();
       if (rule.condition().isBlank()) {
         problems.add(ruleKey + ".condition: a rule needs a condition (CEL, bool)");
@@ -259,6 +261,35 @@ public final class TrustCompiler {
         return Optional.empty();
       }
       return Optional.of(new CompiledRule(rule, conjuncts, username, groups, claims));
+    }
+
+    /**
+     * {@code audiences} and {@code resources}: non-empty strings, and each resource a value a
+     * request may carry (RFC 8707 §2), or it could never be asked for.
+     */
+    private void checkTargets(String ruleKey, RuleConfig rule) {
+      for (int i = 0; i < rule.audiences().size(); i++) {
+        if (rule.audiences().get(i).isBlank()) {
+          problems.add(ruleKey + ".audiences[" + i + "]: an audience must not be empty");
+        }
+      }
+      for (int i = 0; i < rule.resources().size(); i++) {
+        String resource = rule.resources().get(i);
+        String resourceKey = ruleKey + ".resources[" + i + "]";
+        if (resource.isBlank()) {
+          problems.add(resourceKey + ": a resource must not be empty");
+          continue;
+        }
+        ResourceIndicator.problem(resource)
+            .ifPresent(problem ->
+                problems.add(
+                    resourceKey
+                        + ": \""
+                        + resource
+                        + "\" "
+                        + problem
+                        + " (a resource is an absolute URI without a fragment, RFC 8707)"));
+      }
     }
 
     private List<Conjunct> compileCondition(String ruleKey, RuleConfig rule) {

@@ -18,6 +18,9 @@ import org.jspecify.annotations.Nullable;
  *     Map) in order; the trust rules never name one Ferry sets itself
  * @param notAfter the token expires no later than this, even when {@code expiry.idTokens} is longer
  *     (a trust rule's {@code expiry}, the subject token's {@code exp})
+ * @param audience the targets the token is for, replacing the requesting client as {@code aud} (RFC
+ *     8693 §2.1 {@code audience} and {@code resource}, already checked and de-duplicated); empty:
+ *     Dex's audience
  */
 public record TokenClaims(
     String clientId,
@@ -27,11 +30,26 @@ public record TokenClaims(
     String nonce,
     @Nullable Instant authTime,
     Map<String, Object> extraClaims,
-    Optional<Instant> notAfter) {
+    Optional<Instant> notAfter,
+    List<String> audience) {
 
   public TokenClaims {
     scopes = List.copyOf(scopes);
     extraClaims = Collections.unmodifiableMap(new LinkedHashMap<>(extraClaims));
+    audience = List.copyOf(audience);
+  }
+
+  /** Dex's audience: the requesting client and the cross-client peers its scopes name. */
+  public TokenClaims(
+      String clientId,
+      List<String> scopes,
+      Claims claims,
+      String connectorId,
+      String nonce,
+      @Nullable Instant authTime,
+      Map<String, Object> extraClaims,
+      Optional<Instant> notAfter) {
+    this(clientId, scopes, claims, connectorId, nonce, authTime, extraClaims, notAfter, List.of());
   }
 
   /** Dex's claim set, nothing added. */

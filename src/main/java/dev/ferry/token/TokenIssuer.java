@@ -100,7 +100,7 @@ public final class TokenIssuer {
     try {
       String algorithm = signer.algorithm();
       String jti = newUuid().toString();
-      List<String> audience = audience(request.clientId(), request.scopes());
+      List<String> audience = audience(request.clientId(), request.scopes(), request.audience());
       byte[] payload =
           payload(request, issuedAt, expiry, jti, audience, algorithm, accessToken, code);
       return new IssuedToken(signer.sign(payload), jti, audience, expiry);
@@ -138,7 +138,8 @@ public final class TokenIssuer {
     json.put("exp", expiry.getEpochSecond());
     json.put("iat", issuedAt.getEpochSecond());
     json.put("jti", jti);
-    if (audience.size() > 1) {
+    // RFC 8693 targets: the token is for them, so azp says who asked, even for one audience.
+    if (audience.size() > 1 || !request.audience().isEmpty()) {
       json.put("azp", clientId);
     }
     putIfNotEmpty(json, "nonce", request.nonce());
@@ -186,14 +187,28 @@ public final class TokenIssuer {
     }
   }
 
+  private void checkCrossClientTrust(String clientId, List<String> scopes)
+      throws UntrustedPeerException {
+    for (String scope : scopes) {
+      if (!scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
+        continue;
+      }
+      String peerId = scope.substring(Scopes.CROSS_CLIENT_PREFIX.length());
+      if (!acceptsPeer(peerId, clientId)) {
+        throw new UntrustedPeerException(peerId, clientId);
+      }
+    }
+  }
+
   /**
-   * Whether {@code clientId} may ask for a token addressed to {@code peerId} (a cross-client
-   * scope): it is the peer itself, or the peer lists it in {@code trustedPeers}; an unknown peer
-   * does not trust anyone (Dex: server/tokens/crossclient.go CrossClientTrusted).
+   * Dex's cross-client rule: a token for {@code peerId} may be minted for {@code clientId} when it
+   * is the client itself or a client whose {@code trustedPeers} lists it (Dex:
+   * server/tokens/issuer.go Issuer.crossClientTrusted). The same rule admits an RFC 8693 {@code
+   * audience}.
    *
-   * @throws StorageException when the peer cannot be looked up
+   * @throws StorageException when the client store cannot be read
    */
-  public boolean crossClientTrusted(String clientId, String peerId) {
+  public boolean acceptsPeer(String peerId, String clientId) {
     if (peerId.equals(clientId)) {
       return true;
     }
@@ -203,31 +218,22 @@ public final class TokenIssuer {
         .orElse(false);
   }
 
-  private void checkCrossClientTrust(String clientId, List<String> scopes)
-      throws UntrustedPeerException {
-    for (String scope : scopes) {
-      if (!scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
-        continue;
-      }
-      String peerId = scope.substring(Scopes.CROSS_CLIENT_PREFIX.length());
-      if (!crossClientTrusted(clientId, peerId)) {
-        throw new UntrustedPeerException(peerId, clientId);
-      }
-    }
-  }
-
   /**
    * Dex: every cross-client peer in scope order; the client itself when there is none, else the
-   * client appended if absent.
+   * client appended if absent. With RFC 8693 targets: the targets, then the peers not among them,
+   * and not the client (which {@code azp} names instead).
    */
-  static List<String> audience(String clientId, List<String> scopes) {
-    List<String> audience = new ArrayList<>();
+  static List<String> audience(String clientId, List<String> scopes, List<String> targets) {
+    List<String> audience = new ArrayList<>(targets);
     for (String scope : scopes) {
       if (scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
-        audience.add(scope.substring(Scopes.CROSS_CLIENT_PREFIX.length()));
+        String peer = scope.substring(Scopes.CROSS_CLIENT_PREFIX.length());
+        if (targets.isEmpty() || !audience.contains(peer)) {
+          audience.add(peer);
+        }
       }
     }
-    if (audience.isEmpty() || !audience.contains(clientId)) {
+    if (targets.isEmpty() && (audience.isEmpty() || !audience.contains(clientId))) {
       audience.add(clientId);
     }
     return audience;

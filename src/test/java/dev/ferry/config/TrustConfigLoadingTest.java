@@ -231,6 +231,21 @@ class TrustConfigLoadingTest {
             NO_ENV,
             rule + "mode",
             "expected enforce or audit, got a list"),
+        bad(
+            withRule("{audiences: billing}"),
+            NO_ENV,
+            rule + "audiences",
+            "expected a list, got a string"),
+        bad(
+            withRule("{resources: 'https://api.example.com'}"),
+            NO_ENV,
+            rule + "resources",
+            "expected a list, got a string"),
+        bad(
+            withRule("{resources: [{uri: a}]}"),
+            NO_ENV,
+            rule + "resources[0]",
+            "expected a string, got a mapping"),
         bad(MINIMAL + "audit: audit.log\n", NO_ENV, "audit", "expected a mapping, got a string"),
         bad(
             MINIMAL + "audit: {path: [a.log]}\n",
@@ -248,6 +263,11 @@ class TrustConfigLoadingTest {
             STRICT,
             rule + "conditon",
             "unknown field \"conditon\""),
+        bad(
+            withRule("{resource: ['https://api.example.com']}"),
+            STRICT,
+            rule + "resource",
+            "unknown field \"resource\""),
         bad(MINIMAL + "audit: {file: a.log}\n", STRICT, "audit.file", "unknown field \"file\""),
         // A list value of an unknown key once put a bogus index in its path.
         bad(MINIMAL + "connectorz: [a]\n", STRICT, "connectorz", "unknown field \"connectorz\""));
@@ -298,6 +318,54 @@ class TrustConfigLoadingTest {
     // Claims keep the file's order: it is the order they are evaluated and reported in.
     assertThat(trust.rules().get(0).claims().keySet())
         .containsExactly("repository", "environment", "actor");
+  }
+
+  @Test
+  void aRuleReadsItsAudiencesAndResourcesInFileOrder() throws Exception {
+    RuleConfig rule =
+        parse(
+                withRule(
+                    "{name: r, condition: 'true', audiences: [billing, 'https://aud.example'],"
+                        + " resources: ['https://api.example.com/v1', 'urn:example:ledger']}"))
+            .connectors()
+            .get(0)
+            .trust()
+            .orElseThrow()
+            .rules()
+            .get(1);
+
+    assertThat(rule.audiences()).containsExactly("billing", "https://aud.example");
+    assertThat(rule.resources())
+        .containsExactly("https://api.example.com/v1", "urn:example:ledger");
+    assertThat(parse(withRule("{name: r, condition: 'true'}")).connectors().get(0).trust())
+        .hasValueSatisfying(trust -> {
+          assertThat(trust.rules().get(1).audiences()).isEmpty();
+          assertThat(trust.rules().get(1).resources()).isEmpty();
+        });
+  }
+
+  /** The policy compiler judges the values; its problems name the exact key. */
+  @Test
+  void badTargetsAreConfigProblemsAtTheirExactKey() {
+    List<Problem> problems =
+        Fixtures.problems(
+            withRule(
+                "{name: r, condition: 'true', audiences: [billing, ''], resources:"
+                    + " ['https://api.example.com/v1', api, 'https://api.example.com/v1#top', '']}"));
+
+    String uri = " (a resource is an absolute URI without a fragment, RFC 8707)";
+    assertThat(problems)
+        .containsExactly(
+            new Problem(
+                "connectors[0].trust.rules[1].audiences[1]", "an audience must not be empty"),
+            new Problem(
+                "connectors[0].trust.rules[1].resources[1]",
+                "\"api\" is not an absolute URI" + uri),
+            new Problem(
+                "connectors[0].trust.rules[1].resources[2]",
+                "\"https://api.example.com/v1#top\" must not contain a fragment" + uri),
+            new Problem(
+                "connectors[0].trust.rules[1].resources[3]", "a resource must not be empty"));
   }
 
   @Test

@@ -173,6 +173,36 @@ class ConnectorTrustTest {
   }
 
   @Test
+  void onlyTheDecidingRulesAudiencesAndResourcesReachTheShaping() {
+    ConnectorTrust trust =
+        compiled(
+            trust(
+                rule("audit-first", "true").audit().audiences("audit-aud").resources("urn:audit"),
+                rule("not-for-me", "true").clients("other").resources("urn:other"),
+                rule("deploy", "true")
+                    .audiences("billing", "https://aud.example")
+                    .resources("https://api.example.com/v1", "urn:example:ledger"),
+                rule("later", "true").audiences("later-aud")));
+
+    TokenShaping shaping = trust.evaluate(input("my-app", MAIN), NOW).shaping();
+
+    assertThat(shaping.audiences()).containsExactly("billing", "https://aud.example");
+    assertThat(shaping.resources())
+        .containsExactly("https://api.example.com/v1", "urn:example:ledger");
+  }
+
+  @Test
+  void withoutADecidingRuleNoTargetIsAllowedByTheRules() {
+    ConnectorTrust trust =
+        compiled(trust(rule("watch", "true").audit().audiences("a").resources("urn:a")));
+
+    TokenShaping shaping = trust.evaluate(input("my-app", MAIN), NOW).shaping();
+
+    assertThat(shaping.audiences()).isEmpty();
+    assertThat(shaping.resources()).isEmpty();
+  }
+
+  @Test
   void noRulesAtAllAllows() {
     TrustEvaluation evaluation = compiled(trust()).evaluate(input("my-app", MAIN), NOW);
 

@@ -155,6 +155,32 @@ class ExplanationTest {
   }
 
   @Test
+  void theDecidingRulesTargetsAreShownInTextAndJson() throws Exception {
+    ConnectorTrust targets =
+        compiled(
+            trust(
+                rule("deploy", "true")
+                    .audiences("billing")
+                    .resources("https://api.example.com/v1", "urn:example:ledger")));
+
+    Explanation explanation = targets.explain(input("my-app", DEV), NOW);
+
+    assertThat(ExplanationText.render(explanation))
+        .endsWith(
+            """
+            result: ALLOWED by rule deploy
+              expires no later than: 2026-12-04T13:00:00Z
+              may ask for audiences: ["billing"]
+              may ask for resources: ["https://api.example.com/v1", "urn:example:ledger"]
+            """);
+    JsonNode issued =
+        new ObjectMapper().readTree(ExplanationJson.render(explanation)).get("issued");
+    assertThat(issued.get("audiences").toString()).isEqualTo("[\"billing\"]");
+    assertThat(issued.get("resources").toString())
+        .isEqualTo("[\"https://api.example.com/v1\",\"urn:example:ledger\"]");
+  }
+
+  @Test
   void aClaimNameCelCannotSelectIsShownAsAnIndexInTheTextAsInTheReason() {
     ConnectorTrust kubernetes =
         compiled(trust(rule("ns", "claims['kubernetes.io'].namespace == 'ci'")));

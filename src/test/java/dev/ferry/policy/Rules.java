@@ -30,6 +30,8 @@ final class Rules {
     private final Map<String, String> claims = new LinkedHashMap<>();
     private Optional<Duration> expiry = Optional.empty();
     private RuleMode mode = RuleMode.ENFORCE;
+    private List<String> audiences = List.of();
+    private List<String> resources = List.of();
 
     Rule(String name, String condition) {
       this.name = name;
@@ -61,13 +63,24 @@ final class Rules {
       return this;
     }
 
+    Rule audiences(String... values) {
+      audiences = List.of(values);
+      return this;
+    }
+
+    Rule resources(String... values) {
+      resources = List.of(values);
+      return this;
+    }
+
     Rule audit() {
       mode = RuleMode.AUDIT;
       return this;
     }
 
     RuleConfig build() {
-      return new RuleConfig(name, clients, condition, username, groups, claims, expiry, mode);
+      return new RuleConfig(
+          name, clients, condition, username, groups, claims, expiry, mode, audiences, resources);
     }
   }
 

@@ -98,6 +98,30 @@ class TrustCompilerTest {
             trust(rule("a", "request.scopes.size() > 0 && client.id.startsWith(1)")),
             "connectors[0].trust.rules[0].condition: CEL 1:50: found no matching overload for 'startsWith'"),
         Arguments.of(
+            "an empty audience of a rule",
+            trust(rule("a", "true").audiences("billing", "")),
+            "connectors[0].trust.rules[0].audiences[1]: an audience must not be empty"),
+        Arguments.of(
+            "an empty resource",
+            trust(rule("a", "true"), rule("b", "true").resources(" ")),
+            "connectors[0].trust.rules[1].resources[0]: a resource must not be empty"),
+        Arguments.of(
+            "a resource that is not a URI",
+            trust(rule("a", "true").resources("https://api.example.com", "api")),
+            "connectors[0].trust.rules[0].resources[1]: \"api\" is not an absolute URI (a"
+                + " resource is an absolute URI without a fragment, RFC 8707)"),
+        Arguments.of(
+            "a relative resource",
+            trust(rule("a", "true").resources("//api.example.com/v1")),
+            "connectors[0].trust.rules[0].resources[0]: \"//api.example.com/v1\" is not an"
+                + " absolute URI"),
+        Arguments.of(
+            "a resource with a fragment",
+            trust(rule("a", "true").resources("https://api.example.com/v1#x")),
+            "connectors[0].trust.rules[0].resources[0]: \"https://api.example.com/v1#x\" must"
+                + " not contain a fragment (a resource is an absolute URI without a fragment, RFC"
+                + " 8707)"),
+        Arguments.of(
             "an empty audience",
             new TrustConfig(List.of("https://a", ""), Optional.empty(), false, List.of()),
             "connectors[0].trust.audiences[1]: an audience must not be empty"),

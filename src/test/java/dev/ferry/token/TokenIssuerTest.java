@@ -181,6 +181,64 @@ class TokenIssuerTest {
             });
   }
 
+  private static TokenClaims forTargets(List<String> audience, String... scopes) {
+    return new TokenClaims(
+        "client_1",
+        List.of(scopes),
+        KILGORE,
+        "mock",
+        "",
+        null,
+        Map.of(),
+        Optional.empty(),
+        audience);
+  }
+
+  @Test
+  void oneTargetIsAStringAudienceWithAzpInDexsOrder() throws Exception {
+    IssuedToken token = issuer().signAccessToken(forTargets(List.of("https://api.example.com")));
+    JsonNode payload = payload(token.token());
+
+    assertThat(payload.get("aud").isTextual()).isTrue();
+    assertThat(payload.get("aud").asText()).isEqualTo("https://api.example.com");
+    assertThat(payload.get("azp").asText()).isEqualTo("client_1");
+    assertThat(names(payload))
+        .containsExactly("iss", "sub", "aud", "exp", "iat", "jti", "azp", "at_hash");
+    assertThat(token.audience()).containsExactly("https://api.example.com");
+  }
+
+  @Test
+  void targetsComeBeforeCrossClientPeersAndTheClientIsNotAdded() throws Exception {
+    IssuedToken token =
+        issuer()
+            .signAccessToken(
+                forTargets(List.of("billing", "peer"), "openid", "audience:server:client_id:peer"));
+
+    assertThat(payload(token.token()).get("aud").toString()).isEqualTo("[\"billing\",\"peer\"]");
+    assertThat(token.audience()).containsExactly("billing", "peer");
+  }
+
+  @Test
+  void targetsDoNotWaiveTheCrossClientCheckOfScopes() {
+    assertThatThrownBy(() ->
+            issuer()
+                .signAccessToken(forTargets(List.of("billing"), "audience:server:client_id:aloof")))
+        .isInstanceOfSatisfying(
+            OAuthException.class, e -> assertThat(e.error()).isEqualTo(OAuthError.SERVER_ERROR));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "peer,client_1,true",
+    "client_1,client_1,true",
+    "aloof,client_1,false",
+    "none,client_1,false",
+    "peer,client_2,false"
+  })
+  void acceptsPeerIsDexsCrossClientRule(String peer, String client, boolean accepted) {
+    assertThat(issuer().acceptsPeer(peer, client)).isEqualTo(accepted);
+  }
+
   @Test
   void invalidUnicodeUserIdIsAServerError() {
     Claims bad = new Claims("bad\uD800", "", "", "", false, List.of());

@@ -108,7 +108,7 @@ public final class ClientCredentialsGrant
       String peerId = scope.substring(Scopes.CROSS_CLIENT_PREFIX.length());
       boolean trusted;
       try {
-        trusted = issuer.crossClientTrusted(client.id(), peerId);
+        trusted = issuer.acceptsPeer(peerId, client.id());
       } catch (StorageException e) {
         log.atError()
             .setMessage("error validating cross client trust")

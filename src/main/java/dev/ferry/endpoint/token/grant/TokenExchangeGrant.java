@@ -63,8 +63,10 @@ import org.slf4j.spi.LoggingEventBuilder;
  *
  * Every exchange that reaches the grant, however it ends, leaves one {@link AuditRecord} and one
  * count in {@link TokenExchangeMetrics}; the record is written before the client is answered, and
- * an issued token whose record cannot be written is withheld. {@code audience}, {@code resource}
- * and {@code actor_token} are ignored.
+ * an issued token whose record cannot be written is withheld. {@code audience} and {@code resource}
+ * (Ferry, not Dex) are checked by {@link Targets}: their syntax with the other parameters, whether
+ * they are allowed after the trust rules, and they become the issued {@code aud}. {@code
+ * actor_token} is ignored.
  */
 public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, TokenExchangeRequest> {
   private static final Logger log = LoggerFactory.getLogger(TokenExchangeGrant.class);
@@ -186,6 +188,7 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
     if (subjectToken.isEmpty()) {
       throw new OAuthException(OAuthError.INVALID_REQUEST, "Missing subject_token");
     }
+    exchange.targets().checkSyntax();
     String connectorId = exchange.connectorId();
     Optional<TokenIdentityConnector> connector =
         request
@@ -229,6 +232,7 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
       throw new OAuthException(OAuthError.REQUEST_NOT_SUPPORTED, "Invalid requested_token_type.");
     }
     TokenShaping shaping = allow.shaping();
+    exchange.targets().checkAllowed(client.id(), shaping, issuer::acceptsPeer);
     Claims claims = claimsOf(identity, shaping);
 
     TokenClaims tokenClaims =
@@ -240,7 +244,8 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
             "",
             null,
             shaping.claims(),
-            shaping.notAfter());
+            shaping.notAfter(),
+            exchange.targets().audience());
     IssuedToken token =
         requestedType.equals(TokenTypes.ID_TOKEN)
             ? issuer.signIdToken(tokenClaims, null, null)
