@@ -52,7 +52,8 @@ class GrantCatalogueTest {
   }
 
   @Test
-  void tokenExchangeIsServed() {
-    assertThat(GrantCatalogue.servedGrantTypes()).containsExactly(GrantTypes.TOKEN_EXCHANGE);
+  void tokenExchangeAndJwtBearerAreServed() {
+    assertThat(GrantCatalogue.servedGrantTypes())
+        .containsExactlyInAnyOrder(GrantTypes.TOKEN_EXCHANGE, GrantTypes.JWT_BEARER);
   }
 }
