@@ -272,10 +272,12 @@ class JwtBearerEndToEndTest {
     json(response).fieldNames().forEachRemaining(members::add);
     assertThat(members).containsExactly("access_token", "token_type", "expires_in");
     assertThat(json(response).path("token_type").asText()).isEqualTo("bearer");
-    AccessTokenResponse parsed =
-        TokenResponse.parse(com.nimbusds.oauth2.sdk.util.JSONObjectUtils.parse(response.body()))
-            .toSuccessResponse();
+    TokenResponse viaNimbus =
+        nimbus("plain", assertion().build(), new Scope("groups", "offline_access"));
+    assertThat(viaNimbus.indicatesSuccess()).as(String.valueOf(viaNimbus)).isTrue();
+    AccessTokenResponse parsed = viaNimbus.toSuccessResponse();
     assertThat(parsed.getTokens().getRefreshToken()).isNull();
+    assertThat(parsed.getTokens().toOIDCTokens().getIDTokenString()).isNull();
   }
 
   @Test
@@ -485,6 +487,19 @@ class JwtBearerEndToEndTest {
         postRaw(RunningFerry.encode(form("plain", token)) + "&connector_id=ci");
     assertThat(json(twoConnectors).path("error_description").asText())
         .isEqualTo("The connector_id parameter is repeated.");
+  }
+
+  @Test
+  void aCrossClientScopeForAPeerThatDoesNotTrustTheClientIsInvalidScope() throws Exception {
+    Map<String, String> form = form("plain", assertion().build());
+    form.put("scope", "openid audience:server:client_id:confined");
+    HttpResponse<String> response = post(form);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body())
+        .isEqualTo(
+            "{\"error\":\"invalid_scope\",\"error_description\":\"Client can't request"
+                + " scope(s) [audience:server:client_id:confined]\"}");
+    assertThat(auditOf(response).path("error").asText()).isEqualTo("invalid_scope");
   }
 
   private static HttpResponse<String> postRaw(String body) throws Exception {

@@ -28,11 +28,13 @@ import dev.ferry.storage.Client;
 import dev.ferry.token.IssuedToken;
 import dev.ferry.token.TokenClaims;
 import dev.ferry.token.TokenIssuer;
+import dev.ferry.token.UntrustedPeerException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *       valid grant; RFC 6749 has no {@code 403} at the token endpoint), the reason logged and
  *       audited only;
  *   <li>an access token is signed, shaped by the deciding rule, and an ID token beside it when
- *       {@code openid} is in scope; the scopes pass through as in token exchange. No refresh token
+ *       {@code openid} is in scope; the scopes pass through as in token exchange, except that a
+ *       cross-client scope the peer does not allow is {@code 400 invalid_scope}. No refresh token
  *       is ever issued: {@code offline_access} is accepted and ignored, as token exchange does;
  *   <li>a single-use assertion is recorded last, as in token exchange.
  * </ol>
@@ -222,6 +225,27 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
         grantType(), context, client, request.firstConnectorId(), request.firstAssertion(), error);
   }
 
+  /**
+   * Signs; a cross-client scope naming a peer that does not trust the client is the client's
+   * mistake, {@code 400 invalid_scope} as Dex HEAD answers it for client credentials, not the
+   * {@code 500} token exchange keeps for Dex's sake.
+   */
+  private static IssuedToken signed(Supplier<IssuedToken> signing) {
+    try {
+      return signing.get();
+    } catch (OAuthException e) {
+      if (e.getCause() instanceof UntrustedPeerException untrusted) {
+        throw new OAuthException(
+            OAuthError.INVALID_SCOPE,
+            "Client can't request scope(s) ["
+                + Scopes.CROSS_CLIENT_PREFIX
+                + untrusted.peerId()
+                + "]");
+      }
+      throw e;
+    }
+  }
+
   private TokenResponse grant(GrantRequest<Assertion> request, ExchangeTrail trail) {
     Assertion assertion = request.state();
     Client client = request.authenticatedClient();
@@ -255,11 +279,11 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
             null,
             shaping.claims(),
             shaping.notAfter());
-    IssuedToken access = issuer.signAccessToken(tokenClaims);
+    IssuedToken access = signed(() -> issuer.signAccessToken(tokenClaims));
     // The ID token carries at_hash of the access token, as after an authorization code.
     String idToken =
         assertion.scopes().contains(Scopes.OPENID)
-            ? issuer.signIdToken(tokenClaims, access.token(), null).token()
+            ? signed(() -> issuer.signIdToken(tokenClaims, access.token(), null)).token()
             : "";
     path.spend(trail, allow, connectorId, client.id(), REFUSALS);
     path.logSuccess(

@@ -233,16 +233,20 @@ class JwtBearerRoutingTest {
 
   @Test
   void connectorIdWinsAndTheConnectorStillChecksTheIssuer() throws Exception {
-    Map<String, String> wrong = form(assertionOf(issuerA));
-    wrong.put("connector_id", "b");
-    HttpResponse<String> response = ferry.postForm("/token", wrong);
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(
-            TokenErrorResponse.parse(
-                    com.nimbusds.oauth2.sdk.util.JSONObjectUtils.parse(response.body()))
-                .getErrorObject()
-                .getCode())
-        .isEqualTo("invalid_grant");
+    TokenResponse response =
+        OIDCTokenResponseParser.parse(
+            new TokenRequest.Builder(
+                    URI.create(ferry.webBase() + "/token"),
+                    new ClientSecretPost(new ClientID(CLIENT_ID), new Secret(CLIENT_SECRET)),
+                    new JWTBearerGrant(SignedJWT.parse(assertionOf(issuerA))))
+                .customParameter("connector_id", "b")
+                .build()
+                .toHTTPRequest()
+                .send());
+    assertThat(response.indicatesSuccess()).isFalse();
+    TokenErrorResponse error = response.toErrorResponse();
+    assertThat(error.getErrorObject().getHTTPStatusCode()).isEqualTo(400);
+    assertThat(error.getErrorObject().getCode()).isEqualTo("invalid_grant");
     assertThat(lastAudit().toMap()).containsEntry("outcome", "denied_token");
   }
 
