@@ -9,8 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * One token exchange, issued or refused, for the audit trail. Fields that do not apply are absent,
- * never invented; nothing here is a secret (the subject token appears only as its SHA-256).
+ * One token exchange or JWT bearer grant, issued or refused, for the audit trail. Fields that do
+ * not apply are absent, never invented; nothing here is a secret (the subject token appears only as
+ * its SHA-256).
  *
  * @param requestId the {@code X-Request-Id} of the response
  * @param clientId the authenticated client; absent when authentication failed
@@ -18,6 +19,8 @@ import java.util.Optional;
  * @param subject absent when no subject token was sent
  * @param issued the issued token, only when one was
  * @param error the OAuth error code answered, for outcomes other than {@code issued}
+ * @param grantType the {@code grant_type} of a grant other than token exchange; absent for token
+ *     exchange, so that its records stay as they were before Ferry audited other grants
  */
 public record AuditRecord(
     Instant time,
@@ -29,7 +32,34 @@ public record AuditRecord(
     TrustReport trust,
     Optional<Issued> issued,
     String remoteAddr,
-    Optional<String> error) {
+    Optional<String> error,
+    Optional<String> grantType) {
+
+  /** A token exchange's record. */
+  public AuditRecord(
+      Instant time,
+      String requestId,
+      AuditOutcome outcome,
+      Optional<String> clientId,
+      Optional<String> connectorId,
+      Optional<AuditSubject> subject,
+      TrustReport trust,
+      Optional<Issued> issued,
+      String remoteAddr,
+      Optional<String> error) {
+    this(
+        time,
+        requestId,
+        outcome,
+        clientId,
+        connectorId,
+        subject,
+        trust,
+        issued,
+        remoteAddr,
+        error,
+        Optional.empty());
+  }
 
   /** What was issued: its id, audience and expiry. */
   public record Issued(String jti, List<String> audience, Instant expiresAt) {
@@ -40,15 +70,16 @@ public record AuditRecord(
 
   /**
    * The record as JSON-ready values in the documented member order: {@code time, request_id,
-   * outcome, client_id, connector_id, subject, rule, rules, issued, remote_addr} (then {@code
-   * error}). Times are RFC 3339 for {@code time}, NumericDate seconds inside {@code subject} and
-   * {@code issued}, as in the tokens themselves.
+   * outcome, grant_type, client_id, connector_id, subject, rule, rules, issued, remote_addr} (then
+   * {@code error}). Times are RFC 3339 for {@code time}, NumericDate seconds inside {@code subject}
+   * and {@code issued}, as in the tokens themselves.
    */
   public Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
     map.put("time", DateTimeFormatter.ISO_INSTANT.format(time));
     putIfNotEmpty(map, "request_id", requestId);
     map.put("outcome", outcome.wireName());
+    grantType.ifPresent(type -> map.put("grant_type", type));
     clientId.ifPresent(id -> map.put("client_id", id));
     connectorId.filter(id -> !id.isEmpty()).ifPresent(id -> map.put("connector_id", id));
     subject.ifPresent(s -> map.put("subject", subjectMap(s)));

@@ -5,6 +5,7 @@ import dev.ferry.connector.VerifiedSubject;
 import dev.ferry.connector.upstream.TokenFingerprint;
 import dev.ferry.cpu.CpuBusyException;
 import dev.ferry.endpoint.token.RequestContext;
+import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
 import dev.ferry.policy.AuditOutcome;
@@ -16,11 +17,12 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * What one token exchange established so far, step by step, so that however it ends (a token, a
- * refusal, an exception) its audit record says exactly what was known and nothing more. One per
- * request, confined to the request's thread.
+ * What one token exchange or JWT bearer grant established so far, step by step, so that however it
+ * ends (a token, a refusal, an exception) its audit record says exactly what was known and nothing
+ * more. One per request, confined to the request's thread.
  */
 final class ExchangeTrail {
+  private final String grantType;
   private final RequestContext context;
   private final Instant started;
   private Optional<String> clientId = Optional.empty();
@@ -31,13 +33,18 @@ final class ExchangeTrail {
   private Optional<AuditOutcome> refusal = Optional.empty();
   private Optional<AuditRecord.Issued> issued = Optional.empty();
 
-  ExchangeTrail(RequestContext context, Instant started) {
+  ExchangeTrail(String grantType, RequestContext context, Instant started) {
+    this.grantType = grantType;
     this.context = context;
     this.started = started;
   }
 
   Instant started() {
     return started;
+  }
+
+  String grantType() {
+    return grantType;
   }
 
   /** The authenticated client. */
@@ -129,6 +136,8 @@ final class ExchangeTrail {
         trust,
         outcome == AuditOutcome.ISSUED ? issued : Optional.empty(),
         context.remoteAddr(),
-        error);
+        error,
+        // Token exchange records keep the members they had before other grants were audited.
+        Optional.of(grantType).filter(type -> !type.equals(GrantTypes.TOKEN_EXCHANGE)));
   }
 }

@@ -29,7 +29,7 @@ public final class GrantCatalogue {
    * @param policy the trust rules of the connectors ({@link dev.ferry.policy.NoOpSubjectPolicy} for
    *     Dex's behaviour)
    * @param ledger records single-use subject tokens in the shared storage
-   * @param audit where every token exchange's record goes
+   * @param audit where every token exchange's and JWT bearer grant's record goes
    * @param identity how RFC 7523 assertions name Ferry in their {@code aud}
    * @param directory routes an assertion without {@code connector_id} by its {@code iss}
    */
@@ -54,7 +54,19 @@ public final class GrantCatalogue {
                       d.issuer(), d.policy(), d.ledger(), d.audit(), d.metrics(), d.clock())),
           new Entry(
               GrantTypes.CLIENT_CREDENTIALS,
-              d -> new ClientCredentialsGrant(d.issuer(), d.clock())));
+              d -> new ClientCredentialsGrant(d.issuer(), d.clock())),
+          new Entry(
+              GrantTypes.JWT_BEARER,
+              d ->
+                  new JwtBearerGrant(
+                      d.issuer(),
+                      d.policy(),
+                      d.ledger(),
+                      d.audit(),
+                      d.metrics(),
+                      d.clock(),
+                      d.identity(),
+                      d.directory())));
 
   private GrantCatalogue() {}
 

@@ -1,7 +1,5 @@
 package dev.ferry.endpoint.token.grant;
 
-import dev.ferry.connector.Identity;
-import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
 import dev.ferry.endpoint.token.Grant;
@@ -14,26 +12,23 @@ import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
 import dev.ferry.oauth2.TokenTypes;
-import dev.ferry.policy.AuditOutcome;
-import dev.ferry.policy.AuditRecord;
 import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.PolicyDecision;
 import dev.ferry.policy.PolicyRequest;
 import dev.ferry.policy.ReplayLedger;
 import dev.ferry.policy.SubjectPolicy;
 import dev.ferry.policy.TokenShaping;
-import dev.ferry.policy.TrustReport;
 import dev.ferry.storage.Claims;
 import dev.ferry.storage.Client;
 import dev.ferry.token.IssuedToken;
 import dev.ferry.token.TokenClaims;
 import dev.ferry.token.TokenIssuer;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * RFC 8693 token exchange as Dex HEAD serves it (Dex: server/grants/tokenexchange.go). The endpoint
@@ -48,9 +43,9 @@ import org.slf4j.spi.LoggingEventBuilder;
  *       same text as an unknown one);
  *   <li>the connector verifies the subject token, else {@code 401 access_denied} with no
  *       description: the reason is logged only, so the upstream's rules are no oracle. Only a
- *       rejection ({@link IdentityException}) is a denial: an unexpected exception is a bug or an
- *       outage and reaches the endpoint as {@code 500 server_error} (an overloaded CPU pool as
- *       {@code 503});
+ *       rejection ({@link dev.ferry.connector.IdentityException}) is a denial: an unexpected
+ *       exception is a bug or an outage and reaches the endpoint as {@code 500 server_error} (an
+ *       overloaded CPU pool as {@code 503});
  *   <li>the {@link SubjectPolicy} judges the verified subject (Ferry, not Dex): a connector's
  *       {@code trust} block refuses a token ({@code 401 access_denied}) or a subject its rules do
  *       not admit ({@code 403 access_denied}, with the reasons only in the audit record);
@@ -61,22 +56,49 @@ import org.slf4j.spi.LoggingEventBuilder;
  *       any other reason never uses it up.
  * </ol>
  *
- * Every exchange that reaches the grant, however it ends, leaves one {@link AuditRecord} and one
- * count in {@link TokenExchangeMetrics}; the record is written before the client is answered, and
- * an issued token whose record cannot be written is withheld. {@code audience} and {@code resource}
- * (Ferry, not Dex) are checked by {@link Targets}: their syntax with the other parameters, whether
- * they are allowed after the trust rules, and they become the issued {@code aud}. {@code
- * actor_token} is ignored.
+ * The verification, the policy, the shaping, the single use and the accounting are the {@link
+ * TrustPath} the JWT bearer grant shares: every exchange that reaches the grant, however it ends,
+ * leaves one {@link dev.ferry.policy.AuditRecord} and one count in {@link TokenExchangeMetrics};
+ * the record is written before the client is answered, and an issued token whose record cannot be
+ * written is withheld. {@code audience} and {@code resource} (Ferry, not Dex) are checked by {@link
+ * Targets}: their syntax with the other parameters, whether they are allowed after the trust rules,
+ * and they become the issued {@code aud}. {@code actor_token} is ignored.
  */
 public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, TokenExchangeRequest> {
   private static final Logger log = LoggerFactory.getLogger(TokenExchangeGrant.class);
 
+  /** Dex's answers: a refused token is a failed verification, a refused subject {@code 403}. */
+  private static final TrustPath.Refusals REFUSALS =
+      new TrustPath.Refusals() {
+        @Override
+        public String token() {
+          return "subject token";
+        }
+
+        @Override
+        public OAuthException unverified() {
+          return OAuthException.of(OAuthError.ACCESS_DENIED);
+        }
+
+        // A refused token is 401 as a failed verification; a subject the trust rules do not admit
+        // is 403 (authenticated, valid, not permitted).
+        @Override
+        public OAuthException refused(PolicyDecision.Deny deny) {
+          OAuthException refusal =
+              new OAuthException(deny.error(), deny.description().orElse(null));
+          return deny.refusal() == PolicyDecision.Refusal.POLICY
+              ? refusal.withStatus(403)
+              : refusal;
+        }
+
+        @Override
+        public OAuthException replayed() {
+          return OAuthException.of(OAuthError.ACCESS_DENIED);
+        }
+      };
+
   private final TokenIssuer issuer;
-  private final SubjectPolicy policy;
-  private final ReplayLedger ledger;
-  private final AuditSink audit;
-  private final TokenExchangeMetrics metrics;
-  private final Clock clock;
+  private final TrustPath path;
 
   /**
    * @param policy judges the verified subject before anything is signed ({@link
@@ -91,11 +113,7 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
       TokenExchangeMetrics metrics,
       Clock clock) {
     this.issuer = issuer;
-    this.policy = policy;
-    this.ledger = ledger;
-    this.audit = audit;
-    this.metrics = metrics;
-    this.clock = clock;
+    this.path = new TrustPath(log, policy, ledger, audit, metrics, clock);
   }
 
   @Override
@@ -117,60 +135,17 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
 
   @Override
   public TokenResponse handle(GrantRequest<TokenExchangeRequest> request) {
-    ExchangeTrail trail = new ExchangeTrail(request.context(), clock.instant());
-    request.client().ifPresent(client -> trail.client(client.id()));
-    trail.connector(request.state().connectorId(), request.connector().isPresent());
-    TokenResponse response;
-    try {
-      response = exchange(request, trail);
-    } catch (RuntimeException e) {
-      finish(trail, trail.failedRecord(clock.instant(), e));
-      throw e;
-    }
-    AuditRecord issued = trail.issuedRecord(clock.instant());
-    try {
-      audit.record(issued);
-    } catch (RuntimeException e) {
-      log.atError()
-          .setMessage("audit record not written: token withheld")
-          .addKeyValue("err", e.getMessage())
-          .log();
-      OAuthException withheld = new OAuthException(OAuthError.SERVER_ERROR, null, e);
-      observe(trail, trail.failedRecord(clock.instant(), withheld));
-      throw withheld;
-    }
-    observe(trail, issued);
-    return response;
+    return path.audited(
+        grantType(), request, request.state().connectorId(), trail -> exchange(request, trail));
   }
 
   /** Client authentication or the connector policy refused: still an exchange to account for. */
   @Override
   public void refusedBeforeHandling(
       RequestContext context, Form form, Optional<Client> client, RuntimeException error) {
-    ExchangeTrail trail = new ExchangeTrail(context, clock.instant());
-    client.ifPresent(c -> trail.client(c.id()));
     TokenExchangeRequest exchange = TokenExchangeRequest.parse(form);
-    trail.connector(exchange.connectorId(), false);
-    if (!exchange.subjectToken().isEmpty()) {
-      trail.subjectToken(exchange.subjectToken());
-    }
-    finish(trail, trail.failedRecord(clock.instant(), error));
-  }
-
-  /** Writes a refusal's record; a sink failure is logged, the refusal stands. */
-  private void finish(ExchangeTrail trail, AuditRecord record) {
-    try {
-      audit.record(record);
-    } catch (RuntimeException e) {
-      log.atError().setMessage("audit record not written").addKeyValue("err", e.getMessage()).log();
-    }
-    observe(trail, record);
-  }
-
-  private void observe(ExchangeTrail trail, AuditRecord record) {
-    double seconds = Duration.between(trail.started(), record.time()).toNanos() / 1e9;
-    metrics.observe(
-        trail.connectorLabel(), trail.clientLabel(), trail.ruleLabel(), record.outcome(), seconds);
+    path.refusedBeforeHandling(
+        grantType(), context, client, exchange.connectorId(), exchange.subjectToken(), error);
   }
 
   private TokenResponse exchange(GrantRequest<TokenExchangeRequest> request, ExchangeTrail trail) {
@@ -190,12 +165,7 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
     }
     exchange.targets().checkSyntax();
     String connectorId = exchange.connectorId();
-    Optional<TokenIdentityConnector> connector =
-        request
-            .connector()
-            .map(c -> c.connector())
-            .filter(TokenIdentityConnector.class::isInstance)
-            .map(TokenIdentityConnector.class::cast);
+    Optional<TokenIdentityConnector> connector = TrustPath.tokenConnector(request);
     if (connector.isEmpty()) {
       log.atError()
           .setMessage("connector doesn't implement token exchange")
@@ -203,27 +173,13 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
           .log();
       throw new OAuthException(OAuthError.INVALID_REQUEST, "Requested connector does not exist.");
     }
-    VerifiedSubject subject;
-    try {
-      subject = connector.get().tokenIdentity(subjectTokenType, subjectToken);
-    } catch (IdentityException e) {
-      log.atError()
-          .setMessage("failed to verify subject token")
-          .addKeyValue("err", e.getMessage())
-          .log();
-      trail.refused(AuditOutcome.DENIED_TOKEN);
-      throw OAuthException.of(OAuthError.ACCESS_DENIED);
-    }
-    trail.verified(subject);
-    Identity identity = subject.identity();
-    PolicyDecision decision =
-        policy.evaluate(new PolicyRequest(client.id(), connectorId, exchange.scopes(), subject));
-    trail.trust(decision.report());
+    VerifiedSubject subject =
+        path.verify(trail, connector.get(), subjectTokenType, subjectToken, REFUSALS);
     PolicyDecision.Allow allow =
-        switch (decision) {
-          case PolicyDecision.Allow a -> a;
-          case PolicyDecision.Deny deny -> throw refuse(deny, trail, connectorId, client, identity);
-        };
+        path.admit(
+            trail,
+            new PolicyRequest(client.id(), connectorId, exchange.scopes(), subject),
+            REFUSALS);
 
     String requested = exchange.requestedTokenType();
     String requestedType = requested.isEmpty() ? TokenTypes.ACCESS_TOKEN : requested;
@@ -233,7 +189,7 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
     }
     TokenShaping shaping = allow.shaping();
     exchange.targets().checkAllowed(client.id(), shaping, issuer::acceptsPeer);
-    Claims claims = claimsOf(identity, shaping);
+    Claims claims = TrustPath.claimsOf(subject.identity(), shaping);
 
     TokenClaims tokenClaims =
         new TokenClaims(
@@ -251,90 +207,15 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
             ? issuer.signIdToken(tokenClaims, null, null)
             : issuer.signAccessToken(tokenClaims);
     // Signing ran the last checks (cross-client trust); only a token about to be returned uses
-    // up a single-use subject token. A replay costs one discarded signature.
-    if (allow.singleUse().isPresent() && !ledger.recordFirstUse(allow.singleUse().get())) {
-      log.atError()
-          .setMessage("subject token already used")
-          .addKeyValue("connector_id", connectorId)
-          .addKeyValue("client_id", client.id())
-          .addKeyValue("jti", allow.singleUse().get().jti())
-          .log();
-      trail.refused(AuditOutcome.DENIED_TOKEN);
-      throw OAuthException.of(OAuthError.ACCESS_DENIED);
-    }
-    logSuccess(connectorId, client, claims, decision.report(), subjectTokenType, requestedType);
+    // up a single-use subject token.
+    path.spend(trail, allow, connectorId, client.id(), REFUSALS);
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("subject_token_type", subjectTokenType);
+    details.put("requested_token_type", requestedType);
+    path.logSuccess(
+        "token exchange successful", connectorId, client.id(), claims, allow.report(), details);
     trail.issued(token);
     // Dex: int(time.Until(expiry).Seconds()), so normally expiry.idTokens - 1 once a moment passed.
-    long expiresIn = Math.max(0, Duration.between(clock.instant(), token.expiry()).toSeconds());
-    return TokenResponse.exchanged(token.token(), requestedType, expiresIn);
-  }
-
-  /**
-   * The policy's refusal: a refused token is {@code 401} as a failed verification; a subject the
-   * trust rules do not admit is {@code 403} (authenticated, valid, not permitted). The reason is
-   * logged and audited, never sent.
-   */
-  private static OAuthException refuse(
-      PolicyDecision.Deny deny,
-      ExchangeTrail trail,
-      String connectorId,
-      Client client,
-      Identity identity) {
-    boolean byRules = deny.refusal() == PolicyDecision.Refusal.POLICY;
-    trail.refused(byRules ? AuditOutcome.DENIED_POLICY : AuditOutcome.DENIED_TOKEN);
-    log.atError()
-        .setMessage(byRules ? "subject denied by trust rules" : "subject token refused by trust")
-        .addKeyValue("connector_id", connectorId)
-        .addKeyValue("client_id", client.id())
-        .addKeyValue("user_id", identity.userId())
-        .addKeyValue("reason", deny.reason())
-        .log();
-    OAuthException refusal = new OAuthException(deny.error(), deny.description().orElse(null));
-    return byRules ? refusal.withStatus(403) : refusal;
-  }
-
-  /**
-   * INFO "token exchange successful" with the identity as issued, never the token itself (Dex:
-   * server/grants/tokenexchange.go tokenExchange.Authorize), and the deciding trust rule.
-   */
-  private static void logSuccess(
-      String connectorId,
-      Client client,
-      Claims claims,
-      TrustReport trust,
-      String subjectTokenType,
-      String requestedType) {
-    LoggingEventBuilder event =
-        log.atInfo()
-            .setMessage("token exchange successful")
-            .addKeyValue("connector_id", connectorId)
-            .addKeyValue("client_id", client.id())
-            .addKeyValue("user_id", claims.userId())
-            .addKeyValue("username", claims.username())
-            .addKeyValue("preferred_username", claims.preferredUsername())
-            .addKeyValue(
-                "email", claims.emailVerified() ? claims.email() : claims.email() + " (unverified)")
-            .addKeyValue("groups", claims.groups())
-            .addKeyValue("subject_token_type", subjectTokenType)
-            .addKeyValue("requested_token_type", requestedType);
-    if (trust.rule().isPresent()) {
-      event = event.addKeyValue("rule", trust.rule().get());
-    }
-    event.log();
-  }
-
-  /**
-   * The server copies every identity field except the connector data (Dex:
-   * server/tokens/refresh_store.go ClaimsFromIdentity); a trust rule may replace the username and
-   * the groups.
-   */
-  private static Claims claimsOf(Identity identity, TokenShaping shaping) {
-    return new Claims(
-        identity.userId(),
-        shaping.username().orElse(identity.username()),
-        identity.preferredUsername(),
-        identity.email(),
-        identity.emailVerified(),
-        shaping.groups().orElse(identity.groups()));
+    return TokenResponse.exchanged(token.token(), requestedType, path.expiresIn(token.expiry()));
   }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.endpoint.token.grant;
 
+import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.policy.AuditOutcome;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -7,30 +8,30 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * {@code ferry_token_exchange_total{connector,client,rule,outcome}} and {@code
- * ferry_token_exchange_duration_seconds{connector,outcome}}. Label values come only from the
- * configuration (a connector and a client that exist, a rule's name), never from what a request or
- * a token says, so an attacker cannot grow the series: the caller passes {@code ""} for a connector
- * or client that was not found or not authenticated.
+ * ferry_token_exchange_duration_seconds{connector,outcome}}, and the same pair for the JWT bearer
+ * grant, {@code ferry_jwt_bearer_total} and {@code ferry_jwt_bearer_duration_seconds}: a family of
+ * its own rather than a {@code grant} label, so that the token exchange series stay what they were.
+ * Label values come only from the configuration (a connector and a client that exist, a rule's
+ * name), never from what a request or a token says, so an attacker cannot grow the series: the
+ * caller passes {@code ""} for a connector or client that was not found or not authenticated.
  */
 public final class TokenExchangeMetrics {
-  private final Counter total;
-  private final Histogram duration;
+  private final Family exchange;
+  private final Family bearer;
 
   public TokenExchangeMetrics(PrometheusRegistry registry) {
-    total =
-        Counter.builder()
-            .name("ferry_token_exchange_total")
-            .help("Token exchanges by connector, client, deciding trust rule and outcome.")
-            .labelNames("connector", "client", "rule", "outcome")
-            .register(registry);
-    duration =
-        Histogram.builder()
-            .name("ferry_token_exchange_duration_seconds")
-            .help("Time to answer a token exchange, by connector and outcome.")
-            .classicOnly()
-            .classicUpperBounds(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
-            .labelNames("connector", "outcome")
-            .register(registry);
+    exchange =
+        new Family(
+            registry,
+            "ferry_token_exchange",
+            "Token exchanges by connector, client, deciding trust rule and outcome.",
+            "Time to answer a token exchange, by connector and outcome.");
+    bearer =
+        new Family(
+            registry,
+            "ferry_jwt_bearer",
+            "JWT bearer grants by connector, client, deciding trust rule and outcome.",
+            "Time to answer a JWT bearer grant, by connector and outcome.");
   }
 
   /** Metrics that go nowhere, for tests and benchmarks that do not read them. */
@@ -38,8 +39,37 @@ public final class TokenExchangeMetrics {
     return new TokenExchangeMetrics(new PrometheusRegistry());
   }
 
-  void observe(String connector, String client, String rule, AuditOutcome outcome, double seconds) {
-    total.labelValues(connector, client, rule, outcome.wireName()).inc();
-    duration.labelValues(connector, outcome.wireName()).observe(seconds);
+  void observe(
+      String grantType,
+      String connector,
+      String client,
+      String rule,
+      AuditOutcome outcome,
+      double seconds) {
+    Family family = grantType.equals(GrantTypes.JWT_BEARER) ? bearer : exchange;
+    family.total.labelValues(connector, client, rule, outcome.wireName()).inc();
+    family.duration.labelValues(connector, outcome.wireName()).observe(seconds);
+  }
+
+  private static final class Family {
+    final Counter total;
+    final Histogram duration;
+
+    Family(PrometheusRegistry registry, String prefix, String totalHelp, String durationHelp) {
+      total =
+          Counter.builder()
+              .name(prefix + "_total")
+              .help(totalHelp)
+              .labelNames("connector", "client", "rule", "outcome")
+              .register(registry);
+      duration =
+          Histogram.builder()
+              .name(prefix + "_duration_seconds")
+              .help(durationHelp)
+              .classicOnly()
+              .classicUpperBounds(.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10)
+              .labelNames("connector", "outcome")
+              .register(registry);
+    }
   }
 }

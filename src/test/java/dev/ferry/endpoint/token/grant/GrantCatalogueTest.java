@@ -52,8 +52,9 @@ class GrantCatalogueTest {
   }
 
   @Test
-  void tokenExchangeAndClientCredentialsAreServed() {
+  void tokenExchangeClientCredentialsAndJwtBearerAreServed() {
     assertThat(GrantCatalogue.servedGrantTypes())
-        .containsExactlyInAnyOrder(GrantTypes.TOKEN_EXCHANGE, GrantTypes.CLIENT_CREDENTIALS);
+        .containsExactlyInAnyOrder(
+            GrantTypes.TOKEN_EXCHANGE, GrantTypes.CLIENT_CREDENTIALS, GrantTypes.JWT_BEARER);
   }
 }

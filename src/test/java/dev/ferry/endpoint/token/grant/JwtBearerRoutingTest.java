@@ -1,0 +1,265 @@
+package dev.ferry.endpoint.token.grant;
+
+import static dev.ferry.endpoint.WebFixture.CLIENT_ID;
+import static dev.ferry.endpoint.WebFixture.CLIENT_SECRET;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.JWTBearerGrant;
+import com.nimbusds.oauth2.sdk.Scope;
+import com.nimbusds.oauth2.sdk.TokenErrorResponse;
+import com.nimbusds.oauth2.sdk.TokenRequest;
+import com.nimbusds.oauth2.sdk.TokenResponse;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
+import dev.ferry.connector.ConnectorException;
+import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.TokenIdentityConnector;
+import dev.ferry.connector.VerifiedSubject;
+import dev.ferry.connector.oidc.OidcConnectorFactory;
+import dev.ferry.connector.upstream.UpstreamBulkhead;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
+import dev.ferry.cpu.CpuLane;
+import dev.ferry.endpoint.OpenedConnector;
+import dev.ferry.endpoint.WebFixture;
+import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.AuditRecord;
+import dev.ferry.testing.UpstreamIssuer;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How a JWT bearer request without {@code connector_id} finds its connector: by the assertion's
+ * {@code iss}, among the connectors whose configured token issuer it is ({@link
+ * dev.ferry.endpoint.ConnectorIssuers}). Real {@code oidc} connectors verify over real HTTP against
+ * in-process upstreams; each reports its configured issuer as its token issuer. Connector {@code a}
+ * verifies issuer A; {@code b} and {@code c} both verify issuer B.
+ */
+class JwtBearerRoutingTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static UpstreamIssuer issuerA;
+  private static UpstreamIssuer issuerB;
+  private static WebFixture ferry;
+
+  @BeforeAll
+  static void start() throws Exception {
+    issuerA = UpstreamIssuer.builder().userInfo(false).start();
+    issuerB = UpstreamIssuer.builder().userInfo(false).start();
+    Map<String, UpstreamIssuer> upstreams = Map.of("a", issuerA, "b", issuerB, "c", issuerB);
+    ferry =
+        WebFixture.builder()
+            .grantTypes(List.of(GrantTypes.TOKEN_EXCHANGE, GrantTypes.JWT_BEARER))
+            .setup(storage -> {
+              for (String id : List.of("a", "b", "c")) {
+                storage
+                    .connectors()
+                    .create(
+                        new dev.ferry.storage.Connector(
+                            id,
+                            "oidc",
+                            id.toUpperCase(java.util.Locale.ROOT),
+                            "1",
+                            "{}",
+                            List.of()));
+              }
+            })
+            .connectorsWith((storage, cpu) -> {
+              Map<String, TokenIdentityConnector> opened = new LinkedHashMap<>();
+              upstreams.forEach((id, upstream) -> opened.put(id, open(id, upstream, cpu)));
+              return id ->
+                  storage
+                      .connectors()
+                      .get(id)
+                      .flatMap(definition ->
+                          Optional.ofNullable(opened.get(id))
+                              .map(connector -> new OpenedConnector(definition, connector)));
+            })
+            .build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (ferry != null) {
+      ferry.close();
+    }
+    if (issuerA != null) {
+      issuerA.close();
+    }
+    if (issuerB != null) {
+      issuerB.close();
+    }
+  }
+
+  /**
+   * An {@code oidc} connector that names its configured issuer as the issuer of the tokens it
+   * verifies, as {@link TokenIdentityConnector#tokenIssuer} asks of one.
+   */
+  private record KnownIssuer(TokenIdentityConnector connector, String issuer)
+      implements TokenIdentityConnector {
+    @Override
+    public VerifiedSubject tokenIdentity(String type, String token) throws IdentityException {
+      return connector.tokenIdentity(type, token);
+    }
+
+    @Override
+    public Optional<String> tokenIssuer() {
+      return Optional.of(issuer);
+    }
+
+    @Override
+    public void close() {
+      connector.close();
+    }
+  }
+
+  private static TokenIdentityConnector open(String id, UpstreamIssuer upstream, CpuLane cpu) {
+    try {
+      String config =
+          JSON.writeValueAsString(
+              Map.of(
+                  "issuer", upstream.issuer(), "scopes", List.of("openid"), "userNameKey", "sub"));
+      return new KnownIssuer(
+          new OidcConnectorFactory(
+                  Clock.systemUTC(),
+                  UpstreamHttpSettings.defaults(),
+                  cpu,
+                  UpstreamBulkhead.Limits.defaults())
+              .open(id, config),
+          upstream.issuer());
+    } catch (ConnectorException | java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String assertionOf(UpstreamIssuer upstream) {
+    return upstream.token().audience(ferry.issuer).subject("workload").build();
+  }
+
+  private static Map<String, String> form(String assertion) {
+    Map<String, String> form = new LinkedHashMap<>();
+    form.put("grant_type", GrantTypes.JWT_BEARER);
+    form.put("client_id", CLIENT_ID);
+    form.put("client_secret", CLIENT_SECRET);
+    form.put("scope", "openid federated:id");
+    form.put("assertion", assertion);
+    return form;
+  }
+
+  private static AuditRecord lastAudit() {
+    return ferry.audits.get(ferry.audits.size() - 1);
+  }
+
+  @Test
+  void theOnlyConnectorForTheIssuerVerifiesTheAssertion() throws Exception {
+    TokenResponse response =
+        OIDCTokenResponseParser.parse(
+            new TokenRequest.Builder(
+                    URI.create(ferry.webBase() + "/token"),
+                    new ClientSecretPost(new ClientID(CLIENT_ID), new Secret(CLIENT_SECRET)),
+                    new JWTBearerGrant(SignedJWT.parse(assertionOf(issuerA))))
+                .scope(new Scope("openid", "federated:id"))
+                .build()
+                .toHTTPRequest()
+                .send());
+
+    assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
+    OIDCTokenResponse tokens = (OIDCTokenResponse) response.toSuccessResponse();
+    assertThat(
+            tokens
+                .getOIDCTokens()
+                .getIDToken()
+                .getJWTClaimsSet()
+                .getJSONObjectClaim("federated_claims"))
+        .containsEntry("connector_id", "a")
+        .containsEntry("user_id", "workload");
+    AuditRecord record = lastAudit();
+    assertThat(record.connectorId()).hasValue("a");
+    assertThat(record.grantType()).hasValue(GrantTypes.JWT_BEARER);
+    assertThat(record.toMap()).containsEntry("outcome", "issued");
+  }
+
+  @Test
+  void severalConnectorsForTheIssuerNeedConnectorId() throws Exception {
+    HttpResponse<String> ambiguous = ferry.postForm("/token", form(assertionOf(issuerB)));
+    assertThat(ambiguous.statusCode()).isEqualTo(400);
+    assertThat(ambiguous.body())
+        .isEqualTo(
+            "{\"error\":\"invalid_grant\",\"error_description\":\"Several connectors verify"
+                + " assertions from issuer \\\""
+                + issuerB.issuer()
+                + "\\\"; send connector_id.\"}");
+    assertThat(lastAudit().toMap()).containsEntry("outcome", "error");
+
+    Map<String, String> named = form(assertionOf(issuerB));
+    named.put("connector_id", "c");
+    HttpResponse<String> response = ferry.postForm("/token", named);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(lastAudit().connectorId()).hasValue("c");
+  }
+
+  @Test
+  void anIssuerNoConnectorVerifiesIsInvalidGrant() throws Exception {
+    HttpResponse<String> response =
+        ferry.postForm(
+            "/token",
+            form(issuerA.token().issuer("https://nobody.example").audience(ferry.issuer).build()));
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body())
+        .isEqualTo(
+            "{\"error\":\"invalid_grant\",\"error_description\":\"No connector verifies assertions"
+                + " from issuer \\\"https://nobody.example\\\"; send connector_id.\"}");
+
+    HttpResponse<String> noIss =
+        ferry.postForm(
+            "/token", form(issuerA.token().without("iss").audience(ferry.issuer).build()));
+    assertThat(noIss.body())
+        .isEqualTo(
+            "{\"error\":\"invalid_grant\",\"error_description\":\"The assertion has no iss claim;"
+                + " send connector_id.\"}");
+  }
+
+  @Test
+  void connectorIdWinsAndTheConnectorStillChecksTheIssuer() throws Exception {
+    TokenResponse response =
+        OIDCTokenResponseParser.parse(
+            new TokenRequest.Builder(
+                    URI.create(ferry.webBase() + "/token"),
+                    new ClientSecretPost(new ClientID(CLIENT_ID), new Secret(CLIENT_SECRET)),
+                    new JWTBearerGrant(SignedJWT.parse(assertionOf(issuerA))))
+                .customParameter("connector_id", "b")
+                .build()
+                .toHTTPRequest()
+                .send());
+    assertThat(response.indicatesSuccess()).isFalse();
+    TokenErrorResponse error = response.toErrorResponse();
+    assertThat(error.getErrorObject().getHTTPStatusCode()).isEqualTo(400);
+    assertThat(error.getErrorObject().getCode()).isEqualTo("invalid_grant");
+    assertThat(lastAudit().toMap()).containsEntry("outcome", "denied_token");
+  }
+
+  @Test
+  void aMalformedAssertionCannotBeRouted() throws Exception {
+    for (String malformed : List.of("not-a-jwt", "a.b.c", "....")) {
+      HttpResponse<String> response = ferry.postForm("/token", form(malformed));
+      assertThat(response.statusCode()).as(malformed).isEqualTo(400);
+      assertThat(response.body())
+          .as(malformed)
+          .isEqualTo(
+              "{\"error\":\"invalid_grant\",\"error_description\":\"The assertion is not a"
+                  + " JWT.\"}");
+    }
+  }
+}
