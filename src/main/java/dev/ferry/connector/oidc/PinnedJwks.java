@@ -185,9 +185,9 @@ final class PinnedJwks {
         problems.add(name + ": \"kid\" is required when the set holds more than one key");
       }
       try {
-        JWK key = key(object);
-        parsed.add(key);
-        algorithms.addAll(algorithms(key));
+        Checked key = key(object);
+        parsed.add(key.key());
+        algorithms.addAll(key.algorithms());
       } catch (InvalidJwks e) {
         problems.add(name + ": " + e.getMessage());
       }
@@ -198,8 +198,11 @@ final class PinnedJwks {
     return new KeySet(new JWKSet(parsed), algorithms);
   }
 
+  /** A checked public key and the algorithms it verifies: its {@code alg}, else its type's. */
+  private record Checked(JWK key, Set<JWSAlgorithm> algorithms) {}
+
   /** One checked public signing key. The message never quotes key material. */
-  private static JWK key(ObjectNode object) throws InvalidJwks {
+  private static Checked key(ObjectNode object) throws InvalidJwks {
     JsonNode kty = object.get("kty");
     if (kty != null && "oct".equals(kty.asText())) {
       throw new InvalidJwks(
@@ -225,21 +228,22 @@ final class PinnedJwks {
           "\"use\": \"" + key.getKeyUse().identifier() + "\" is not a signing key");
     }
     Set<JWSAlgorithm> fitting = fitting(key);
-    if (key.getAlgorithm() != null) {
-      JWSAlgorithm alg = JWSAlgorithm.parse(key.getAlgorithm().getName());
-      if (!Discovery.SUPPORTED_ALGORITHMS.contains(alg)) {
-        throw new InvalidJwks(
-            "alg \""
-                + alg.getName()
-                + "\" is not allowed: use an asymmetric algorithm, one of "
-                + sorted(Discovery.SUPPORTED_ALGORITHMS));
-      }
-      if (!fitting.contains(alg)) {
-        throw new InvalidJwks(
-            "alg \"" + alg.getName() + "\" does not fit this key: it allows " + sorted(fitting));
-      }
+    if (key.getAlgorithm() == null) {
+      return new Checked(key.toPublicJWK(), fitting);
     }
-    return key.toPublicJWK();
+    JWSAlgorithm alg = JWSAlgorithm.parse(key.getAlgorithm().getName());
+    if (!Discovery.SUPPORTED_ALGORITHMS.contains(alg)) {
+      throw new InvalidJwks(
+          "alg \""
+              + alg.getName()
+              + "\" is not allowed: use an asymmetric algorithm, one of "
+              + sorted(Discovery.SUPPORTED_ALGORITHMS));
+    }
+    if (!fitting.contains(alg)) {
+      throw new InvalidJwks(
+          "alg \"" + alg.getName() + "\" does not fit this key: it allows " + sorted(fitting));
+    }
+    return new Checked(key.toPublicJWK(), Set.of(alg));
   }
 
   /** What a key's type (and curve) allows; refuses a key that cannot verify a JWS here. */
@@ -283,13 +287,6 @@ final class PinnedJwks {
       throw new InvalidJwks("invalid key material: " + e.getMessage());
     }
     throw new InvalidJwks("key type \"" + key.getKeyType() + "\" cannot verify signatures");
-  }
-
-  /** The algorithms a checked key verifies: its {@code alg}, else what its type allows. */
-  private static Set<JWSAlgorithm> algorithms(JWK key) throws InvalidJwks {
-    return key.getAlgorithm() == null
-        ? fitting(key)
-        : Set.of(JWSAlgorithm.parse(key.getAlgorithm().getName()));
   }
 
   private static String name(int index, JsonNode member) {
