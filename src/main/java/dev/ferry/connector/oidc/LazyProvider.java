@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * at once: a dead upstream is neither hammered nor allowed to pile up waiting threads. Once
  * discovery has succeeded the result is published through a volatile field and never changes.
  */
-final class LazyProvider {
+final class LazyProvider implements UpstreamProvider {
 
   private static final Logger LOG = LoggerFactory.getLogger(LazyProvider.class);
 
@@ -65,7 +65,8 @@ final class LazyProvider {
   }
 
   /** The discovered upstream, discovering it now if that is due. */
-  Upstream get() throws IdentityException {
+  @Override
+  public Upstream get() throws IdentityException {
     Upstream ready = upstream;
     if (ready != null) {
       return ready;
@@ -113,11 +114,21 @@ final class LazyProvider {
   }
 
   /** Why the upstream is not ready, if it is not; for health reporting. */
-  Optional<String> problem() {
+  @Override
+  public Optional<String> problem() {
     if (upstream != null) {
       return Optional.empty();
     }
     String error = lastError;
     return Optional.of(error == null ? "not discovered yet" : error);
+  }
+
+  /**
+   * The discovered {@code iss} (see {@link Discovery#discover}); empty until discovery succeeds.
+   */
+  @Override
+  public Optional<String> expectedIssuer() {
+    Upstream ready = upstream;
+    return ready == null ? Optional.empty() : Optional.of(ready.metadata().expectedIssuer());
   }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.connector.oidc;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -12,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  * names with underscores. Keys used only by the browser flow are kept so that a Dex config round
  * trips and a later callback capability can use them. Absent strings are {@code ""}, absent lists
  * empty, as Go's zero values are.
+ *
+ * <p>Ferry's own keys, beside Dex's: {@code jwks} (an inline JWKS, as a YAML/JSON object or a JSON
+ * string) and {@code jwksFile} (a path to one). With either, the connector trusts exactly those
+ * keys and makes no discovery or JWKS request ({@link PinnedJwks}).
  */
 public record OidcConfig(
     @JsonProperty("issuer") String issuer,
@@ -36,7 +41,9 @@ public record OidcConfig(
     @JsonProperty("pkceChallenge") String pkceChallenge,
     @JsonProperty("overrideClaimMapping") boolean overrideClaimMapping,
     @JsonProperty("claimMapping") ClaimMapping claimMapping,
-    @JsonProperty("claimModifications") ClaimModifications claimModifications) {
+    @JsonProperty("claimModifications") ClaimModifications claimModifications,
+    @JsonProperty("jwks") @Nullable JsonNode jwks,
+    @JsonProperty("jwksFile") String jwksFile) {
 
   public OidcConfig(
       @Nullable String issuer,
@@ -61,7 +68,9 @@ public record OidcConfig(
       @Nullable String pkceChallenge,
       boolean overrideClaimMapping,
       @Nullable ClaimMapping claimMapping,
-      @Nullable ClaimModifications claimModifications) {
+      @Nullable ClaimModifications claimModifications,
+      @Nullable JsonNode jwks,
+      @Nullable String jwksFile) {
     this.issuer = orEmpty(issuer);
     this.issuerAlias = orEmpty(issuerAlias);
     this.clientId = orEmpty(clientId);
@@ -89,6 +98,19 @@ public record OidcConfig(
     this.claimMapping = claimMapping == null ? new ClaimMapping(null, null, null) : claimMapping;
     this.claimModifications =
         claimModifications == null ? new ClaimModifications(null, null, null) : claimModifications;
+    // "jwks: null" (or an empty YAML value) means the key is absent, as for Go's pointer fields.
+    this.jwks = jwks == null || jwks.isNull() || jwks.isMissingNode() ? null : jwks;
+    this.jwksFile = orEmpty(jwksFile);
+  }
+
+  /** Whether the keys are given ({@code jwks} or {@code jwksFile}): no discovery, no fetch. */
+  public boolean pinsKeys() {
+    return jwks != null || !jwksFile.isEmpty();
+  }
+
+  /** The {@code iss} that tokens must carry when it is known from the config alone. */
+  String configuredIssuer() {
+    return issuerAlias.isEmpty() ? issuer : issuerAlias;
   }
 
   /**
@@ -118,6 +140,8 @@ public record OidcConfig(
         + getUserInfo
         + ", scopes="
         + scopes
+        + (jwks == null ? "" : ", jwks=(inline)")
+        + (jwksFile.isEmpty() ? "" : ", jwksFile=" + jwksFile)
         + "]";
   }
 

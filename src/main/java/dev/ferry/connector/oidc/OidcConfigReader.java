@@ -1,10 +1,13 @@
 package dev.ferry.connector.oidc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.upstream.ConnectorConfigDecoder;
 import dev.ferry.connector.upstream.UpstreamTls;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +54,72 @@ final class OidcConfigReader {
     } catch (ConnectorException e) {
       problems.add("oidc: " + e.getMessage());
     }
+    checkGivenKeys(problems, config);
     return problems;
+  }
+
+  /**
+   * {@code jwks} / {@code jwksFile}: the key set itself (reading the file, as {@code rootCAs} are
+   * read), and the keys that make no sense without an upstream to talk to.
+   */
+  private static void checkGivenKeys(List<String> problems, OidcConfig config) {
+    JsonNode inline = config.jwks();
+    boolean file = !config.jwksFile().isEmpty();
+    if (inline == null && !file) {
+      return;
+    }
+    String key = inline != null ? "jwks" : "jwksFile";
+    if (inline != null && file) {
+      problems.add("oidc: config keys \"jwks\" and \"jwksFile\" are exclusive: set one of them");
+    }
+    if (config.getUserInfo()) {
+      problems.add(
+          "oidc: config key \"getUserInfo\" cannot be true with \""
+              + key
+              + "\": userinfo needs the upstream, and Ferry contacts none when given its keys");
+    }
+    if (!config.providerDiscoveryOverrides().isEmpty()) {
+      problems.add(
+          "oidc: config key \"providerDiscoveryOverrides\" cannot be set with \""
+              + key
+              + "\": Ferry makes no discovery when given the upstream's keys");
+    }
+    if (inline != null) {
+      try {
+        PinnedJwks.inline(inline);
+      } catch (PinnedJwks.InvalidJwks e) {
+        e.problems().forEach(problem -> problems.add(jwksProblem(problem)));
+      }
+    }
+    if (file) {
+      try {
+        PinnedJwks.file(jwksPath(config));
+      } catch (PinnedJwks.InvalidJwks e) {
+        e.problems().forEach(problem -> problems.add(jwksFileProblem(config, problem)));
+      } catch (ConnectorException e) {
+        problems.add(String.valueOf(e.getMessage()));
+      }
+    }
+  }
+
+  /** A problem of the inline {@code jwks}, worded as the other config errors are. */
+  static String jwksProblem(String problem) {
+    return "oidc: config key \"jwks\": " + problem;
+  }
+
+  /** A problem of the {@code jwksFile}, naming the file. */
+  static String jwksFileProblem(OidcConfig config, String problem) {
+    return "oidc: config key \"jwksFile\": " + config.jwksFile() + ": " + problem;
+  }
+
+  /** {@code jwksFile} as a path (relative to the working directory, like {@code rootCAs}). */
+  static Path jwksPath(OidcConfig config) throws ConnectorException {
+    try {
+      return Path.of(config.jwksFile());
+    } catch (InvalidPathException e) {
+      throw new ConnectorException(
+          "oidc: config key \"jwksFile\" is not a valid path: " + e.getReason());
+    }
   }
 
   /** {@link #read} then {@link #problems}, all problems reported in one exception. */

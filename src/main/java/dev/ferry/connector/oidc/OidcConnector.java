@@ -55,7 +55,7 @@ public final class OidcConnector implements TokenIdentityConnector {
 
   private final String id;
   private final OidcConfig config;
-  private final LazyProvider provider;
+  private final UpstreamProvider provider;
   private final UserInfo userInfo;
   private final ClaimMapper mapper;
   private final UpstreamHttp http;
@@ -64,7 +64,7 @@ public final class OidcConnector implements TokenIdentityConnector {
   OidcConnector(
       String id,
       OidcConfig config,
-      LazyProvider provider,
+      UpstreamProvider provider,
       ClaimMapper mapper,
       UserInfo userInfo,
       UpstreamHttp http,
@@ -122,11 +122,29 @@ public final class OidcConnector implements TokenIdentityConnector {
       metadata = SubjectClaims.jwt(type, claims);
     } else if (config.getUserInfo()) {
       throw noUserInfoEndpoint();
+    } else if (config.pinsKeys()) {
+      throw new IdentityException(
+          "oidc: an opaque access token cannot be verified: userinfo is unavailable when the"
+              + " connector is given its keys (jwks/jwksFile)");
     } else {
       throw new IdentityException("oidc: getUserInfo is required for access token exchange");
     }
     Map<String, Object> verified = SubjectClaims.toMap(claims);
     return new VerifiedSubject(metadata, verified, mapper.map(claims));
+  }
+
+  /**
+   * The {@code iss} this connector's tokens carry, known without network: {@code issuerAlias} if
+   * set, else {@code issuer}. With {@code providerDiscoveryOverrides} the expected issuer is the
+   * one discovery found (Dex rebuilds the provider from the document), so it is known only once
+   * discovery has succeeded.
+   */
+  @Override
+  public Optional<String> tokenIssuer() {
+    if (config.providerDiscoveryOverrides().isEmpty()) {
+      return Optional.of(config.configuredIssuer());
+    }
+    return provider.expectedIssuer();
   }
 
   /** Why the upstream is not usable yet (discovery has not succeeded), if it is not. */

@@ -1,5 +1,6 @@
 package dev.ferry.connector.oidc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSelector;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +80,16 @@ public final class OidcConnectorFactory implements ConnectorFactory {
         new UpstreamHttp(
             tls, settings.connectTimeout(), settings.requestTimeout(), settings.maxResponseBytes());
     UpstreamBulkhead upstreamCalls = new UpstreamBulkhead(connectorId, bulkhead);
+    if (config.pinsKeys()) {
+      return new OidcConnector(
+          connectorId,
+          config,
+          given(connectorId, config, upstreamCalls),
+          new ClaimMapper(config, groupsFilter),
+          new UserInfo(http, upstreamCalls),
+          http,
+          settings.maxTokenBytes());
+    }
     LazyProvider provider =
         new LazyProvider(
             connectorId,
@@ -100,6 +112,50 @@ public final class OidcConnectorFactory implements ConnectorFactory {
       // Logged by the provider; the connector stays usable and retries discovery on use.
     }
     return connector;
+  }
+
+  /**
+   * The upstream of a connector given its keys ({@code jwks} or {@code jwksFile}): no discovery, no
+   * JWKS and no userinfo request, ever. The expected {@code iss} is {@code issuerAlias} if set,
+   * else {@code issuer}, exactly as after discovery; the algorithms are those of the keys.
+   */
+  private UpstreamProvider given(
+      String connectorId, OidcConfig config, UpstreamBulkhead upstreamCalls)
+      throws ConnectorException {
+    PinnedKeySource keys;
+    JsonNode inline = config.jwks();
+    try {
+      keys =
+          inline != null
+              ? new InlineKeys(PinnedJwks.inline(inline))
+              : new JwksFileKeys(connectorId, OidcConfigReader.jwksPath(config), clock);
+    } catch (PinnedJwks.InvalidJwks e) {
+      // readValid checked the same; the file may have changed since.
+      throw new ConnectorException(
+          e.problems().stream()
+              .map(problem ->
+                  inline != null
+                      ? OidcConfigReader.jwksProblem(problem)
+                      : OidcConfigReader.jwksFileProblem(config, problem))
+              .collect(Collectors.joining("; ")),
+          e);
+    }
+    String issuer = config.configuredIssuer();
+    LOG.atInfo()
+        .setMessage("oidc connector ready with given keys, no discovery")
+        .addKeyValue("connector_id", connectorId)
+        .addKeyValue("issuer", issuer)
+        .addKeyValue("keys", inline != null ? "jwks" : "jwksFile " + config.jwksFile())
+        .addKeyValue(
+            "algorithms", keys.algorithms().stream().map(Object::toString).sorted().toList())
+        .log();
+    // The metadata's algorithm list is informational here: the verifier asks the keys per token.
+    ProviderMetadata metadata =
+        new ProviderMetadata(issuer, Optional.empty(), Optional.empty(), keys.algorithms());
+    return new UpstreamProvider.Given(
+        new LazyProvider.Upstream(
+            metadata,
+            new UpstreamTokenVerifier(issuer, keys::algorithms, keys, clock, cpu, upstreamCalls)));
   }
 
   /**
@@ -126,7 +182,7 @@ public final class OidcConnectorFactory implements ConnectorFactory {
         metadata,
         new UpstreamTokenVerifier(
             metadata.expectedIssuer(),
-            metadata.idTokenAlgorithms(),
+            metadata::idTokenAlgorithms,
             keys,
             clock,
             cpu,

@@ -21,6 +21,7 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,18 +42,19 @@ final class UpstreamKeySelector implements JWSKeySelector<SecurityContext> {
 
   static final int MIN_RSA_BITS = 2048;
 
-  private final Set<JWSAlgorithm> allowed;
+  // Asked per token: the algorithms of given keys change with a changed jwksFile.
+  private final Supplier<Set<JWSAlgorithm>> allowed;
   private final UpstreamKeySource keys;
 
-  UpstreamKeySelector(Set<JWSAlgorithm> allowed, UpstreamKeySource keys) {
-    this.allowed = Set.copyOf(allowed);
+  UpstreamKeySelector(Supplier<Set<JWSAlgorithm>> allowed, UpstreamKeySource keys) {
+    this.allowed = allowed;
     this.keys = keys;
   }
 
   @Override
   public List<Key> selectJWSKeys(JWSHeader header, @Nullable SecurityContext context)
       throws KeySourceException {
-    if (!allowed.contains(header.getAlgorithm())) {
+    if (!allowed.get().contains(header.getAlgorithm())) {
       return List.of();
     }
     JWKMatcher matcher = JWKMatcher.forJWSHeader(header);
@@ -64,7 +66,7 @@ final class UpstreamKeySelector implements JWSKeySelector<SecurityContext> {
 
   /** Whether {@code header}'s {@code alg} is allowed at all; no key is looked up otherwise. */
   boolean allows(JWSHeader header) {
-    return allowed.contains(header.getAlgorithm());
+    return allowed.get().contains(header.getAlgorithm());
   }
 
   /**
@@ -72,7 +74,7 @@ final class UpstreamKeySelector implements JWSKeySelector<SecurityContext> {
    * holds no matching key (then {@link #selectJWSKeys} decides, and may fetch).
    */
   List<Key> selectCachedJWSKeys(JWSHeader header) {
-    if (!allowed.contains(header.getAlgorithm())) {
+    if (!allowed.get().contains(header.getAlgorithm())) {
       return List.of();
     }
     JWKMatcher matcher = JWKMatcher.forJWSHeader(header);

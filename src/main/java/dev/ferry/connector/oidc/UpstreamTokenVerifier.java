@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Verifies upstream JWTs the way Dex's go-oidc verifier does for token exchange (Dex:
@@ -54,14 +55,14 @@ final class UpstreamTokenVerifier {
 
   UpstreamTokenVerifier(
       String expectedIssuer,
-      Set<JWSAlgorithm> algorithms,
+      Supplier<Set<JWSAlgorithm>> algorithms,
       UpstreamKeySource keys,
       Clock clock,
       CpuLane cpu,
       UpstreamBulkhead bulkhead) {
     this.tokenKeys = new UpstreamKeySelector(algorithms, keys);
     // A signed userinfo response is checked for its signature only (go-oidc VerifySignature).
-    this.signatureKeys = new UpstreamKeySelector(Discovery.SUPPORTED_ALGORITHMS, keys);
+    this.signatureKeys = new UpstreamKeySelector(() -> Discovery.SUPPORTED_ALGORITHMS, keys);
     this.tokens = processor();
     this.tokens.setJWTClaimsSetVerifier(
         (claims, context) -> checkClaims(claims, expectedIssuer, clock.instant()));
