@@ -92,13 +92,22 @@ public final class UpstreamBulkhead {
           if (mdc != null) {
             MDC.setContextMap(mdc);
           }
+          // The slot is free before the caller hears back: a caller that got its answer and
+          // calls again must find the slot it just used released.
+          T value = null;
+          Throwable failure = null;
           try {
-            result.complete(call.run());
+            value = call.run();
           } catch (Throwable t) {
-            result.completeExceptionally(t);
+            failure = t;
           } finally {
             slots.release();
             MDC.clear();
+          }
+          if (failure != null) {
+            result.completeExceptionally(failure);
+          } else {
+            result.complete(value);
           }
         });
     try {
