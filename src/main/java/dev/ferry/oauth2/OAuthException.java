@@ -67,4 +67,17 @@ public final class OAuthException extends RuntimeException {
   public Optional<String> wwwAuthenticate() {
     return Optional.ofNullable(wwwAuthenticate);
   }
+
+  /**
+   * A client-supplied value in single quotes, as an {@code error_description} may carry it: RFC
+   * 6749 §5.2 allows only printable ASCII without {@code "} and {@code \}, so any other character
+   * shows as {@code ?} (clients such as Nimbus drop a description that breaks the rule).
+   */
+  public static String quoted(String value) {
+    StringBuilder out = new StringBuilder(value.length() + 2).append('\'');
+    value
+        .codePoints()
+        .forEach(c -> out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? (char) c : '?'));
+    return out.append('\'').toString();
+  }
 }

@@ -528,7 +528,7 @@ class JwtBearerEndToEndTest {
     assertThat(response.body())
         .isEqualTo(
             "{\"error\":\"invalid_grant\",\"error_description\":\"No connector verifies assertions"
-                + " from issuer \\\"https://unknown.example\\\"; send connector_id.\"}");
+                + " from issuer 'https://unknown.example'; send connector_id.\"}");
     HttpResponse<String> malformed = post(form("", "not-a-jwt"));
     assertThat(malformed.body())
         .isEqualTo(

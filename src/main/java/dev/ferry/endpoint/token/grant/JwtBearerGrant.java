@@ -181,12 +181,16 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
     if (connectors.isEmpty()) {
       throw new OAuthException(
           OAuthError.INVALID_GRANT,
-          "No connector verifies assertions from issuer \"" + iss + "\"; send connector_id.");
+          "No connector verifies assertions from issuer "
+              + OAuthException.quoted(iss)
+              + "; send connector_id.");
     }
     if (connectors.size() > 1) {
       throw new OAuthException(
           OAuthError.INVALID_GRANT,
-          "Several connectors verify assertions from issuer \"" + iss + "\"; send connector_id.");
+          "Several connectors verify assertions from issuer "
+              + OAuthException.quoted(iss)
+              + "; send connector_id.");
     }
     return connectors.get(0);
   }

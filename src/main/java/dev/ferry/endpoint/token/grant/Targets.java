@@ -68,7 +68,11 @@ public record Targets(List<String> audiences, List<String> resources) {
       Optional<String> problem = ResourceIndicator.problem(resource);
       if (problem.isPresent()) {
         throw invalidRequest(
-            "Invalid resource " + quoted(resource) + ": it " + problem.get() + " (RFC 8707).");
+            "Invalid resource "
+                + OAuthException.quoted(resource)
+                + ": it "
+                + problem.get()
+                + " (RFC 8707).");
       }
     }
   }
@@ -124,19 +128,10 @@ public record Targets(List<String> audiences, List<String> resources) {
   private static OAuthException invalidTarget(String parameter, String value) {
     return new OAuthException(
         OAuthError.INVALID_TARGET,
-        "The " + parameter + " " + quoted(value) + " is not a target this client may request.");
-  }
-
-  /**
-   * The value in single quotes, as an {@code error_description} may carry it: RFC 6749 §5.2 allows
-   * only printable ASCII without {@code "} and {@code \}, so any other character shows as {@code ?}
-   * (clients such as Nimbus drop what is not allowed).
-   */
-  static String quoted(String value) {
-    StringBuilder out = new StringBuilder(value.length() + 2).append('\'');
-    value
-        .codePoints()
-        .forEach(c -> out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? (char) c : '?'));
-    return out.append('\'').toString();
+        "The "
+            + parameter
+            + " "
+            + OAuthException.quoted(value)
+            + " is not a target this client may request.");
   }
 }

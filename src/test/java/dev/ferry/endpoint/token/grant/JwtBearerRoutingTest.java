@@ -17,9 +17,7 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import dev.ferry.connector.ConnectorException;
-import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.TokenIdentityConnector;
-import dev.ferry.connector.VerifiedSubject;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
 import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamHttpSettings;
@@ -44,7 +42,7 @@ import org.junit.jupiter.api.Test;
  * How a JWT bearer request without {@code connector_id} finds its connector: by the assertion's
  * {@code iss}, among the connectors whose configured token issuer it is ({@link
  * dev.ferry.endpoint.ConnectorIssuers}). Real {@code oidc} connectors verify over real HTTP against
- * in-process upstreams; each reports its configured issuer as its token issuer. Connector {@code a}
+ * in-process upstreams, each naming its configured issuer as its token issuer. Connector {@code a}
  * verifies issuer A; {@code b} and {@code c} both verify issuer B.
  */
 class JwtBearerRoutingTest {
@@ -103,42 +101,18 @@ class JwtBearerRoutingTest {
     }
   }
 
-  /**
-   * An {@code oidc} connector that names its configured issuer as the issuer of the tokens it
-   * verifies, as {@link TokenIdentityConnector#tokenIssuer} asks of one.
-   */
-  private record KnownIssuer(TokenIdentityConnector connector, String issuer)
-      implements TokenIdentityConnector {
-    @Override
-    public VerifiedSubject tokenIdentity(String type, String token) throws IdentityException {
-      return connector.tokenIdentity(type, token);
-    }
-
-    @Override
-    public Optional<String> tokenIssuer() {
-      return Optional.of(issuer);
-    }
-
-    @Override
-    public void close() {
-      connector.close();
-    }
-  }
-
   private static TokenIdentityConnector open(String id, UpstreamIssuer upstream, CpuLane cpu) {
     try {
       String config =
           JSON.writeValueAsString(
               Map.of(
                   "issuer", upstream.issuer(), "scopes", List.of("openid"), "userNameKey", "sub"));
-      return new KnownIssuer(
-          new OidcConnectorFactory(
-                  Clock.systemUTC(),
-                  UpstreamHttpSettings.defaults(),
-                  cpu,
-                  UpstreamBulkhead.Limits.defaults())
-              .open(id, config),
-          upstream.issuer());
+      return new OidcConnectorFactory(
+              Clock.systemUTC(),
+              UpstreamHttpSettings.defaults(),
+              cpu,
+              UpstreamBulkhead.Limits.defaults())
+          .open(id, config);
     } catch (ConnectorException | java.io.IOException e) {
       throw new IllegalStateException(e);
     }
@@ -198,9 +172,9 @@ class JwtBearerRoutingTest {
     assertThat(ambiguous.body())
         .isEqualTo(
             "{\"error\":\"invalid_grant\",\"error_description\":\"Several connectors verify"
-                + " assertions from issuer \\\""
+                + " assertions from issuer '"
                 + issuerB.issuer()
-                + "\\\"; send connector_id.\"}");
+                + "'; send connector_id.\"}");
     assertThat(lastAudit().toMap()).containsEntry("outcome", "error");
 
     Map<String, String> named = form(assertionOf(issuerB));
@@ -220,7 +194,7 @@ class JwtBearerRoutingTest {
     assertThat(response.body())
         .isEqualTo(
             "{\"error\":\"invalid_grant\",\"error_description\":\"No connector verifies assertions"
-                + " from issuer \\\"https://nobody.example\\\"; send connector_id.\"}");
+                + " from issuer 'https://nobody.example'; send connector_id.\"}");
 
     HttpResponse<String> noIss =
         ferry.postForm(
