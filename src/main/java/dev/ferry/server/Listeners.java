@@ -88,7 +88,7 @@ final class Listeners {
                       new TokenExchangeMetrics(registry),
                       c.clock(),
                       IssuerIdentity.of(config.issuer()),
-                      new ConnectorIssuers(c.storage(), c.connectors()))),
+                      new ConnectorIssuers(c.storage(), c.connectors(), c.clock()))),
               config.effectiveGrantTypes(),
               new ClientAuthenticator(
                   c.storage(),

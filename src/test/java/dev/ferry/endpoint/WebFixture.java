@@ -192,7 +192,7 @@ public final class WebFixture implements AutoCloseable {
                     new TokenExchangeMetrics(registry),
                     clock,
                     IssuerIdentity.of(issuer),
-                    new ConnectorIssuers(storage, connectors))));
+                    new ConnectorIssuers(storage, connectors, clock))));
     grants.addAll(b.extraGrants);
     return grants;
   }
