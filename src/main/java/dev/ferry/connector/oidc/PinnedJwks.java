@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
 import dev.ferry.connector.upstream.UpstreamJson;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A JWKS given to Ferry ({@code jwks} inline, or {@code jwksFile}) for an upstream it cannot or
@@ -250,6 +252,8 @@ final class PinnedJwks {
   private static Set<JWSAlgorithm> fitting(JWK key) throws InvalidJwks {
     try {
       if (key instanceof RSAKey rsa) {
+        requireBase64Url("n", rsa.getModulus());
+        requireBase64Url("e", rsa.getPublicExponent());
         int bits = rsa.toRSAPublicKey().getModulus().bitLength();
         if (bits < UpstreamKeySelector.MIN_RSA_BITS) {
           throw new InvalidJwks(
@@ -262,6 +266,8 @@ final class PinnedJwks {
         return RSA_ALGORITHMS;
       }
       if (key instanceof ECKey ec) {
+        requireBase64Url("x", ec.getX());
+        requireBase64Url("y", ec.getY());
         ec.toECPublicKey(); // the point was checked to be on the curve when parsed
         Curve curve = ec.getCurve();
         if (Curve.P_256.equals(curve)) {
@@ -280,6 +286,7 @@ final class PinnedJwks {
           throw new InvalidJwks(
               "OKP curve \"" + okp.getCurve() + "\" is not a supported signing curve (Ed25519)");
         }
+        requireBase64Url("x", okp.getX());
         UpstreamKeySelector.ed25519(okp.getX().decode());
         return Set.of(JWSAlgorithm.EdDSA);
       }
@@ -287,6 +294,21 @@ final class PinnedJwks {
       throw new InvalidJwks("invalid key material: " + e.getMessage());
     }
     throw new InvalidJwks("key type \"" + key.getKeyType() + "\" cannot verify signatures");
+  }
+
+  private static final java.util.regex.Pattern BASE64URL =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]+");
+
+  /**
+   * Nimbus decodes a malformed value leniently, into a number that then fails for an unrelated
+   * reason ("at least 512 bits"): name the member that is wrong instead.
+   */
+  private static void requireBase64Url(String member, @Nullable Base64URL value)
+      throws InvalidJwks {
+    if (value == null || !BASE64URL.matcher(value.toString()).matches()) {
+      throw new InvalidJwks(
+          "invalid key material: \"" + member + "\" is not a base64url value (RFC 7518 §6)");
+    }
   }
 
   private static String name(int index, JsonNode member) {

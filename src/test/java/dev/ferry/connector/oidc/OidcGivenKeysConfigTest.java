@@ -111,6 +111,13 @@ class OidcGivenKeysConfigTest {
             "oidc: config key \"jwks\": keys[0] (kid \"weak\"): RSA key of 1024 bits refused:"
                 + " at least 2048 bits are required"),
         problem(
+            "RSA modulus that is not base64url",
+            Map.of(
+                "jwks",
+                Map.of("keys", List.of(Map.of("kty", "RSA", "kid", "b", "n", "!!!", "e", "AQAB")))),
+            "oidc: config key \"jwks\": keys[0] (kid \"b\"): invalid key material: \"n\" is not a"
+                + " base64url value"),
+        problem(
             "RSA private key",
             Map.of("jwks", set(rsa)),
             "oidc: config key \"jwks\": keys[0] (kid \"a\"): holds private key material"
