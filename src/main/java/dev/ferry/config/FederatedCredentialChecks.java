@@ -61,7 +61,8 @@ final class FederatedCredentialChecks {
         if (problems.hasAtOrAbove(key, clientKey)) {
           continue; // not a mapping, or a value of the wrong type: binding said so already
         }
-        credential(key, client.federatedCredentials().get(j), byId).ifPresent(compiled::add);
+        credential(key, client, client.federatedCredentials().get(j), byId)
+            .ifPresent(compiled::add);
       }
       byClient.put(client.id(), compiled);
     }
@@ -69,7 +70,10 @@ final class FederatedCredentialChecks {
   }
 
   private Optional<FederatedCredential> credential(
-      String key, FederatedCredentialEntry entry, Map<String, ConnectorConfig> connectors) {
+      String key,
+      StaticClient client,
+      FederatedCredentialEntry entry,
+      Map<String, ConnectorConfig> connectors) {
     boolean ok = true;
     ConnectorConfig connector = connectors.get(entry.connector());
     if (entry.connector().isEmpty()) {
@@ -89,6 +93,17 @@ final class FederatedCredentialChecks {
               + "\" is of type \""
               + connector.type()
               + "\"; a federated credential needs an oidc connector (client assertions are JWTs)");
+      ok = false;
+    } else if (!client.allowedConnectors().isEmpty()
+        && !client.allowedConnectors().contains(entry.connector())) {
+      // The token endpoint holds every grant to allowedConnectors; an assertion must not be a way
+      // around it.
+      problems.add(
+          key + ".connector",
+          "connector \""
+              + entry.connector()
+              + "\" is not in the client's allowedConnectors; add it there or use one of "
+              + String.join(", ", client.allowedConnectors()));
       ok = false;
     }
     if (entry.subject().isBlank()) {

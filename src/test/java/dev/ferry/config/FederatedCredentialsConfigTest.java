@@ -241,4 +241,27 @@ class FederatedCredentialsConfigTest {
                 """);
     assertThat(pinned.federatedCredentials().of("deployer")).hasSize(1);
   }
+
+  @Test
+  void aCredentialMustNameAConnectorTheClientMayUse() {
+    List<Problem> problems =
+        Fixtures.problems(
+            MINIMAL
+                + CONNECTORS
+                + """
+                staticClients:
+                - id: deployer
+                  name: Deployer
+                  allowedConnectors: [gitlab]
+                  federatedCredentials:
+                  - {connector: kubernetes, subject: s}
+                """);
+    assertThat(problems)
+        .singleElement()
+        .isEqualTo(
+            new Problem(
+                "staticClients[0].federatedCredentials[0].connector",
+                "connector \"kubernetes\" is not in the client's allowedConnectors; add it"
+                    + " there or use one of gitlab"));
+  }
 }

@@ -160,7 +160,7 @@ public final class ClientAuthenticator {
             .clients()
             .get(clientId)
             .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, INVALID));
-    assertions.verify(client.id(), assertion, Scopes.parse(form.get("scope")));
+    assertions.verify(client, assertion, Scopes.parse(form.get("scope")));
     return client;
   }
 
