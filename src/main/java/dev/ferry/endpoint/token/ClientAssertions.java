@@ -1,9 +1,9 @@
 package dev.ferry.endpoint.token;
 
-import com.nimbusds.jwt.JWTParser;
 import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
+import dev.ferry.connector.upstream.IssuerClaim;
 import dev.ferry.connector.upstream.TokenFingerprint;
 import dev.ferry.endpoint.ConnectorLookup;
 import dev.ferry.endpoint.OpenedConnector;
@@ -21,7 +21,6 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -112,10 +111,9 @@ public final class ClientAssertions {
     }
     String issuer;
     try {
-      issuer =
-          Objects.requireNonNullElse(JWTParser.parse(assertion).getJWTClaimsSet().getIssuer(), "");
+      issuer = IssuerClaim.unverified(assertion).orElse("");
     } catch (ParseException e) {
-      reasons.add("client_assertion is not a JWT: " + e.getMessage());
+      reasons.add("client_assertion is not a signed JWT: " + e.getMessage());
       return false;
     }
     for (Candidate candidate : candidates(own, client.allowedConnectors(), issuer, reasons)) {

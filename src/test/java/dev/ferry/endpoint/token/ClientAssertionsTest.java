@@ -6,10 +6,15 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import com.nimbusds.jose.EncryptionMethod;
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWEAlgorithm;
+import com.nimbusds.jose.JWEHeader;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.DirectEncrypter;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.ferry.connector.IdentityException;
@@ -24,16 +29,22 @@ import dev.ferry.policy.FederatedCredential;
 import dev.ferry.policy.FederatedCredentials;
 import dev.ferry.storage.Client;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -187,5 +198,49 @@ class ClientAssertionsTest {
         .singleElement()
         .asString()
         .contains("connector kube is not in the client's allowedConnectors");
+  }
+
+  /**
+   * Encrypted (five parts): its claims are unreadable without the key, and no connector takes it.
+   */
+  static String jwe() throws JOSEException {
+    EncryptedJWT jwt =
+        new EncryptedJWT(
+            new JWEHeader(JWEAlgorithm.DIR, EncryptionMethod.A128GCM),
+            new JWTClaimsSet.Builder().issuer(KUBE_ISSUER).subject(SUB).build());
+    jwt.encrypt(new DirectEncrypter(new byte[16]));
+    return jwt.serialize();
+  }
+
+  private static String b64(String json) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static Stream<Arguments> unreadable() throws Exception {
+    String hs256 = b64("{\"alg\":\"HS256\"}");
+    return Stream.of(
+        Arguments.of("an encrypted JWT", jwe()),
+        Arguments.of("claims that are an array", hs256 + "." + b64("[1,2]") + ".c2ln"),
+        Arguments.of("claims that are a string", hs256 + "." + b64("\"iss\"") + ".c2ln"),
+        Arguments.of("claims that are not JSON", hs256 + ".bm90LWpzb24.c2ln"),
+        Arguments.of("a header that is not JSON", "bm90LWpzb24." + b64("{}") + ".c2ln"),
+        Arguments.of("an unsecured JWT", b64("{\"alg\":\"none\"}") + "." + b64("{}") + "."),
+        Arguments.of("two parts", hs256 + "." + b64("{}")),
+        Arguments.of("not a JWT", "not-a-jwt"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unreadable")
+  void anAssertionThatIsNotASignedJwtIsInvalidClient(String name, String assertion)
+      throws Exception {
+    Logged refused = logged("free", assertion);
+    assertThat(refused.response().statusCode()).isEqualTo(401);
+    assertThat(refused.response().body()).isEqualTo(INVALID_CLIENT);
+    assertThat(refused.reasons())
+        .singleElement()
+        .asString()
+        .startsWith("client_assertion is not a signed JWT: ");
   }
 }
