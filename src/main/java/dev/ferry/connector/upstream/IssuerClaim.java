@@ -5,13 +5,29 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The {@code iss} of an upstream JWT read <em>before</em> it is verified: only to choose the
- * connector that will verify it (client assertions, RFC 7523 assertions), never to decide anything.
+ * The {@code iss} of an upstream JWT: how it is compared with a configured issuer (one rule for the
+ * verifier and for routing, so that a token is routed to the connector that then accepts it), and
+ * how it is read <em>before</em> verification, only to choose the connector that will verify it
+ * (client assertions, RFC 7523 assertions), never to decide anything.
  */
 public final class IssuerClaim {
+  private static final String GOOGLE_ISSUER = "https://accounts.google.com";
+  private static final String GOOGLE_SHORT_ISSUER = "accounts.google.com";
+
   private IssuerClaim() {}
+
+  /**
+   * Whether a token's {@code iss} names the configured issuer: exactly (go-oidc compares the
+   * strings), or Google's short form, since Google issues ID tokens whose {@code iss} lacks the
+   * scheme (go-oidc: verify.go).
+   */
+  public static boolean matches(String configured, @Nullable String iss) {
+    return configured.equals(iss)
+        || (GOOGLE_ISSUER.equals(configured) && GOOGLE_SHORT_ISSUER.equals(iss));
+  }
 
   /**
    * The unverified {@code iss} of a compact JWS.

@@ -181,7 +181,7 @@ public final class ClientAssertions {
       Optional<String> configured = connector.tokenIssuer();
       if (configured.isEmpty()) {
         unknown.add(new Candidate(id, connector));
-      } else if (configured.get().equals(issuer)) {
+      } else if (IssuerClaim.matches(configured.get(), issuer)) {
         matching.add(new Candidate(id, connector));
       } else {
         reasons.add(

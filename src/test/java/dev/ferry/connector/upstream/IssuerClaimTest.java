@@ -49,4 +49,14 @@ class IssuerClaimTest {
           .isInstanceOf(ParseException.class);
     }
   }
+
+  @Test
+  void anIssMatchesItsIssuerExactlyOrAsGooglesShortForm() {
+    assertThat(IssuerClaim.matches("https://a.example", "https://a.example")).isTrue();
+    assertThat(IssuerClaim.matches("https://a.example", "https://a.example/")).isFalse();
+    assertThat(IssuerClaim.matches("https://a.example", "a.example")).isFalse();
+    assertThat(IssuerClaim.matches("https://a.example", null)).isFalse();
+    assertThat(IssuerClaim.matches("https://accounts.google.com", "accounts.google.com")).isTrue();
+    assertThat(IssuerClaim.matches("accounts.google.com", "https://accounts.google.com")).isFalse();
+  }
 }

@@ -56,6 +56,7 @@ import org.slf4j.LoggerFactory;
 class ClientAssertionsTest {
   private static final String SUB = "system:serviceaccount:ci:deployer";
   private static final String KUBE_ISSUER = "https://kubernetes.default.svc";
+  private static final String GOOGLE_ISSUER = "https://accounts.google.com";
   private static final String INVALID_CLIENT =
       "{\"error\":\"invalid_client\",\"error_description\":\"Invalid client credentials.\"}";
   private static final byte[] HMAC_KEY = new byte[32];
@@ -92,8 +93,10 @@ class ClientAssertionsTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Map<String, TokenIdentityConnector> connectors = Map.of("kube", new StandIn(KUBE_ISSUER));
+    Map<String, TokenIdentityConnector> connectors =
+        Map.of("kube", new StandIn(KUBE_ISSUER), "google", new StandIn(GOOGLE_ISSUER));
     FederatedCredential kube = new FederatedCredential("kube", SUB, Optional.empty());
+    FederatedCredential google = new FederatedCredential("google", SUB, Optional.empty());
     ferry =
         WebFixture.builder()
             .setup(storage -> {
@@ -103,6 +106,7 @@ class ClientAssertionsTest {
                     .create(new dev.ferry.storage.Connector(id, "oidc", id, "1", "{}", List.of()));
               }
               storage.clients().create(Client.of("free", "", "Free"));
+              storage.clients().create(Client.of("googler", "", "Google workload"));
               // The configuration refuses a credential on a connector allowedConnectors leaves
               // out; a stored client can still change after the credentials were loaded.
               storage
@@ -121,7 +125,13 @@ class ClientAssertionsTest {
                                 .map(connector -> new OpenedConnector(definition, connector))))
             .federatedCredentials(
                 new FederatedCredentials(
-                    Map.of("free", List.of(kube), "restricted", List.of(kube))))
+                    Map.of(
+                        "free",
+                        List.of(kube),
+                        "restricted",
+                        List.of(kube),
+                        "googler",
+                        List.of(google))))
             .build();
   }
 
@@ -242,5 +252,21 @@ class ClientAssertionsTest {
         .singleElement()
         .asString()
         .startsWith("client_assertion is not a signed JWT: ");
+  }
+
+  /** The oidc connector's verifier accepts Google's short iss; choosing the connector must too. */
+  @Test
+  void googlesShortIssuerFindsTheGoogleConnector() throws Exception {
+    HttpResponse<String> response = clientCredentials("googler", jws("accounts.google.com"));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    assertThat(clientCredentials("googler", jws(GOOGLE_ISSUER)).statusCode()).isEqualTo(200);
+
+    Logged other = logged("googler", jws("google.com"));
+    assertThat(other.response().statusCode()).isEqualTo(401);
+    assertThat(other.reasons())
+        .singleElement()
+        .asString()
+        .contains(
+            "connector google verifies tokens of https://accounts.google.com, not google.com");
   }
 }
