@@ -22,6 +22,7 @@ import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
 import dev.ferry.connector.mock.MockCallbackConnector;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.endpoint.WebFixture;
 import dev.ferry.oauth2.GrantTypes;
@@ -268,5 +269,31 @@ class ClientAssertionsTest {
         .asString()
         .contains(
             "connector google verifies tokens of https://accounts.google.com, not google.com");
+  }
+
+  /**
+   * The client assertion limit is the connectors' limit on upstream tokens: up to it the assertion
+   * is looked at (here refused as no JWT), one character more is refused unread.
+   */
+  @Test
+  void anAssertionLongerThanTheConnectorsTokenLimitIsInvalidRequest() throws Exception {
+    int limit = UpstreamHttpSettings.defaults().maxTokenBytes();
+    assertThat(ClientAuthenticator.MAX_ASSERTION_CHARS).isEqualTo(limit);
+
+    Logged atLimit = logged("free", "a".repeat(limit));
+    assertThat(atLimit.response().statusCode()).isEqualTo(401);
+    assertThat(atLimit.reasons())
+        .singleElement()
+        .asString()
+        .startsWith("client_assertion is not a signed JWT: ");
+
+    HttpResponse<String> over = clientCredentials("free", "a".repeat(limit + 1));
+    assertThat(over.statusCode()).isEqualTo(400);
+    assertThat(over.body())
+        .isEqualTo(
+            "{\"error\":\"invalid_request\",\"error_description\":\"client_assertion is longer"
+                + " than "
+                + limit
+                + " characters.\"}");
   }
 }
