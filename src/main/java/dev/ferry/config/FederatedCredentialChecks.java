@@ -35,9 +35,9 @@ final class FederatedCredentialChecks {
    * @return the credentials that compiled, by client id
    */
   FederatedCredentials check(List<ConnectorConfig> connectors, List<StaticClient> clients) {
-    Map<String, String> types = new HashMap<>();
+    Map<String, ConnectorConfig> byId = new HashMap<>();
     for (ConnectorConfig connector : connectors) {
-      types.putIfAbsent(connector.id(), connector.type());
+      byId.putIfAbsent(connector.id(), connector);
     }
     Map<String, List<FederatedCredential>> byClient = new LinkedHashMap<>();
     for (int i = 0; i < clients.size(); i++) {
@@ -61,7 +61,8 @@ final class FederatedCredentialChecks {
         if (problems.hasAtOrAbove(key, clientKey)) {
           continue; // not a mapping, or a value of the wrong type: binding said so already
         }
-        credential(key, client.federatedCredentials().get(j), types).ifPresent(compiled::add);
+        credential(key, client, client.federatedCredentials().get(j), byId)
+            .ifPresent(compiled::add);
       }
       byClient.put(client.id(), compiled);
     }
@@ -69,25 +70,40 @@ final class FederatedCredentialChecks {
   }
 
   private Optional<FederatedCredential> credential(
-      String key, FederatedCredentialEntry entry, Map<String, String> types) {
+      String key,
+      StaticClient client,
+      FederatedCredentialEntry entry,
+      Map<String, ConnectorConfig> connectors) {
     boolean ok = true;
+    ConnectorConfig connector = connectors.get(entry.connector());
     if (entry.connector().isEmpty()) {
       problems.add(
           key + ".connector",
           "connector is required: the id of the oidc connector that verifies"
               + " the client's assertions");
       ok = false;
-    } else if (!types.containsKey(entry.connector())) {
+    } else if (connector == null) {
       problems.add(key + ".connector", "unknown connector \"" + entry.connector() + "\"");
       ok = false;
-    } else if (!types.get(entry.connector()).equals(JWT_TYPE)) {
+    } else if (!connector.type().equals(JWT_TYPE)) {
       problems.add(
           key + ".connector",
           "connector \""
               + entry.connector()
               + "\" is of type \""
-              + types.get(entry.connector())
+              + connector.type()
               + "\"; a federated credential needs an oidc connector (client assertions are JWTs)");
+      ok = false;
+    } else if (!client.allowedConnectors().isEmpty()
+        && !client.allowedConnectors().contains(entry.connector())) {
+      // The token endpoint holds every grant to allowedConnectors; an assertion must not be a way
+      // around it.
+      problems.add(
+          key + ".connector",
+          "connector \""
+              + entry.connector()
+              + "\" is not in the client's allowedConnectors; add it there or use one of "
+              + String.join(", ", client.allowedConnectors()));
       ok = false;
     }
     if (entry.subject().isBlank()) {
@@ -97,23 +113,22 @@ final class FederatedCredentialChecks {
               + " system:serviceaccount:<namespace>:<name>");
       ok = false;
     }
-    Optional<CredentialCondition> condition = Optional.empty();
-    if (!entry.condition().isEmpty()) {
-      CredentialCondition.Compiled compiled =
-          TrustCompiler.compileCredentialCondition(key, entry.condition());
-      for (String problem : compiled.problems()) {
-        int colon = problem.indexOf(": ");
-        if (colon > 0 && problem.startsWith(key)) {
-          problems.add(problem.substring(0, colon), problem.substring(colon + 2));
-        } else {
-          problems.add(key + ".condition", problem);
-        }
+    // Without a known connector there is no issuer to pin; the connector problem says why.
+    Optional<String> issuer = connector == null ? Optional.empty() : connector.upstreamIssuer();
+    CredentialCondition.Compiled compiled =
+        TrustCompiler.compileCredentialCondition(key, issuer, entry.condition());
+    for (String problem : compiled.problems()) {
+      int colon = problem.indexOf(": ");
+      if (colon > 0 && problem.startsWith(key)) {
+        problems.add(problem.substring(0, colon), problem.substring(colon + 2));
+      } else {
+        problems.add(key + ".condition", problem);
       }
-      condition = compiled.condition();
-      ok &= condition.isPresent();
     }
+    ok &= compiled.problems().isEmpty();
     return ok
-        ? Optional.of(new FederatedCredential(entry.connector(), entry.subject(), condition))
+        ? Optional.of(
+            new FederatedCredential(entry.connector(), entry.subject(), compiled.condition()))
         : Optional.empty();
   }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.endpoint;
 
 import dev.ferry.connector.TokenIdentityConnector;
+import dev.ferry.connector.upstream.IssuerClaim;
 import dev.ferry.storage.Storage;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,7 +48,7 @@ public final class ConnectorIssuers implements IssuerDirectory {
     current()
         .issuerById()
         .forEach((id, tokenIssuer) -> {
-          if (tokenIssuer.equals(issuer)) {
+          if (IssuerClaim.matches(tokenIssuer, issuer)) {
             ids.add(id);
           }
         });

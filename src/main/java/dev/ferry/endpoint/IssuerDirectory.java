@@ -4,8 +4,10 @@ import java.util.List;
 
 /**
  * Which connectors vouch for tokens of an issuer: the token-capable connectors whose {@link
- * dev.ferry.connector.TokenIdentityConnector#tokenIssuer} equals it exactly. It routes an RFC 7523
- * assertion sent without {@code connector_id}; the caller decides what none or several mean.
+ * dev.ferry.connector.TokenIdentityConnector#tokenIssuer} it names, by the rule the connectors'
+ * verifier applies ({@link dev.ferry.connector.upstream.IssuerClaim#matches}: exactly, or Google's
+ * short issuer). It routes an RFC 7523 assertion sent without {@code connector_id}; the caller
+ * decides what none or several mean.
  */
 @FunctionalInterface
 public interface IssuerDirectory {

@@ -92,14 +92,26 @@ public final class TrustCompiler {
   /**
    * Compiles the {@code condition} of a client's federated credential: the CEL environment, limits
    * and checks of a trust rule's condition (bool, type-checked, split into conjuncts so that a
-   * refusal names the false one). No tenant pinning: the credential's exact {@code subject} already
-   * names one workload of one issuer.
+   * refusal names the false one). On a shared issuer the condition must pin the tenant exactly as a
+   * rule must, and a credential without one is a problem: the credential's {@code subject} is a
+   * {@code sub} such as {@code repo:octo/app:ref:refs/heads/main}, built from names that can be
+   * renamed and registered again by another tenant of the same issuer.
    *
    * @param key the credential's key, such as {@code staticClients[0].federatedCredentials[1]}; the
    *     problems name {@code <key>.condition}
+   * @param upstreamIssuer the credential's connector's upstream issuer when known
+   * @param source the condition; blank when the credential has none
+   * @return the compiled condition (empty when there is none or it failed), and the problems
    */
-  public static CredentialCondition.Compiled compileCredentialCondition(String key, String source) {
-    Compilation compilation = new Compilation(key, Optional.empty());
+  public static CredentialCondition.Compiled compileCredentialCondition(
+      String key, Optional<String> upstreamIssuer, String source) {
+    Optional<SharedIssuer> shared = SharedIssuers.find(upstreamIssuer);
+    Compilation compilation = new Compilation(key, shared);
+    String what = "the federated credential";
+    if (source.isBlank()) {
+      shared.ifPresent(issuer -> compilation.problems.add(pinProblem(key, what, issuer)));
+      return new CredentialCondition.Compiled(Optional.empty(), compilation.problems);
+    }
     RuleConfig rule =
         new RuleConfig(
             key,
@@ -110,7 +122,7 @@ public final class TrustCompiler {
             Map.of(),
             Optional.empty(),
             RuleMode.ENFORCE);
-    List<Conjunct> conjuncts = compilation.compileCondition(key, rule);
+    List<Conjunct> conjuncts = compilation.compileCondition(key, what, rule);
     if (!compilation.problems.isEmpty()) {
       return new CredentialCondition.Compiled(Optional.empty(), compilation.problems);
     }
@@ -118,6 +130,26 @@ public final class TrustCompiler {
         new CompiledRule(rule, conjuncts, Optional.empty(), Optional.empty(), Map.of());
     return new CredentialCondition.Compiled(
         Optional.of(new CredentialCondition(compiled)), List.of());
+  }
+
+  /**
+   * The tenant-pinning problem of a rule or credential on a shared issuer, one wording for both.
+   *
+   * @param ruleKey the rule's or credential's key; the problem names {@code <ruleKey>.condition}
+   * @param what {@code rule "name"} or {@code the federated credential}
+   */
+  private static String pinProblem(String ruleKey, String what, SharedIssuer issuer) {
+    return ruleKey
+        + ".condition: "
+        + what
+        + " does not pin the tenant of the shared issuer "
+        + issuer.issuer()
+        + " ("
+        + issuer.service()
+        + "): its condition must compare one of "
+        + issuer.tenantClaimList()
+        + " with == to a string literal (or with in to a list of string literals) at"
+        + " the top level of its && chain (the issuer sends these claims as strings)";
   }
 
   /**
@@ -231,7 +263,7 @@ public final class TrustCompiler {
       if (rule.condition().isBlank()) {
         problems.add(ruleKey + ".condition: a rule needs a condition (CEL, bool)");
       } else {
-        conjuncts = compileCondition(ruleKey, rule);
+        conjuncts = compileCondition(ruleKey, "rule \"" + rule.name() + "\"", rule);
       }
       Optional<CelRuntime.Program> username =
           rule.username()
@@ -292,7 +324,11 @@ public final class TrustCompiler {
       }
     }
 
-    private List<Conjunct> compileCondition(String ruleKey, RuleConfig rule) {
+    /**
+     * @param what how a pinning problem names the condition's owner: {@code rule "name"}, or {@code
+     *     the federated credential}
+     */
+    private List<Conjunct> compileCondition(String ruleKey, String what, RuleConfig rule) {
       String conditionKey = ruleKey + ".condition";
       Optional<CelAbstractSyntaxTree> checked = check(conditionKey, rule.condition(), "condition");
       if (checked.isEmpty()) {
@@ -307,18 +343,7 @@ public final class TrustCompiler {
       List<CelExpr> parts = ConditionAst.conjuncts(ast.getExpr());
       shared.ifPresent(issuer -> {
         if (parts.stream().noneMatch(part -> ConditionAst.pins(part, issuer.tenantClaims()))) {
-          problems.add(
-              conditionKey
-                  + ": rule \""
-                  + rule.name()
-                  + "\" does not pin the tenant of the shared issuer "
-                  + issuer.issuer()
-                  + " ("
-                  + issuer.service()
-                  + "): its condition must compare one of "
-                  + issuer.tenantClaimList()
-                  + " with == to a string literal (or with in to a list of string literals) at"
-                  + " the top level of its && chain (the issuer sends these claims as strings)");
+          problems.add(pinProblem(ruleKey, what, issuer));
         }
       });
       warnMutable(conditionKey, rule, ConditionAst.referencedClaims(ast.getExpr()));

@@ -186,4 +186,82 @@ class FederatedCredentialsConfigTest {
         .hasMessageContaining(Fixtures.FILE)
         .hasMessageContaining("staticClients[0].federatedCredentials[0].connector");
   }
+
+  private static final String GITHUB_CONNECTOR =
+      """
+      connectors:
+      - type: oidc
+        id: github
+        name: GitHub Actions
+        config: {issuer: https://token.actions.githubusercontent.com}
+      """;
+
+  @Test
+  void onASharedIssuerACredentialMustPinTheTenant() throws Exception {
+    String yaml =
+        MINIMAL
+            + GITHUB_CONNECTOR
+            + """
+            staticClients:
+            - id: deployer
+              name: Deployer
+              federatedCredentials:
+              - connector: github
+                subject: repo:octo/app:ref:refs/heads/main
+              - connector: github
+                subject: repo:octo/app:ref:refs/heads/main
+                condition: 'claims.repository == "octo/app"'
+            """;
+    List<Problem> problems = Fixtures.problems(yaml);
+    assertThat(problems)
+        .extracting(Problem::key)
+        .containsExactly(
+            "staticClients[0].federatedCredentials[0].condition",
+            "staticClients[0].federatedCredentials[1].condition");
+    assertThat(problems)
+        .allSatisfy(problem ->
+            assertThat(problem.message())
+                .startsWith(
+                    "the federated credential does not pin the tenant of the shared issuer"
+                        + " https://token.actions.githubusercontent.com (GitHub Actions): its"
+                        + " condition must compare one of claims.repository_owner_id,"));
+
+    FerryConfig pinned =
+        Fixtures.load(
+            MINIMAL
+                + GITHUB_CONNECTOR
+                + """
+                staticClients:
+                - id: deployer
+                  name: Deployer
+                  federatedCredentials:
+                  - connector: github
+                    subject: repo:octo/app:ref:refs/heads/main
+                    condition: 'claims.repository_owner_id == "42"'
+                """);
+    assertThat(pinned.federatedCredentials().of("deployer")).hasSize(1);
+  }
+
+  @Test
+  void aCredentialMustNameAConnectorTheClientMayUse() {
+    List<Problem> problems =
+        Fixtures.problems(
+            MINIMAL
+                + CONNECTORS
+                + """
+                staticClients:
+                - id: deployer
+                  name: Deployer
+                  allowedConnectors: [gitlab]
+                  federatedCredentials:
+                  - {connector: kubernetes, subject: s}
+                """);
+    assertThat(problems)
+        .singleElement()
+        .isEqualTo(
+            new Problem(
+                "staticClients[0].federatedCredentials[0].connector",
+                "connector \"kubernetes\" is not in the client's allowedConnectors; add it"
+                    + " there or use one of gitlab"));
+  }
 }

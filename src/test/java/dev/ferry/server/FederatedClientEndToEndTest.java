@@ -20,6 +20,7 @@ import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import dev.ferry.connector.upstream.TokenFingerprint;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.endpoint.token.ClientAssertions;
 import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.testing.UpstreamIssuer;
@@ -332,9 +333,11 @@ class FederatedClientEndToEndTest {
             "client_id=deployer&client_assertion_type="
                 + type
                 + "&client_assertion="
-                + "a".repeat(32 * 1024 + 1),
+                + "a".repeat(UpstreamHttpSettings.DEFAULT_MAX_TOKEN_BYTES + 1),
             "",
-            "client_assertion is longer than 32768 characters."),
+            "client_assertion is longer than "
+                + UpstreamHttpSettings.DEFAULT_MAX_TOKEN_BYTES
+                + " characters."),
         Arguments.of(
             "no client_id",
             "client_assertion_type=" + type + "&client_assertion=" + jwt,

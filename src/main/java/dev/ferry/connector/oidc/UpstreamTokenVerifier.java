@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.upstream.IssuerClaim;
 import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamJson;
 import dev.ferry.cpu.CpuLane;
@@ -43,8 +44,6 @@ final class UpstreamTokenVerifier {
 
   /** go-oidc's allowed clock skew for {@code nbf}; {@code exp} gets none. */
   static final Duration NOT_BEFORE_LEEWAY = Duration.ofMinutes(5);
-
-  private static final String GOOGLE_ISSUER = "https://accounts.google.com";
 
   private final DefaultJWTProcessor<SecurityContext> tokens;
   private final DefaultJWTProcessor<SecurityContext> signaturesOnly;
@@ -177,11 +176,7 @@ final class UpstreamTokenVerifier {
   private static void checkClaims(JWTClaimsSet claims, String expectedIssuer, Instant now)
       throws BadJWTException {
     String issuer = claims.getIssuer();
-    boolean issuerMatches =
-        expectedIssuer.equals(issuer)
-            // go-oidc: Google issues ID tokens whose iss lacks the scheme.
-            || (GOOGLE_ISSUER.equals(expectedIssuer) && "accounts.google.com".equals(issuer));
-    if (!issuerMatches) {
+    if (!IssuerClaim.matches(expectedIssuer, issuer)) {
       throw new BadJWTException(
           "id token issued by a different provider, expected \""
               + expectedIssuer

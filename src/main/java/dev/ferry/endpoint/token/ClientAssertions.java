@@ -1,9 +1,9 @@
 package dev.ferry.endpoint.token;
 
-import com.nimbusds.jwt.JWTParser;
 import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
+import dev.ferry.connector.upstream.IssuerClaim;
 import dev.ferry.connector.upstream.TokenFingerprint;
 import dev.ferry.endpoint.ConnectorLookup;
 import dev.ferry.endpoint.OpenedConnector;
@@ -16,11 +16,11 @@ import dev.ferry.policy.PolicyDecision;
 import dev.ferry.policy.PolicyRequest;
 import dev.ferry.policy.ReplayLedger;
 import dev.ferry.policy.SubjectPolicy;
+import dev.ferry.storage.Client;
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -30,16 +30,16 @@ import org.slf4j.LoggerFactory;
  * Federated client authentication (RFC 7523 §2.2; issue 9): a client proves who it is with an
  * upstream JWT that one of its {@link FederatedCredential}s accepts.
  *
- * <p>For each connector the client's credentials name (those whose configured {@code tokenIssuer}
- * equals the assertion's unverified {@code iss} first, then those whose issuer only verification
- * reveals; a connector with another issuer is skipped): the connector verifies the assertion as an
- * ID token (signature, algorithm, {@code iss}, {@code exp}), the connector's token checks run
- * through {@link SubjectPolicy#checkCredential} with Ferry's own audiences (RFC 7523 §3: the {@code
- * aud} must name Ferry's issuer or token endpoint, or a {@code trust.audiences} value; {@code iat},
- * {@code maxTokenAge}, {@code jti}), then a credential of that connector must match the verified
- * {@code sub} exactly and its condition must hold. A single-use connector's token is recorded last,
- * at authentication: a client assertion is spent by being presented (RFC 7523 §3 {@code jti}),
- * whatever the grant then decides.
+ * <p>For each connector the client's credentials name and its {@code allowedConnectors} allows
+ * (those whose configured {@code tokenIssuer} equals the assertion's unverified {@code iss} first,
+ * then those whose issuer only verification reveals; a connector with another issuer is skipped):
+ * the connector verifies the assertion as an ID token (signature, algorithm, {@code iss}, {@code
+ * exp}), the connector's token checks run through {@link SubjectPolicy#checkCredential} with
+ * Ferry's own audiences (RFC 7523 §3: the {@code aud} must name Ferry's issuer or token endpoint,
+ * or a {@code trust.audiences} value; {@code iat}, {@code maxTokenAge}, {@code jti}), then a
+ * credential of that connector must match the verified {@code sub} exactly and its condition must
+ * hold. A single-use connector's token is recorded last, at authentication: a client assertion is
+ * spent by being presented (RFC 7523 §3 {@code jti}), whatever the grant then decides.
  *
  * <p>Every failure is the same {@code 401 invalid_client}; the reasons are logged with the
  * assertion's fingerprint, never the assertion.
@@ -82,12 +82,14 @@ public final class ClientAssertions {
   }
 
   /**
+   * @param client the stored client: its {@code allowedConnectors} bound the connectors tried
    * @param scopes the requested scopes, for the conditions' {@code request.scopes}
    * @throws OAuthException {@code 401 invalid_client} when no credential accepts the assertion
    */
-  void verify(String clientId, String assertion, List<String> scopes) {
+  void verify(Client client, String assertion, List<String> scopes) {
+    String clientId = client.id();
     List<String> reasons = new ArrayList<>();
-    if (accepts(clientId, assertion, scopes, reasons)) {
+    if (accepts(client, assertion, scopes, reasons)) {
       return;
     }
     log.atInfo()
@@ -100,7 +102,8 @@ public final class ClientAssertions {
   }
 
   private boolean accepts(
-      String clientId, String assertion, List<String> scopes, List<String> reasons) {
+      Client client, String assertion, List<String> scopes, List<String> reasons) {
+    String clientId = client.id();
     List<FederatedCredential> own = credentials.of(clientId);
     if (own.isEmpty()) {
       reasons.add("client has no federatedCredentials");
@@ -108,13 +111,12 @@ public final class ClientAssertions {
     }
     String issuer;
     try {
-      issuer =
-          Objects.requireNonNullElse(JWTParser.parse(assertion).getJWTClaimsSet().getIssuer(), "");
+      issuer = IssuerClaim.unverified(assertion).orElse("");
     } catch (ParseException e) {
-      reasons.add("client_assertion is not a JWT: " + e.getMessage());
+      reasons.add("client_assertion is not a signed JWT: " + e.getMessage());
       return false;
     }
-    for (Candidate candidate : candidates(own, issuer, reasons)) {
+    for (Candidate candidate : candidates(own, client.allowedConnectors(), issuer, reasons)) {
       VerifiedSubject verified;
       try {
         verified = candidate.connector().tokenIdentity(TokenTypes.ID_TOKEN, assertion);
@@ -152,15 +154,24 @@ public final class ClientAssertions {
 
   /**
    * The connectors the credentials name, in configuration order: those configured with the
-   * assertion's issuer first, then those whose issuer is not known without verifying.
+   * assertion's issuer first, then those whose issuer is not known without verifying. A connector
+   * the client's {@code allowedConnectors} leaves out is not tried: the configuration refuses such
+   * a credential, but the stored client may have changed since it was loaded.
    */
   private List<Candidate> candidates(
-      List<FederatedCredential> own, String issuer, List<String> reasons) {
+      List<FederatedCredential> own,
+      List<String> allowedConnectors,
+      String issuer,
+      List<String> reasons) {
     Set<String> ids = new LinkedHashSet<>();
     own.forEach(credential -> ids.add(credential.connectorId()));
     List<Candidate> matching = new ArrayList<>();
     List<Candidate> unknown = new ArrayList<>();
     for (String id : ids) {
+      if (!allowedConnectors.isEmpty() && !allowedConnectors.contains(id)) {
+        reasons.add("connector " + id + " is not in the client's allowedConnectors");
+        continue;
+      }
       Optional<OpenedConnector> opened = connectors.get(id);
       if (opened.isEmpty()
           || !(opened.get().connector() instanceof TokenIdentityConnector connector)) {
@@ -170,7 +181,7 @@ public final class ClientAssertions {
       Optional<String> configured = connector.tokenIssuer();
       if (configured.isEmpty()) {
         unknown.add(new Candidate(id, connector));
-      } else if (configured.get().equals(issuer)) {
+      } else if (IssuerClaim.matches(configured.get(), issuer)) {
         matching.add(new Candidate(id, connector));
       } else {
         reasons.add(

@@ -1,5 +1,6 @@
 package dev.ferry.endpoint.token;
 
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.http.Form;
 import dev.ferry.http.FormException;
 import dev.ferry.http.HttpRequest;
@@ -42,10 +43,11 @@ public final class ClientAuthenticator {
   static final String INVALID = "Invalid client credentials.";
 
   /**
-   * The longest {@code client_assertion} looked at, the connectors' default limit on upstream
-   * tokens; a projected Kubernetes token is about 1 KiB.
+   * The longest {@code client_assertion} looked at: the connectors' default limit on upstream
+   * tokens, so an assertion refused here would be refused by its connector too (the connectors
+   * count characters as well).
    */
-  static final int MAX_ASSERTION_CHARS = 32 * 1024;
+  static final int MAX_ASSERTION_CHARS = UpstreamHttpSettings.DEFAULT_MAX_TOKEN_BYTES;
 
   private static final String ASSERTION = "client_assertion";
   private static final String ASSERTION_TYPE = "client_assertion_type";
@@ -160,7 +162,7 @@ public final class ClientAuthenticator {
             .clients()
             .get(clientId)
             .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, INVALID));
-    assertions.verify(client.id(), assertion, Scopes.parse(form.get("scope")));
+    assertions.verify(client, assertion, Scopes.parse(form.get("scope")));
     return client;
   }
 
