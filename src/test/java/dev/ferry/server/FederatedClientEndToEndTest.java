@@ -373,6 +373,27 @@ class FederatedClientEndToEndTest {
         .isEqualTo(description);
   }
 
+  @Test
+  void emptyAssertionParametersCountAsAbsentAsAnEmptySecretDoes() throws Exception {
+    var request =
+        java.net.http.HttpRequest.newBuilder(URI.create(ferry.base + "/token"))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header(
+                "Authorization",
+                "Basic "
+                    + java.util.Base64.getEncoder()
+                        .encodeToString(
+                            "both:both-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    "grant_type=client_credentials&client_assertion=&client_assertion_type="));
+    HttpResponse<String> response =
+        java.net.http.HttpClient.newHttpClient()
+            .send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+  }
+
   static Stream<Arguments> refused() {
     return Stream.of(
         Arguments.of(

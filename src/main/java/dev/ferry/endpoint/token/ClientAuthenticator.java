@@ -72,7 +72,7 @@ public final class ClientAuthenticator {
     String clientId;
     String secret;
     Optional<String[]> basic = basicCredentials(request.header("Authorization").orElse(""));
-    if (assertions.enabled() && (form.has(ASSERTION) || form.has(ASSERTION_TYPE))) {
+    if (assertions.enabled() && (sent(form, ASSERTION) || sent(form, ASSERTION_TYPE))) {
       return byAssertion(form, basic.isPresent());
     }
     if (basic.isPresent()) {
@@ -164,6 +164,15 @@ public final class ClientAuthenticator {
             .orElseThrow(() -> new OAuthException(OAuthError.INVALID_CLIENT, INVALID));
     assertions.verify(client, assertion, Scopes.parse(form.get("scope")));
     return client;
+  }
+
+  /**
+   * Whether the form carries a non-empty value of the parameter: an empty one counts as absent, as
+   * an empty {@code client_secret} does, so that {@code client_assertion=} beside a secret is not a
+   * second method.
+   */
+  private static boolean sent(Form form, String name) {
+    return form.all(name).stream().anyMatch(value -> !value.isEmpty());
   }
 
   /**
