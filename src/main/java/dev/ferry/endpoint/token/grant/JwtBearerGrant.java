@@ -1,7 +1,9 @@
 package dev.ferry.endpoint.token.grant;
 
+import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
 import dev.ferry.endpoint.IssuerDirectory;
@@ -49,9 +51,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #resolve}: {@code assertion} present once and non-empty, {@code scope} and {@code
  *       connector_id} at most once, else {@code 400 invalid_request}; the connector is {@code
  *       connector_id}, or the only connector whose issuer is the assertion's unverified {@code iss}
- *       ({@link IssuerDirectory}; none, several, or an assertion that is no JWT: {@code 400
- *       invalid_grant}). The endpoint then runs the connector policy on it ({@code
- *       allowedConnectors}, the connector's {@code grantTypes});
+ *       ({@link IssuerDirectory}; none, several, or an assertion that is no signed JWT with a JSON
+ *       object payload: {@code 400 invalid_grant}). The endpoint then runs the connector policy on
+ *       it ({@code allowedConnectors}, the connector's {@code grantTypes});
  *   <li>the assertion is verified exactly as a token exchange subject token of type id_token, and
  *       judged by the connector's {@code trust} block with Ferry's own audiences ({@link
  *       IssuerIdentity}): its {@code aud} must name Ferry's issuer URL, token endpoint URL or a
@@ -197,16 +199,24 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
 
   /**
    * Only routes: the connector it names verifies the signature, and its {@code iss} check is what
-   * decides. An encrypted JWT has no readable {@code iss}.
+   * decides. A payload that is no JSON object is no JWT (Nimbus refuses it while parsing); an
+   * encrypted JWT (JWE: no readable claims, {@code getJWTClaimsSet()} is {@code null}) or an
+   * unsecured one ({@code alg: none}) is no assertion any connector accepts, so it is refused here
+   * rather than routed by a claim nobody vouches for.
    */
   private static String unverifiedIssuer(String assertion) {
+    JWT jwt;
     JWTClaimsSet claims;
     try {
-      claims = JWTParser.parse(assertion).getJWTClaimsSet();
+      jwt = JWTParser.parse(assertion);
+      claims = jwt.getJWTClaimsSet();
     } catch (ParseException e) {
       throw new OAuthException(OAuthError.INVALID_GRANT, "The assertion is not a JWT.");
     }
-    String iss = claims == null ? null : claims.getIssuer();
+    if (!(jwt instanceof SignedJWT) || claims == null) {
+      throw new OAuthException(OAuthError.INVALID_GRANT, "The assertion is not a signed JWT.");
+    }
+    String iss = claims.getIssuer();
     if (iss == null || iss.isEmpty()) {
       throw new OAuthException(
           OAuthError.INVALID_GRANT, "The assertion has no iss claim; send connector_id.");
