@@ -490,6 +490,26 @@ class JwtBearerEndToEndTest {
   }
 
   @Test
+  void anOversizedAssertionIsInvalidRequestBeforeItIsParsed() throws Exception {
+    // The connectors' cap on upstream tokens.
+    int limit = dev.ferry.connector.upstream.UpstreamHttpSettings.defaults().maxTokenBytes();
+    String tooLong = "e".repeat(limit + 1);
+    for (String connectorId : List.of("plain", "")) {
+      HttpResponse<String> response = post(form(connectorId, tooLong));
+      assertThat(response.statusCode()).as(connectorId).isEqualTo(400);
+      assertThat(response.body())
+          .as(connectorId)
+          .isEqualTo(
+              "{\"error\":\"invalid_request\",\"error_description\":\"The assertion is longer"
+                  + " than 32768 characters.\"}");
+      assertThat(auditOf(response).path("outcome").asText()).isEqualTo("error");
+    }
+    // At the limit it is looked at: not a JWT, so invalid_grant.
+    HttpResponse<String> atLimit = post(form("", "e".repeat(limit)));
+    assertThat(json(atLimit).path("error").asText()).isEqualTo("invalid_grant");
+  }
+
+  @Test
   void aCrossClientScopeForAPeerThatDoesNotTrustTheClientIsInvalidScope() throws Exception {
     Map<String, String> form = form("plain", assertion().build());
     form.put("scope", "openid audience:server:client_id:confined");

@@ -32,6 +32,12 @@ public record UpstreamHttpSettings(
     Duration discoveryRetryMin,
     Duration discoveryRetryMax) {
 
+  /**
+   * The default {@link #maxTokenBytes}: the size of upstream token Ferry looks at, also the limit
+   * on an RFC 7523 assertion before it is parsed.
+   */
+  public static final int DEFAULT_MAX_TOKEN_BYTES = 32 * 1024;
+
   public UpstreamHttpSettings {
     Objects.requireNonNull(connectTimeout);
     Objects.requireNonNull(requestTimeout);
@@ -65,7 +71,7 @@ public record UpstreamHttpSettings(
         Duration.ofSeconds(5),
         Duration.ofSeconds(10),
         256 * 1024,
-        32 * 1024,
+        DEFAULT_MAX_TOKEN_BYTES,
         Duration.ofMinutes(5),
         Duration.ofSeconds(10),
         Duration.ofHours(1),

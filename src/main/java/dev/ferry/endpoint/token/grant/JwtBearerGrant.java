@@ -6,6 +6,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.endpoint.IssuerDirectory;
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.GrantRequest;
@@ -48,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * exchange), then:
  *
  * <ol>
- *   <li>{@link #resolve}: {@code assertion} present once and non-empty, {@code scope} and {@code
+ *   <li>{@link #resolve}: {@code assertion} present once, non-empty and at most {@link
+ *       #MAX_ASSERTION_LENGTH} characters (checked before it is parsed), {@code scope} and {@code
  *       connector_id} at most once, else {@code 400 invalid_request}; the connector is {@code
  *       connector_id}, or the only connector whose issuer is the assertion's unverified {@code iss}
  *       ({@link IssuerDirectory}; none, several, or an assertion that is no signed JWT with a JSON
@@ -77,6 +79,12 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
 
   private static final String INVALID =
       "The assertion is invalid, expired, not addressed to this server, or already used.";
+
+  /**
+   * The longest assertion looked at: the size the connectors cap upstream tokens at, checked before
+   * any parsing so that a request up to the 1 MiB form limit costs no base64 or JSON work.
+   */
+  static final int MAX_ASSERTION_LENGTH = UpstreamHttpSettings.DEFAULT_MAX_TOKEN_BYTES;
 
   /** RFC 7523 §3.1: whatever is wrong with the assertion, it is {@code invalid_grant}. */
   private static final TrustPath.Refusals REFUSALS =
@@ -158,6 +166,12 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
     }
     if (assertions.size() > 1) {
       throw new OAuthException(OAuthError.INVALID_REQUEST, "The assertion parameter is repeated.");
+    }
+    // Before anything parses it (routing decodes it): the connectors' own cap on upstream tokens.
+    if (assertions.get(0).length() > MAX_ASSERTION_LENGTH) {
+      throw new OAuthException(
+          OAuthError.INVALID_REQUEST,
+          "The assertion is longer than " + MAX_ASSERTION_LENGTH + " characters.");
     }
     if (request.scope().size() > 1) {
       throw new OAuthException(OAuthError.INVALID_REQUEST, "The scope parameter is repeated.");
