@@ -512,13 +512,18 @@ class JwtBearerEndToEndTest {
   @Test
   void aCrossClientScopeForAPeerThatDoesNotTrustTheClientIsInvalidScope() throws Exception {
     Map<String, String> form = form("plain", assertion().build());
-    form.put("scope", "openid audience:server:client_id:confined");
+    form.put(
+        "scope",
+        "openid audience:server:client_id:confined audience:server:client_id:deployer"
+            + " audience:server:client_id:nobody");
     HttpResponse<String> response = post(form);
     assertThat(response.statusCode()).isEqualTo(400);
+    // Every untrusted peer, quoted as Dex's %q renders a list; the client itself is trusted.
     assertThat(response.body())
         .isEqualTo(
             "{\"error\":\"invalid_scope\",\"error_description\":\"Client can't request"
-                + " scope(s) [audience:server:client_id:confined]\"}");
+                + " scope(s) [\\\"audience:server:client_id:confined\\\""
+                + " \\\"audience:server:client_id:nobody\\\"]\"}");
     assertThat(auditOf(response).path("error").asText()).isEqualTo("invalid_scope");
   }
 

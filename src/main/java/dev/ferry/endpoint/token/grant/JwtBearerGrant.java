@@ -31,13 +31,11 @@ import dev.ferry.storage.Client;
 import dev.ferry.token.IssuedToken;
 import dev.ferry.token.TokenClaims;
 import dev.ferry.token.TokenIssuer;
-import dev.ferry.token.UntrustedPeerException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -254,23 +252,16 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
   }
 
   /**
-   * Signs; a cross-client scope naming a peer that does not trust the client is the client's
-   * mistake, {@code 400 invalid_scope} as Dex HEAD answers it for client credentials, not the
-   * {@code 500} token exchange keeps for Dex's sake.
+   * A cross-client scope naming a peer that does not trust the client is the client's mistake:
+   * {@code 400 invalid_scope} listing every such scope, as Dex HEAD answers it for client
+   * credentials, not the {@code 500} signing gives (kept by token exchange for Dex's sake). Checked
+   * before the assertion is verified: it depends on the client alone.
    */
-  private static IssuedToken signed(Supplier<IssuedToken> signing) {
-    try {
-      return signing.get();
-    } catch (OAuthException e) {
-      if (e.getCause() instanceof UntrustedPeerException untrusted) {
-        throw new OAuthException(
-            OAuthError.INVALID_SCOPE,
-            "Client can't request scope(s) ["
-                + Scopes.CROSS_CLIENT_PREFIX
-                + untrusted.peerId()
-                + "]");
-      }
-      throw e;
+  private void checkScopes(String clientId, List<String> scopes) {
+    List<String> untrusted = issuer.untrustedScopes(clientId, scopes);
+    if (!untrusted.isEmpty()) {
+      throw new OAuthException(
+          OAuthError.INVALID_SCOPE, "Client can't request scope(s) " + GoQuote.list(untrusted));
     }
   }
 
@@ -279,6 +270,7 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
     Client client = request.authenticatedClient();
     String connectorId = assertion.connectorId();
     trail.subjectToken(assertion.assertion());
+    checkScopes(client.id(), assertion.scopes());
     Optional<TokenIdentityConnector> connector = TrustPath.tokenConnector(request);
     if (connector.isEmpty()) {
       log.atError()
@@ -307,11 +299,11 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
             null,
             shaping.claims(),
             shaping.notAfter());
-    IssuedToken access = signed(() -> issuer.signAccessToken(tokenClaims));
+    IssuedToken access = issuer.signAccessToken(tokenClaims);
     // The ID token carries at_hash of the access token, as after an authorization code.
     String idToken =
         assertion.scopes().contains(Scopes.OPENID)
-            ? signed(() -> issuer.signIdToken(tokenClaims, access.token(), null)).token()
+            ? issuer.signIdToken(tokenClaims, access.token(), null).token()
             : "";
     path.spend(trail, allow, connectorId, client.id(), REFUSALS);
     path.logSuccess(
