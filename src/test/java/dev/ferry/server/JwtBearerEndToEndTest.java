@@ -48,6 +48,7 @@ class JwtBearerEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
   private static final String TRUSTED_AUDIENCE = "ferry";
+  private static final String RESOURCE = "https://api.example.com/v1";
   private static final String INVALID =
       "{\"error\":\"invalid_grant\",\"error_description\":\"The assertion is invalid, expired,"
           + " not addressed to this server, or already used.\"}";
@@ -100,6 +101,8 @@ class JwtBearerEndToEndTest {
               claims:
                 repository: claims.repository
               expiry: 10m
+              audiences: [billing]
+              resources: ["%5$s"]
         - type: oidc
           id: once
           name: Single use
@@ -132,8 +135,13 @@ class JwtBearerEndToEndTest {
           name: Only the plain connector
           secret: confined-secret
           allowedConnectors: [plain]
+        - id: api
+          name: An API that trusts the deployer
+          secret: api-secret
+          trustedPeers: [deployer]
         """
-            .formatted(dir.resolve("ferry.db"), auditFile, upstream.issuer(), TRUSTED_AUDIENCE);
+            .formatted(
+                dir.resolve("ferry.db"), auditFile, upstream.issuer(), TRUSTED_AUDIENCE, RESOURCE);
     ferry = RunningFerry.start(dir, yaml, clock);
     String dexYaml =
         """
@@ -487,6 +495,83 @@ class JwtBearerEndToEndTest {
         postRaw(RunningFerry.encode(form("plain", token)) + "&connector_id=ci");
     assertThat(json(twoConnectors).path("error_description").asText())
         .isEqualTo("The connector_id parameter is repeated.");
+  }
+
+  @Test
+  void audienceAndResourceAllowedByTheDecidingRuleBecomeBothTokensAudienceWithAzp()
+      throws Exception {
+    TokenResponse response =
+        OIDCTokenResponseParser.parse(
+            new TokenRequest.Builder(
+                    URI.create(ferry.base + "/token"),
+                    new ClientSecretBasic(new ClientID("deployer"), new Secret("deployer-secret")),
+                    new JWTBearerGrant(
+                        SignedJWT.parse(assertion().audience(TRUSTED_AUDIENCE).build())))
+                .scope(new Scope("openid"))
+                .resources(URI.create(RESOURCE))
+                .customParameter("audience", "billing")
+                .customParameter("connector_id", "ci")
+                .build()
+                .toHTTPRequest()
+                .send());
+
+    assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
+    OIDCTokenResponse tokens = (OIDCTokenResponse) response.toSuccessResponse();
+    JWTClaimsSet access =
+        SignedJWT.parse(tokens.getOIDCTokens().getAccessToken().getValue()).getJWTClaimsSet();
+    assertThat(access.getAudience()).containsExactly("billing", RESOURCE);
+    assertThat(access.getStringClaim("azp")).isEqualTo("deployer");
+    JWTClaimsSet idToken = tokens.getOIDCTokens().getIDToken().getJWTClaimsSet();
+    assertThat(idToken.getAudience()).containsExactly("billing", RESOURCE);
+    assertThat(idToken.getStringClaim("azp")).isEqualTo("deployer");
+  }
+
+  @Test
+  void aPeerThatTrustsTheClientIsAnAudienceWithoutAnyRule() throws Exception {
+    Map<String, String> form = form("plain", assertion().build());
+    form.put("audience", "api");
+    HttpResponse<String> response = post(form);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JWTClaimsSet claims = accessClaims(response);
+    assertThat(claims.getAudience()).containsExactly("api");
+    assertThat(claims.getStringClaim("azp")).isEqualTo("deployer");
+  }
+
+  @Test
+  void aTargetNeitherAPeerNorTheRulesAllowIsInvalidTarget() throws Exception {
+    Map<String, Map<String, String>> refused = new LinkedHashMap<>();
+    refused.put("audience 'confined'", Map.of("connector_id", "plain", "audience", "confined"));
+    // "plain" has no trust block, so no rule allows any resource.
+    refused.put(
+        "resource '" + RESOURCE + "'", Map.of("connector_id", "plain", "resource", RESOURCE));
+    refused.put("audience 'other'", Map.of("connector_id", "ci", "audience", "other"));
+    for (Map.Entry<String, Map<String, String>> entry : refused.entrySet()) {
+      Map<String, String> form =
+          form("", assertion().audience(List.of(TRUSTED_AUDIENCE, ferry.issuer)).build());
+      form.putAll(entry.getValue());
+      HttpResponse<String> response = post(form);
+      assertThat(response.statusCode()).as(entry.getKey()).isEqualTo(400);
+      assertThat(response.body())
+          .as(entry.getKey())
+          .isEqualTo(
+              "{\"error\":\"invalid_target\",\"error_description\":\"The "
+                  + entry.getKey()
+                  + " is not a target this client may request.\"}");
+    }
+  }
+
+  @Test
+  void aMalformedTargetIsInvalidRequestBeforeTheAssertionIsLookedAt() throws Exception {
+    Map<String, String> form = form("plain", "not-a-jwt");
+    form.put("resource", "api");
+    HttpResponse<String> response = post(form);
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).path("error").asText()).isEqualTo("invalid_request");
+    assertThat(json(response).path("error_description").asText()).startsWith("Invalid resource");
+    Map<String, String> empty = form("plain", "not-a-jwt");
+    empty.put("audience", "");
+    assertThat(json(post(empty)).path("error_description").asText())
+        .isEqualTo("The audience parameter must not be empty.");
   }
 
   @Test

@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link #resolve}: {@code assertion} present once, non-empty and at most {@link
  *       #MAX_ASSERTION_LENGTH} characters (checked before it is parsed), {@code scope} and {@code
- *       connector_id} at most once, else {@code 400 invalid_request}; the connector is {@code
+ *       connector_id} at most once, {@code audience} and {@code resource} well formed ({@link
+ *       Targets#checkSyntax}), else {@code 400 invalid_request}; the connector is {@code
  *       connector_id}, or the only connector whose issuer is the assertion's unverified {@code iss}
  *       ({@link IssuerDirectory}; none, several, or an assertion that is no signed JWT with a JSON
  *       object payload: {@code 400 invalid_grant}). The endpoint then runs the connector policy on
@@ -63,7 +64,12 @@ import org.slf4j.LoggerFactory;
  *       audited only;
  *   <li>an access token is signed, shaped by the deciding rule, and an ID token beside it when
  *       {@code openid} is in scope; the scopes pass through as in token exchange, except that a
- *       cross-client scope the peer does not allow is {@code 400 invalid_scope}. No refresh token
+ *       cross-client scope the peer does not allow is {@code 400 invalid_scope}, checked before the
+ *       assertion is verified. {@code audience} and {@code resource} are honoured exactly as in
+ *       token exchange ({@link Targets}): each must be allowed by a client's {@code trustedPeers}
+ *       or the deciding rule's {@code audiences} / {@code resources}, else {@code 400
+ *       invalid_target}, and they become both tokens' {@code aud} (with {@code azp}); a parameter
+ *       silently dropped would hand out a token for another audience than asked. No refresh token
  *       is ever issued: {@code offline_access} is accepted and ignored, as token exchange does;
  *   <li>a single-use assertion is recorded last, as in token exchange.
  * </ol>
@@ -113,10 +119,11 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
       };
 
   /**
-   * A request after {@link #resolve}: its one assertion, its scopes and the connector that judges
-   * it.
+   * A request after {@link #resolve}: its one assertion, its scopes, the connector that judges it
+   * and its targets (syntax checked).
    */
-  public record Assertion(String assertion, List<String> scopes, String connectorId) {
+  public record Assertion(
+      String assertion, List<String> scopes, String connectorId, Targets targets) {
     public Assertion {
       scopes = List.copyOf(scopes);
     }
@@ -178,6 +185,7 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
       throw new OAuthException(
           OAuthError.INVALID_REQUEST, "The connector_id parameter is repeated.");
     }
+    request.targets().checkSyntax();
     String assertion = assertions.get(0);
     List<String> scopes =
         request.scope().isEmpty() ? List.of() : Scopes.parse(request.scope().get(0));
@@ -185,7 +193,8 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
     if (connectorId.isEmpty()) {
       connectorId = route(assertion);
     }
-    return Resolution.connector(connectorId, new Assertion(assertion, scopes, connectorId));
+    return Resolution.connector(
+        connectorId, new Assertion(assertion, scopes, connectorId, request.targets()));
   }
 
   /** The one connector whose issuer is the assertion's {@code iss}, read before verification. */
@@ -288,6 +297,7 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
                 client.id(), connectorId, assertion.scopes(), subject, identity.audiences()),
             REFUSALS);
     TokenShaping shaping = allow.shaping();
+    assertion.targets().checkAllowed(client.id(), shaping, issuer::acceptsPeer);
     Claims claims = TrustPath.claimsOf(subject.identity(), shaping);
     TokenClaims tokenClaims =
         new TokenClaims(
@@ -298,7 +308,8 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
             "",
             null,
             shaping.claims(),
-            shaping.notAfter());
+            shaping.notAfter(),
+            assertion.targets().audience());
     IssuedToken access = issuer.signAccessToken(tokenClaims);
     // The ID token carries at_hash of the access token, as after an authorization code.
     String idToken =
