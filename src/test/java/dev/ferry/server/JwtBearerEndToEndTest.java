@@ -101,8 +101,8 @@ class JwtBearerEndToEndTest {
               claims:
                 repository: claims.repository
               expiry: 10m
-              audiences: [billing]
-              resources: ["%5$s"]
+              audiences: [billing, "${ISSUER}"]
+              resources: ["%5$s", "${ISSUER}/token"]
         - type: oidc
           id: once
           name: Single use
@@ -557,6 +557,25 @@ class JwtBearerEndToEndTest {
               "{\"error\":\"invalid_target\",\"error_description\":\"The "
                   + entry.getKey()
                   + " is not a target this client may request.\"}");
+    }
+  }
+
+  @Test
+  void ferryIsNeverATargetEvenWhenTheDecidingRuleListsIt() throws Exception {
+    for (String parameter : List.of("audience", "resource")) {
+      for (String self : List.of(ferry.issuer, ferry.issuer + "/token")) {
+        Map<String, String> form = form("ci", assertion().audience(TRUSTED_AUDIENCE).build());
+        form.put(parameter, self);
+        HttpResponse<String> response = post(form);
+        assertThat(response.statusCode()).as(parameter + " " + self).isEqualTo(400);
+        assertThat(response.body())
+            .isEqualTo(
+                "{\"error\":\"invalid_target\",\"error_description\":\"The "
+                    + parameter
+                    + " '"
+                    + self
+                    + "' is not a target this client may request.\"}");
+      }
     }
   }
 

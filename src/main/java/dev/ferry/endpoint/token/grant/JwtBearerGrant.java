@@ -297,7 +297,7 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
                 client.id(), connectorId, assertion.scopes(), subject, identity.audiences()),
             REFUSALS);
     TokenShaping shaping = allow.shaping();
-    assertion.targets().checkAllowed(client.id(), shaping, issuer::acceptsPeer);
+    assertion.targets().checkAllowed(client.id(), shaping, issuer::acceptsPeer, identity);
     Claims claims = TrustPath.claimsOf(subject.identity(), shaping);
     TokenClaims tokenClaims =
         new TokenClaims(
