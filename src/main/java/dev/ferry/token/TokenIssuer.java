@@ -189,15 +189,30 @@ public final class TokenIssuer {
 
   private void checkCrossClientTrust(String clientId, List<String> scopes)
       throws UntrustedPeerException {
+    List<String> untrusted = untrustedScopes(clientId, scopes);
+    if (!untrusted.isEmpty()) {
+      throw new UntrustedPeerException(
+          untrusted.get(0).substring(Scopes.CROSS_CLIENT_PREFIX.length()), clientId);
+    }
+  }
+
+  /**
+   * The cross-client scopes ({@code audience:server:client_id:<peer>}) of {@code scopes} whose peer
+   * does not accept {@code clientId} ({@link #acceptsPeer}), in request order: what a grant that
+   * checks scopes up front answers {@code 400 invalid_scope} with (Dex: server/grants/ grants.go
+   * validateScopes, "Client can't request scope(s) %q"). Signing runs the same check.
+   *
+   * @throws StorageException when the client store cannot be read
+   */
+  public List<String> untrustedScopes(String clientId, List<String> scopes) {
+    List<String> untrusted = new ArrayList<>();
     for (String scope : scopes) {
-      if (!scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
-        continue;
-      }
-      String peerId = scope.substring(Scopes.CROSS_CLIENT_PREFIX.length());
-      if (!acceptsPeer(peerId, clientId)) {
-        throw new UntrustedPeerException(peerId, clientId);
+      if (scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)
+          && !acceptsPeer(scope.substring(Scopes.CROSS_CLIENT_PREFIX.length()), clientId)) {
+        untrusted.add(scope);
       }
     }
+    return List.copyOf(untrusted);
   }
 
   /**

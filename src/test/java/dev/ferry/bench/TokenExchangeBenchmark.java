@@ -107,7 +107,8 @@ public class TokenExchangeBenchmark {
             use -> true,
             AuditSink.discard(),
             TokenExchangeMetrics.unregistered(),
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            dev.ferry.endpoint.token.IssuerIdentity.of("https://ferry.example.com"));
     body = formBody(GitHubActions.idToken(upstream, Duration.ofHours(24)));
     // Warms discovery and the JWKS cache, and checks the request succeeds.
     TokenResponse response = exchange();

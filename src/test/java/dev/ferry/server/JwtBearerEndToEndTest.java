@@ -48,6 +48,7 @@ class JwtBearerEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String GRANT = "urn:ietf:params:oauth:grant-type:jwt-bearer";
   private static final String TRUSTED_AUDIENCE = "ferry";
+  private static final String RESOURCE = "https://api.example.com/v1";
   private static final String INVALID =
       "{\"error\":\"invalid_grant\",\"error_description\":\"The assertion is invalid, expired,"
           + " not addressed to this server, or already used.\"}";
@@ -100,6 +101,8 @@ class JwtBearerEndToEndTest {
               claims:
                 repository: claims.repository
               expiry: 10m
+              audiences: [billing, "${ISSUER}"]
+              resources: ["%5$s", "${ISSUER}/token"]
         - type: oidc
           id: once
           name: Single use
@@ -132,8 +135,13 @@ class JwtBearerEndToEndTest {
           name: Only the plain connector
           secret: confined-secret
           allowedConnectors: [plain]
+        - id: api
+          name: An API that trusts the deployer
+          secret: api-secret
+          trustedPeers: [deployer]
         """
-            .formatted(dir.resolve("ferry.db"), auditFile, upstream.issuer(), TRUSTED_AUDIENCE);
+            .formatted(
+                dir.resolve("ferry.db"), auditFile, upstream.issuer(), TRUSTED_AUDIENCE, RESOURCE);
     ferry = RunningFerry.start(dir, yaml, clock);
     String dexYaml =
         """
@@ -490,15 +498,136 @@ class JwtBearerEndToEndTest {
   }
 
   @Test
-  void aCrossClientScopeForAPeerThatDoesNotTrustTheClientIsInvalidScope() throws Exception {
+  void audienceAndResourceAllowedByTheDecidingRuleBecomeBothTokensAudienceWithAzp()
+      throws Exception {
+    TokenResponse response =
+        OIDCTokenResponseParser.parse(
+            new TokenRequest.Builder(
+                    URI.create(ferry.base + "/token"),
+                    new ClientSecretBasic(new ClientID("deployer"), new Secret("deployer-secret")),
+                    new JWTBearerGrant(
+                        SignedJWT.parse(assertion().audience(TRUSTED_AUDIENCE).build())))
+                .scope(new Scope("openid"))
+                .resources(URI.create(RESOURCE))
+                .customParameter("audience", "billing")
+                .customParameter("connector_id", "ci")
+                .build()
+                .toHTTPRequest()
+                .send());
+
+    assertThat(response.indicatesSuccess()).as(String.valueOf(response)).isTrue();
+    OIDCTokenResponse tokens = (OIDCTokenResponse) response.toSuccessResponse();
+    JWTClaimsSet access =
+        SignedJWT.parse(tokens.getOIDCTokens().getAccessToken().getValue()).getJWTClaimsSet();
+    assertThat(access.getAudience()).containsExactly("billing", RESOURCE);
+    assertThat(access.getStringClaim("azp")).isEqualTo("deployer");
+    JWTClaimsSet idToken = tokens.getOIDCTokens().getIDToken().getJWTClaimsSet();
+    assertThat(idToken.getAudience()).containsExactly("billing", RESOURCE);
+    assertThat(idToken.getStringClaim("azp")).isEqualTo("deployer");
+  }
+
+  @Test
+  void aPeerThatTrustsTheClientIsAnAudienceWithoutAnyRule() throws Exception {
     Map<String, String> form = form("plain", assertion().build());
-    form.put("scope", "openid audience:server:client_id:confined");
+    form.put("audience", "api");
+    HttpResponse<String> response = post(form);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    JWTClaimsSet claims = accessClaims(response);
+    assertThat(claims.getAudience()).containsExactly("api");
+    assertThat(claims.getStringClaim("azp")).isEqualTo("deployer");
+  }
+
+  @Test
+  void aTargetNeitherAPeerNorTheRulesAllowIsInvalidTarget() throws Exception {
+    Map<String, Map<String, String>> refused = new LinkedHashMap<>();
+    refused.put("audience 'confined'", Map.of("connector_id", "plain", "audience", "confined"));
+    // "plain" has no trust block, so no rule allows any resource.
+    refused.put(
+        "resource '" + RESOURCE + "'", Map.of("connector_id", "plain", "resource", RESOURCE));
+    refused.put("audience 'other'", Map.of("connector_id", "ci", "audience", "other"));
+    for (Map.Entry<String, Map<String, String>> entry : refused.entrySet()) {
+      Map<String, String> form =
+          form("", assertion().audience(List.of(TRUSTED_AUDIENCE, ferry.issuer)).build());
+      form.putAll(entry.getValue());
+      HttpResponse<String> response = post(form);
+      assertThat(response.statusCode()).as(entry.getKey()).isEqualTo(400);
+      assertThat(response.body())
+          .as(entry.getKey())
+          .isEqualTo(
+              "{\"error\":\"invalid_target\",\"error_description\":\"The "
+                  + entry.getKey()
+                  + " is not a target this client may request.\"}");
+    }
+  }
+
+  @Test
+  void ferryIsNeverATargetEvenWhenTheDecidingRuleListsIt() throws Exception {
+    for (String parameter : List.of("audience", "resource")) {
+      for (String self : List.of(ferry.issuer, ferry.issuer + "/token")) {
+        Map<String, String> form = form("ci", assertion().audience(TRUSTED_AUDIENCE).build());
+        form.put(parameter, self);
+        HttpResponse<String> response = post(form);
+        assertThat(response.statusCode()).as(parameter + " " + self).isEqualTo(400);
+        assertThat(response.body())
+            .isEqualTo(
+                "{\"error\":\"invalid_target\",\"error_description\":\"The "
+                    + parameter
+                    + " '"
+                    + self
+                    + "' is not a target this client may request.\"}");
+      }
+    }
+  }
+
+  @Test
+  void aMalformedTargetIsInvalidRequestBeforeTheAssertionIsLookedAt() throws Exception {
+    Map<String, String> form = form("plain", "not-a-jwt");
+    form.put("resource", "api");
     HttpResponse<String> response = post(form);
     assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).path("error").asText()).isEqualTo("invalid_request");
+    assertThat(json(response).path("error_description").asText()).startsWith("Invalid resource");
+    Map<String, String> empty = form("plain", "not-a-jwt");
+    empty.put("audience", "");
+    assertThat(json(post(empty)).path("error_description").asText())
+        .isEqualTo("The audience parameter must not be empty.");
+  }
+
+  @Test
+  void anOversizedAssertionIsInvalidRequestBeforeItIsParsed() throws Exception {
+    // The connectors' cap on upstream tokens.
+    int limit = dev.ferry.connector.upstream.UpstreamHttpSettings.defaults().maxTokenBytes();
+    String tooLong = "e".repeat(limit + 1);
+    for (String connectorId : List.of("plain", "")) {
+      HttpResponse<String> response = post(form(connectorId, tooLong));
+      assertThat(response.statusCode()).as(connectorId).isEqualTo(400);
+      assertThat(response.body())
+          .as(connectorId)
+          .isEqualTo(
+              "{\"error\":\"invalid_request\",\"error_description\":\"The assertion is longer"
+                  + " than 32768 characters.\"}");
+      assertThat(auditOf(response).path("outcome").asText()).isEqualTo("error");
+    }
+    // At the limit it is looked at: not a JWT, so invalid_grant.
+    HttpResponse<String> atLimit = post(form("", "e".repeat(limit)));
+    assertThat(json(atLimit).path("error").asText()).isEqualTo("invalid_grant");
+  }
+
+  @Test
+  void aCrossClientScopeForAPeerThatDoesNotTrustTheClientIsInvalidScope() throws Exception {
+    Map<String, String> form = form("plain", assertion().build());
+    form.put(
+        "scope",
+        "openid audience:server:client_id:confined audience:server:client_id:deployer"
+            + " audience:server:client_id:nobody");
+    HttpResponse<String> response = post(form);
+    assertThat(response.statusCode()).isEqualTo(400);
+    // Every untrusted peer, quoted as Dex's %q renders a list; the client itself is trusted.
     assertThat(response.body())
         .isEqualTo(
             "{\"error\":\"invalid_scope\",\"error_description\":\"Client can't request"
-                + " scope(s) [audience:server:client_id:confined]\"}");
+                + " scope(s) [\\\"audience:server:client_id:confined\\\""
+                + " \\\"audience:server:client_id:nobody\\\"]\"}");
     assertThat(auditOf(response).path("error").asText()).isEqualTo("invalid_scope");
   }
 

@@ -240,6 +240,27 @@ class TokenIssuerTest {
   }
 
   @Test
+  void untrustedScopesListsEveryCrossClientScopeWhosePeerRefusesInRequestOrder() {
+    List<String> scopes =
+        List.of(
+            "openid",
+            "audience:server:client_id:aloof",
+            "audience:server:client_id:peer",
+            "audience:server:client_id:client_1",
+            "audience:server:client_id:unknown",
+            "groups");
+    assertThat(issuer().untrustedScopes("client_1", scopes))
+        .containsExactly("audience:server:client_id:aloof", "audience:server:client_id:unknown");
+    assertThat(issuer().untrustedScopes("client_2", scopes))
+        .containsExactly(
+            "audience:server:client_id:aloof",
+            "audience:server:client_id:peer",
+            "audience:server:client_id:client_1",
+            "audience:server:client_id:unknown");
+    assertThat(issuer().untrustedScopes("client_1", List.of("openid", "profile"))).isEmpty();
+  }
+
+  @Test
   void invalidUnicodeUserIdIsAServerError() {
     Claims bad = new Claims("bad\uD800", "", "", "", false, List.of());
     assertThatThrownBy(() ->

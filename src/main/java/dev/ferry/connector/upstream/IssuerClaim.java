@@ -1,6 +1,7 @@
 package dev.ferry.connector.upstream;
 
 import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
@@ -19,6 +20,15 @@ public final class IssuerClaim {
 
   private IssuerClaim() {}
 
+  /** A well-formed JWT that is not a JWS: unsecured ({@code alg: none}) or encrypted (JWE). */
+  public static final class NotSigned extends ParseException {
+    private static final long serialVersionUID = 1L;
+
+    NotSigned() {
+      super("not a signed JWS", 0);
+    }
+  }
+
   /**
    * Whether a token's {@code iss} names the configured issuer: exactly (go-oidc compares the
    * strings), or Google's short form, since Google issues ID tokens whose {@code iss} lacks the
@@ -34,8 +44,9 @@ public final class IssuerClaim {
    *
    * @return the {@code iss}; empty when the JWS has none, or not as a non-empty string
    * @throws ParseException when the token is not a compact JWS whose payload is a JSON object:
-   *     malformed, unsecured ({@code alg: none}) or encrypted (a JWE's claims cannot be read
-   *     without its key, and no connector verifies one); the message is for the log
+   *     malformed, or (as {@link NotSigned}) unsecured ({@code alg: none}) or encrypted (a JWE's
+   *     claims cannot be read without its key, and no connector verifies one); the message is for
+   *     the log
    */
   public static Optional<String> unverified(String token) throws ParseException {
     JWT jwt;
@@ -46,10 +57,12 @@ public final class IssuerClaim {
       // input is the same answer, not a server error.
       throw new ParseException("malformed jwt: " + e.getClass().getSimpleName(), 0);
     }
-    if (!(jwt instanceof SignedJWT jws)) {
-      throw new ParseException("not a signed JWS", 0);
+    // A payload that is no claims object is malformed whatever the header says; Nimbus checks the
+    // registered claims' types while it parses the set (a JWE's set is null: it is encrypted).
+    JWTClaimsSet claims = jwt.getJWTClaimsSet();
+    if (!(jwt instanceof SignedJWT) || claims == null) {
+      throw new NotSigned();
     }
-    // Nimbus checks the registered claims' types when it parses the set.
-    return Optional.ofNullable(jws.getJWTClaimsSet().getIssuer()).filter(iss -> !iss.isEmpty());
+    return Optional.ofNullable(claims.getIssuer()).filter(iss -> !iss.isEmpty());
   }
 }

@@ -33,8 +33,9 @@ public record UpstreamHttpSettings(
     Duration discoveryRetryMax) {
 
   /**
-   * The default {@link #maxTokenBytes}, far above a projected Kubernetes token (about 1 KiB); also
-   * the limit on a client assertion, which is such a token.
+   * The default {@link #maxTokenBytes}, far above a projected Kubernetes token (about 1 KiB): the
+   * size of upstream token Ferry looks at, also the limit on an RFC 7523 assertion (a JWT bearer
+   * grant's or a client's) before it is parsed.
    */
   public static final int DEFAULT_MAX_TOKEN_BYTES = 32 * 1024;
 

@@ -16,7 +16,6 @@ import dev.ferry.token.IssuedToken;
 import dev.ferry.token.TokenClaims;
 import dev.ferry.token.TokenIssuer;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,36 +91,26 @@ public final class ClientCredentialsGrant
 
   private void validateScopes(Client client, List<String> scopes) {
     List<String> unrecognized = new ArrayList<>();
-    List<String> untrusted = new ArrayList<>();
     for (String scope : scopes) {
       String rejected = REJECTED.get(scope);
       if (rejected != null) {
         throw new OAuthException(OAuthError.INVALID_SCOPE, rejected);
       }
-      if (STANDARD.contains(scope)) {
-        continue;
-      }
-      if (!scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
+      if (!STANDARD.contains(scope) && !scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
         unrecognized.add(scope);
-        continue;
       }
-      String peerId = scope.substring(Scopes.CROSS_CLIENT_PREFIX.length());
-      boolean trusted;
-      try {
-        trusted = issuer.acceptsPeer(peerId, client.id());
-      } catch (StorageException e) {
-        log.atError()
-            .setMessage("error validating cross client trust")
-            .addKeyValue("client_id", client.id())
-            .addKeyValue("peer_id", peerId)
-            .addKeyValue("err", e.getMessage())
-            .log();
-        throw new OAuthException(OAuthError.INVALID_CLIENT, "Error validating cross client trust.")
-            .withStatus(400);
-      }
-      if (!trusted) {
-        untrusted.add(scope);
-      }
+    }
+    List<String> untrusted;
+    try {
+      untrusted = issuer.untrustedScopes(client.id(), scopes);
+    } catch (StorageException e) {
+      log.atError()
+          .setMessage("error validating cross client trust")
+          .addKeyValue("client_id", client.id())
+          .addKeyValue("err", e.getMessage())
+          .log();
+      throw new OAuthException(OAuthError.INVALID_CLIENT, "Error validating cross client trust.")
+          .withStatus(400);
     }
     if (!unrecognized.isEmpty()) {
       throw new OAuthException(
@@ -156,8 +145,13 @@ public final class ClientCredentialsGrant
       idToken = id.token();
       expiry = id.expiry();
     }
-    // Dex: int(expiry.Sub(now).Seconds()), so expiry.idTokens - 1 once a moment has passed.
-    long expiresIn = Math.max(0, Duration.between(clock.instant(), expiry).toSeconds());
-    return new TokenResponse(access.token(), "", "bearer", expiresIn, "", idToken, "");
+    return new TokenResponse(
+        access.token(),
+        "",
+        "bearer",
+        TrustPath.expiresIn(clock.instant(), expiry),
+        "",
+        idToken,
+        "");
   }
 }

@@ -30,7 +30,8 @@ public final class GrantCatalogue {
    *     Dex's behaviour)
    * @param ledger records single-use subject tokens in the shared storage
    * @param audit where every token exchange's and JWT bearer grant's record goes
-   * @param identity how RFC 7523 assertions name Ferry in their {@code aud}
+   * @param identity how RFC 7523 assertions name Ferry in their {@code aud}, which no token
+   *     exchange or JWT bearer target may name
    * @param directory routes an assertion without {@code connector_id} by its {@code iss}
    */
   public record Dependencies(
@@ -51,7 +52,13 @@ public final class GrantCatalogue {
               GrantTypes.TOKEN_EXCHANGE,
               d ->
                   new TokenExchangeGrant(
-                      d.issuer(), d.policy(), d.ledger(), d.audit(), d.metrics(), d.clock())),
+                      d.issuer(),
+                      d.policy(),
+                      d.ledger(),
+                      d.audit(),
+                      d.metrics(),
+                      d.clock(),
+                      d.identity())),
           new Entry(
               GrantTypes.CLIENT_CREDENTIALS,
               d -> new ClientCredentialsGrant(d.issuer(), d.clock())),

@@ -1,9 +1,9 @@
 package dev.ferry.endpoint.token.grant;
 
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.JWTParser;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
+import dev.ferry.connector.upstream.IssuerClaim;
+import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.endpoint.IssuerDirectory;
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.GrantRequest;
@@ -28,13 +28,11 @@ import dev.ferry.storage.Client;
 import dev.ferry.token.IssuedToken;
 import dev.ferry.token.TokenClaims;
 import dev.ferry.token.TokenIssuer;
-import dev.ferry.token.UntrustedPeerException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +44,14 @@ import org.slf4j.LoggerFactory;
  * exchange), then:
  *
  * <ol>
- *   <li>{@link #resolve}: {@code assertion} present once and non-empty, {@code scope} and {@code
- *       connector_id} at most once, else {@code 400 invalid_request}; the connector is {@code
+ *   <li>{@link #resolve}: {@code assertion} present once, non-empty and at most {@link
+ *       #MAX_ASSERTION_LENGTH} characters (checked before it is parsed), {@code scope} and {@code
+ *       connector_id} at most once, {@code audience} and {@code resource} well formed ({@link
+ *       Targets#checkSyntax}), else {@code 400 invalid_request}; the connector is {@code
  *       connector_id}, or the only connector whose issuer is the assertion's unverified {@code iss}
- *       ({@link IssuerDirectory}; none, several, or an assertion that is no JWT: {@code 400
- *       invalid_grant}). The endpoint then runs the connector policy on it ({@code
- *       allowedConnectors}, the connector's {@code grantTypes});
+ *       ({@link IssuerDirectory}; none, several, or an assertion that is no signed JWT with a JSON
+ *       object payload: {@code 400 invalid_grant}). The endpoint then runs the connector policy on
+ *       it ({@code allowedConnectors}, the connector's {@code grantTypes});
  *   <li>the assertion is verified exactly as a token exchange subject token of type id_token, and
  *       judged by the connector's {@code trust} block with Ferry's own audiences ({@link
  *       IssuerIdentity}): its {@code aud} must name Ferry's issuer URL, token endpoint URL or a
@@ -61,7 +61,12 @@ import org.slf4j.LoggerFactory;
  *       audited only;
  *   <li>an access token is signed, shaped by the deciding rule, and an ID token beside it when
  *       {@code openid} is in scope; the scopes pass through as in token exchange, except that a
- *       cross-client scope the peer does not allow is {@code 400 invalid_scope}. No refresh token
+ *       cross-client scope the peer does not allow is {@code 400 invalid_scope}, checked before the
+ *       assertion is verified. {@code audience} and {@code resource} are honoured exactly as in
+ *       token exchange ({@link Targets}): each must be allowed by a client's {@code trustedPeers}
+ *       or the deciding rule's {@code audiences} / {@code resources}, else {@code 400
+ *       invalid_target}, and they become both tokens' {@code aud} (with {@code azp}); a parameter
+ *       silently dropped would hand out a token for another audience than asked. No refresh token
  *       is ever issued: {@code offline_access} is accepted and ignored, as token exchange does;
  *   <li>a single-use assertion is recorded last, as in token exchange.
  * </ol>
@@ -75,6 +80,12 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
 
   private static final String INVALID =
       "The assertion is invalid, expired, not addressed to this server, or already used.";
+
+  /**
+   * The longest assertion looked at: the size the connectors cap upstream tokens at, checked before
+   * any parsing so that a request up to the 1 MiB form limit costs no base64 or JSON work.
+   */
+  static final int MAX_ASSERTION_LENGTH = UpstreamHttpSettings.DEFAULT_MAX_TOKEN_BYTES;
 
   /** RFC 7523 §3.1: whatever is wrong with the assertion, it is {@code invalid_grant}. */
   private static final TrustPath.Refusals REFUSALS =
@@ -105,10 +116,11 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
       };
 
   /**
-   * A request after {@link #resolve}: its one assertion, its scopes and the connector that judges
-   * it.
+   * A request after {@link #resolve}: its one assertion, its scopes, the connector that judges it
+   * and its targets (syntax checked).
    */
-  public record Assertion(String assertion, List<String> scopes, String connectorId) {
+  public record Assertion(
+      String assertion, List<String> scopes, String connectorId, Targets targets) {
     public Assertion {
       scopes = List.copyOf(scopes);
     }
@@ -157,6 +169,12 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
     if (assertions.size() > 1) {
       throw new OAuthException(OAuthError.INVALID_REQUEST, "The assertion parameter is repeated.");
     }
+    // Before anything parses it (routing decodes it): the connectors' own cap on upstream tokens.
+    if (assertions.get(0).length() > MAX_ASSERTION_LENGTH) {
+      throw new OAuthException(
+          OAuthError.INVALID_REQUEST,
+          "The assertion is longer than " + MAX_ASSERTION_LENGTH + " characters.");
+    }
     if (request.scope().size() > 1) {
       throw new OAuthException(OAuthError.INVALID_REQUEST, "The scope parameter is repeated.");
     }
@@ -164,6 +182,7 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
       throw new OAuthException(
           OAuthError.INVALID_REQUEST, "The connector_id parameter is repeated.");
     }
+    request.targets().checkSyntax();
     String assertion = assertions.get(0);
     List<String> scopes =
         request.scope().isEmpty() ? List.of() : Scopes.parse(request.scope().get(0));
@@ -171,7 +190,8 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
     if (connectorId.isEmpty()) {
       connectorId = route(assertion);
     }
-    return Resolution.connector(connectorId, new Assertion(assertion, scopes, connectorId));
+    return Resolution.connector(
+        connectorId, new Assertion(assertion, scopes, connectorId, request.targets()));
   }
 
   /** The one connector whose issuer is the assertion's {@code iss}, read before verification. */
@@ -197,21 +217,23 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
 
   /**
    * Only routes: the connector it names verifies the signature, and its {@code iss} check is what
-   * decides. An encrypted JWT has no readable {@code iss}.
+   * decides. A payload that is no JSON object is no JWT (Nimbus refuses it while parsing); an
+   * encrypted JWT (JWE: no readable claims, {@code getJWTClaimsSet()} is {@code null}) or an
+   * unsecured one ({@code alg: none}) is no assertion any connector accepts, so it is refused here
+   * rather than routed by a claim nobody vouches for.
    */
   private static String unverifiedIssuer(String assertion) {
-    JWTClaimsSet claims;
+    Optional<String> iss;
     try {
-      claims = JWTParser.parse(assertion).getJWTClaimsSet();
+      iss = IssuerClaim.unverified(assertion);
+    } catch (IssuerClaim.NotSigned e) {
+      throw new OAuthException(OAuthError.INVALID_GRANT, "The assertion is not a signed JWT.");
     } catch (ParseException e) {
       throw new OAuthException(OAuthError.INVALID_GRANT, "The assertion is not a JWT.");
     }
-    String iss = claims == null ? null : claims.getIssuer();
-    if (iss == null || iss.isEmpty()) {
-      throw new OAuthException(
-          OAuthError.INVALID_GRANT, "The assertion has no iss claim; send connector_id.");
-    }
-    return iss;
+    return iss.orElseThrow(() ->
+        new OAuthException(
+            OAuthError.INVALID_GRANT, "The assertion has no iss claim; send connector_id."));
   }
 
   @Override
@@ -230,23 +252,16 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
   }
 
   /**
-   * Signs; a cross-client scope naming a peer that does not trust the client is the client's
-   * mistake, {@code 400 invalid_scope} as Dex HEAD answers it for client credentials, not the
-   * {@code 500} token exchange keeps for Dex's sake.
+   * A cross-client scope naming a peer that does not trust the client is the client's mistake:
+   * {@code 400 invalid_scope} listing every such scope, as Dex HEAD answers it for client
+   * credentials, not the {@code 500} signing gives (kept by token exchange for Dex's sake). Checked
+   * before the assertion is verified: it depends on the client alone.
    */
-  private static IssuedToken signed(Supplier<IssuedToken> signing) {
-    try {
-      return signing.get();
-    } catch (OAuthException e) {
-      if (e.getCause() instanceof UntrustedPeerException untrusted) {
-        throw new OAuthException(
-            OAuthError.INVALID_SCOPE,
-            "Client can't request scope(s) ["
-                + Scopes.CROSS_CLIENT_PREFIX
-                + untrusted.peerId()
-                + "]");
-      }
-      throw e;
+  private void checkScopes(String clientId, List<String> scopes) {
+    List<String> untrusted = issuer.untrustedScopes(clientId, scopes);
+    if (!untrusted.isEmpty()) {
+      throw new OAuthException(
+          OAuthError.INVALID_SCOPE, "Client can't request scope(s) " + GoQuote.list(untrusted));
     }
   }
 
@@ -255,6 +270,7 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
     Client client = request.authenticatedClient();
     String connectorId = assertion.connectorId();
     trail.subjectToken(assertion.assertion());
+    checkScopes(client.id(), assertion.scopes());
     Optional<TokenIdentityConnector> connector = TrustPath.tokenConnector(request);
     if (connector.isEmpty()) {
       log.atError()
@@ -272,6 +288,7 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
                 client.id(), connectorId, assertion.scopes(), subject, identity.audiences()),
             REFUSALS);
     TokenShaping shaping = allow.shaping();
+    assertion.targets().checkAllowed(client.id(), shaping, issuer::acceptsPeer, identity);
     Claims claims = TrustPath.claimsOf(subject.identity(), shaping);
     TokenClaims tokenClaims =
         new TokenClaims(
@@ -282,12 +299,13 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
             "",
             null,
             shaping.claims(),
-            shaping.notAfter());
-    IssuedToken access = signed(() -> issuer.signAccessToken(tokenClaims));
+            shaping.notAfter(),
+            assertion.targets().audience());
+    IssuedToken access = issuer.signAccessToken(tokenClaims);
     // The ID token carries at_hash of the access token, as after an authorization code.
     String idToken =
         assertion.scopes().contains(Scopes.OPENID)
-            ? signed(() -> issuer.signIdToken(tokenClaims, access.token(), null)).token()
+            ? issuer.signIdToken(tokenClaims, access.token(), null).token()
             : "";
     path.spend(trail, allow, connectorId, client.id(), REFUSALS);
     path.logSuccess(

@@ -12,9 +12,10 @@ import java.util.List;
  * @param scope the space-separated scopes
  * @param connectorId the connector that verifies the assertion; without it, the assertion's {@code
  *     iss} names it
+ * @param targets the {@code audience} and {@code resource} values, as token exchange reads them
  */
 public record JwtBearerRequest(
-    List<String> assertion, List<String> scope, List<String> connectorId) {
+    List<String> assertion, List<String> scope, List<String> connectorId, Targets targets) {
 
   public JwtBearerRequest {
     assertion = List.copyOf(assertion);
@@ -24,7 +25,8 @@ public record JwtBearerRequest(
 
   /** Reads the request from the POST form. */
   public static JwtBearerRequest parse(Form form) {
-    return new JwtBearerRequest(form.all("assertion"), form.all("scope"), form.all("connector_id"));
+    return new JwtBearerRequest(
+        form.all("assertion"), form.all("scope"), form.all("connector_id"), Targets.parse(form));
   }
 
   /** The first {@code assertion}, or empty: what the audit record fingerprints. */

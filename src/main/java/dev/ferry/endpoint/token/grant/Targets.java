@@ -1,5 +1,6 @@
 package dev.ferry.endpoint.token.grant;
 
+import dev.ferry.endpoint.token.IssuerIdentity;
 import dev.ferry.http.Form;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The targets of a token exchange: its audience and resource parameters (RFC 8693 §2.1, RFC 8707
@@ -81,19 +83,25 @@ public record Targets(List<String> audiences, List<String> resources) {
    * Each target is one this client may have a token for: an {@code audience} whose client lists the
    * requester in its {@code trustedPeers} (Dex's cross-client rule, which also admits the
    * requester's own id: that is the audience it gets anyway), or one of the deciding rule's {@code
-   * audiences}; a {@code resource} listed in the deciding rule's {@code resources}. Nothing else.
+   * audiences}; a {@code resource} listed in the deciding rule's {@code resources}. Nothing else,
+   * and never Ferry itself (its issuer URL or token endpoint URL), whatever a rule or a client
+   * lists: a token addressed to Ferry could be replayed to it as an RFC 7523 assertion, turning one
+   * client's token into a grant.
    *
    * @param shaping the trust decision; without a deciding rule its lists are empty
+   * @param self Ferry's own names, which no target may be
    * @throws OAuthException {@code invalid_target} naming the first value not allowed
    */
-  void checkAllowed(String clientId, TokenShaping shaping, Peers peers) {
+  void checkAllowed(String clientId, TokenShaping shaping, Peers peers, IssuerIdentity self) {
+    Set<String> own = self.audiences();
     for (String audience : audiences) {
-      if (!shaping.audiences().contains(audience) && !peers.accept(audience, clientId)) {
+      if (own.contains(audience)
+          || (!shaping.audiences().contains(audience) && !peers.accept(audience, clientId))) {
         throw invalidTarget("audience", audience);
       }
     }
     for (String resource : resources) {
-      if (!shaping.resources().contains(resource)) {
+      if (own.contains(resource) || !shaping.resources().contains(resource)) {
         throw invalidTarget("resource", resource);
       }
     }

@@ -4,6 +4,7 @@ import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.GrantRequest;
+import dev.ferry.endpoint.token.IssuerIdentity;
 import dev.ferry.endpoint.token.RequestContext;
 import dev.ferry.endpoint.token.Resolution;
 import dev.ferry.endpoint.token.TokenResponse;
@@ -99,11 +100,13 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
 
   private final TokenIssuer issuer;
   private final TrustPath path;
+  private final IssuerIdentity identity;
 
   /**
    * @param policy judges the verified subject before anything is signed ({@link
    *     dev.ferry.policy.NoOpSubjectPolicy} for Dex's behaviour)
    * @param ledger records single-use subject tokens
+   * @param identity Ferry's own names, which no {@code audience} or {@code resource} may be
    */
   public TokenExchangeGrant(
       TokenIssuer issuer,
@@ -111,9 +114,11 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
       ReplayLedger ledger,
       AuditSink audit,
       TokenExchangeMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      IssuerIdentity identity) {
     this.issuer = issuer;
     this.path = new TrustPath(log, policy, ledger, audit, metrics, clock);
+    this.identity = identity;
   }
 
   @Override
@@ -188,7 +193,7 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
       throw new OAuthException(OAuthError.REQUEST_NOT_SUPPORTED, "Invalid requested_token_type.");
     }
     TokenShaping shaping = allow.shaping();
-    exchange.targets().checkAllowed(client.id(), shaping, issuer::acceptsPeer);
+    exchange.targets().checkAllowed(client.id(), shaping, issuer::acceptsPeer, identity);
     Claims claims = TrustPath.claimsOf(subject.identity(), shaping);
 
     TokenClaims tokenClaims =

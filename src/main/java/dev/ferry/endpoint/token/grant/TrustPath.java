@@ -238,9 +238,19 @@ final class TrustPath {
         shaping.groups().orElse(identity.groups()));
   }
 
-  /** Seconds until {@code expiry}, as Dex writes it: {@code int(time.Until(expiry).Seconds())}. */
+  /** {@link #expiresIn(Instant, Instant)} from now. */
   long expiresIn(Instant expiry) {
-    return Math.max(0, Duration.between(clock.instant(), expiry).toSeconds());
+    return expiresIn(clock.instant(), expiry);
+  }
+
+  /**
+   * A token response's {@code expires_in}: whole seconds from {@code now} until {@code expiry},
+   * rounded down, as Dex writes it ({@code int(time.Until(expiry).Seconds())}, so normally {@code
+   * expiry.idTokens - 1} once a moment has passed), and never negative. The one computation every
+   * grant uses.
+   */
+  static long expiresIn(Instant now, Instant expiry) {
+    return Math.max(0, Duration.between(now, expiry).toSeconds());
   }
 
   /**

@@ -236,4 +236,50 @@ class JwtBearerRoutingTest {
                   + " JWT.\"}");
     }
   }
+
+  private static String b64(String json) {
+    return java.util.Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * An encrypted (JWE) or unsecured ({@code alg: none}) assertion has no claims a connector vouches
+   * for, and a payload that is no JSON object is no JWT: refused before routing, never routed by an
+   * {@code iss} read from it.
+   */
+  @Test
+  void anEncryptedUnsecuredOrNonObjectAssertionIsInvalidGrant() throws Exception {
+    String claims =
+        "{\"iss\":\"" + issuerA.issuer() + "\",\"aud\":\"" + ferry.issuer + "\",\"sub\":\"w\"}";
+    Map<String, String> notSigned = new LinkedHashMap<>();
+    notSigned.put("JWE", b64("{\"alg\":\"RSA-OAEP-256\",\"enc\":\"A256GCM\"}") + ".a.b.c.d");
+    notSigned.put("JWE dir", b64("{\"alg\":\"dir\",\"enc\":\"A256GCM\"}") + "..aXY.Y3Q.dGFn");
+    notSigned.put("alg none", b64("{\"alg\":\"none\"}") + "." + b64(claims) + ".");
+    for (Map.Entry<String, String> entry : notSigned.entrySet()) {
+      HttpResponse<String> response = ferry.postForm("/token", form(entry.getValue()));
+      assertThat(response.statusCode()).as(entry.getKey()).isEqualTo(400);
+      assertThat(response.body())
+          .as(entry.getKey())
+          .isEqualTo(
+              "{\"error\":\"invalid_grant\",\"error_description\":\"The assertion is not a signed"
+                  + " JWT.\"}");
+      assertThat(lastAudit().toMap()).as(entry.getKey()).containsEntry("outcome", "error");
+    }
+    Map<String, String> notJwt = new LinkedHashMap<>();
+    notJwt.put("array payload", b64("{\"alg\":\"RS256\"}") + "." + b64("[1]") + ".c2ln");
+    notJwt.put("string payload", b64("{\"alg\":\"RS256\"}") + "." + b64("\"x\"") + ".c2ln");
+    notJwt.put("null payload", b64("{\"alg\":\"RS256\"}") + "." + b64("null") + ".c2ln");
+    notJwt.put("unsecured array", b64("{\"alg\":\"none\"}") + "." + b64("[1]") + ".");
+    notJwt.put("numeric iss", b64("{\"alg\":\"RS256\"}") + "." + b64("{\"iss\":5}") + ".c2ln");
+    for (Map.Entry<String, String> entry : notJwt.entrySet()) {
+      HttpResponse<String> response = ferry.postForm("/token", form(entry.getValue()));
+      assertThat(response.statusCode()).as(entry.getKey()).isEqualTo(400);
+      assertThat(response.body())
+          .as(entry.getKey())
+          .isEqualTo(
+              "{\"error\":\"invalid_grant\",\"error_description\":\"The assertion is not a"
+                  + " JWT.\"}");
+    }
+  }
 }

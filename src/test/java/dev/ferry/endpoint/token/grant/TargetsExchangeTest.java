@@ -179,6 +179,53 @@ class TargetsExchangeTest {
     }
   }
 
+  /**
+   * Ferry never addresses a token to itself: such a token could come back as an RFC 7523 assertion.
+   * Not even when the deciding rule lists its URLs or a client with such an id trusts the
+   * requester.
+   */
+  @Test
+  void ferrysOwnIssuerAndTokenEndpointAreNeverTargets() throws Exception {
+    String issuer = "http://127.0.0.1:5556/ferry";
+    List<String> own = List.of(issuer, issuer + "/token");
+    SubjectPolicy listsFerry =
+        request ->
+            new PolicyDecision.Allow(
+                new TokenShaping(
+                    Optional.empty(),
+                    Optional.empty(),
+                    Map.of(),
+                    Optional.empty(),
+                    List.of("billing", issuer, issuer + "/token"),
+                    List.of(RESOURCE, issuer, issuer + "/token")),
+                Optional.empty(),
+                DECIDED);
+    try (WebFixture ferry =
+        WebFixture.builder()
+            .issuer(issuer)
+            .policy(listsFerry)
+            .setup(storage -> {
+              for (String id : own) {
+                storage
+                    .clients()
+                    .create(
+                        Client.of(id, "s", "Named like Ferry")
+                            .withTrustedPeers(List.of(CLIENT_ID)));
+              }
+            })
+            .build()) {
+      assertThat(claims(post(ferry, "audience", "billing", "resource", RESOURCE)).getAudience())
+          .containsExactly("billing", RESOURCE);
+      for (String self : own) {
+        for (String parameter : List.of("audience", "resource")) {
+          HttpResponse<String> response = post(ferry, parameter, self);
+          assertThat(response.statusCode()).as(parameter + " " + self).isEqualTo(400);
+          assertThat(response.body()).isEqualTo(invalidTarget(parameter, self));
+        }
+      }
+    }
+  }
+
   @Test
   void withoutADecidingRuleOnlyTrustedPeersAreAudiencesAndNoResourceIsAllowed() throws Exception {
     try (WebFixture ferry = fixture(request -> PolicyDecision.allow()).build()) {
