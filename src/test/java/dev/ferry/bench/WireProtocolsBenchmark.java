@@ -36,7 +36,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * figures compare what each protocol adds. {@code token-exchange} and {@code jwt-bearer} verify the
  * upstream token as the subject; {@code client-credentials-secret} checks a secret and verifies
  * nothing; {@code client-credentials-federated} verifies the upstream token as the client's
- * assertion (the connector's token checks, the credential's subject and condition) instead.
+ * assertion (the connector's token checks, the credential's subject and condition) instead. The
+ * scope is {@code groups} without {@code openid}, so that every protocol signs exactly one token
+ * (an access token); with {@code openid} the JWT bearer and client credentials grants sign an ID
+ * token as well.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -106,7 +109,7 @@ public class WireProtocolsBenchmark {
               form(
                   "grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
                   "connector_id", "kubernetes",
-                  "scope", "openid groups",
+                  "scope", "groups",
                   "subject_token_type", "urn:ietf:params:oauth:token-type:id_token",
                   "subject_token", token);
       case "jwt-bearer" ->
@@ -114,16 +117,16 @@ public class WireProtocolsBenchmark {
               form(
                   "grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
                   "connector_id", "kubernetes",
-                  "scope", "openid groups",
+                  "scope", "groups",
                   "assertion", token);
       case "client-credentials-secret" ->
-          body = form("grant_type", "client_credentials", "scope", "openid groups");
+          body = form("grant_type", "client_credentials", "scope", "groups");
       case "client-credentials-federated" -> {
         basic = false;
         body =
             form(
                 "grant_type", "client_credentials",
-                "scope", "openid groups",
+                "scope", "groups",
                 "client_id", "deployer",
                 "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
                 "client_assertion", token);
