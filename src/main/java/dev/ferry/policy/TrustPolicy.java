@@ -39,6 +39,16 @@ public final class TrustPolicy implements SubjectPolicy {
 
   @Override
   public PolicyDecision evaluate(PolicyRequest request) {
+    return judge(request, true);
+  }
+
+  @Override
+  public PolicyDecision checkCredential(PolicyRequest request) {
+    return judge(request, false);
+  }
+
+  /** The connector's token checks, then its rules when {@code withRules}. */
+  private PolicyDecision judge(PolicyRequest request, boolean withRules) {
     ConnectorTrust trust = trusts.get(request.connectorId());
     if (trust == null) {
       return NoOpSubjectPolicy.checkAudience(request);
@@ -48,6 +58,10 @@ public final class TrustPolicy implements SubjectPolicy {
     Optional<String> refused = trust.checkToken(subject.token(), now, request.ownAudiences());
     if (refused.isPresent()) {
       return PolicyDecision.deny(refused.get());
+    }
+    if (!withRules) {
+      return new PolicyDecision.Allow(
+          TokenShaping.none(), singleUse(trust, subject, now), TrustReport.none());
     }
     TrustEvaluation evaluation =
         trust.evaluate(
@@ -63,22 +77,6 @@ public final class TrustPolicy implements SubjectPolicy {
     }
     return new PolicyDecision.Allow(
         evaluation.shaping(), singleUse(trust, subject, now), evaluation.report());
-  }
-
-  @Override
-  public PolicyDecision checkCredential(PolicyRequest request) {
-    ConnectorTrust trust = trusts.get(request.connectorId());
-    if (trust == null) {
-      return NoOpSubjectPolicy.checkAudience(request);
-    }
-    Instant now = clock.instant();
-    VerifiedSubject subject = request.subject();
-    Optional<String> refused = trust.checkToken(subject.token(), now, request.ownAudiences());
-    if (refused.isPresent()) {
-      return PolicyDecision.deny(refused.get());
-    }
-    return new PolicyDecision.Allow(
-        TokenShaping.none(), singleUse(trust, subject, now), TrustReport.none());
   }
 
   /** The record a single-use connector keeps; checkToken refused a token without jti already. */
