@@ -2,6 +2,7 @@ package dev.ferry.endpoint.token.grant;
 
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.GrantRequest;
+import dev.ferry.endpoint.token.RequestContext;
 import dev.ferry.endpoint.token.Resolution;
 import dev.ferry.endpoint.token.TokenResponse;
 import dev.ferry.http.Form;
@@ -9,6 +10,8 @@ import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
 import dev.ferry.oauth2.Scopes;
+import dev.ferry.policy.AuditSink;
+import dev.ferry.policy.NoOpSubjectPolicy;
 import dev.ferry.storage.Claims;
 import dev.ferry.storage.Client;
 import dev.ferry.storage.StorageException;
@@ -65,10 +68,20 @@ public final class ClientCredentialsGrant
   }
 
   private final TokenIssuer issuer;
+  private final TrustPath path;
   private final Clock clock;
 
-  public ClientCredentialsGrant(TokenIssuer issuer, Clock clock) {
+  /**
+   * @param audit every request that reaches the grant, and every one client authentication refused,
+   *     leaves a record ({@code grant_type} client_credentials, no subject), as workload grants do;
+   *     Dex has none
+   */
+  public ClientCredentialsGrant(
+      TokenIssuer issuer, AuditSink audit, TokenExchangeMetrics metrics, Clock clock) {
     this.issuer = issuer;
+    // No connector: the policy and the ledger are never consulted, only the accounting is shared.
+    this.path =
+        new TrustPath(log, new NoOpSubjectPolicy(), unusedLedger -> true, audit, metrics, clock);
     this.clock = clock;
   }
 
@@ -124,6 +137,17 @@ public final class ClientCredentialsGrant
 
   @Override
   public TokenResponse handle(GrantRequest<Request> request) {
+    return path.audited(grantType(), request, "", trail -> grant(request, trail));
+  }
+
+  /** Client authentication refused: a workload's failed attempt is worth a record too. */
+  @Override
+  public void refusedBeforeHandling(
+      RequestContext context, Form form, Optional<Client> client, RuntimeException error) {
+    path.refusedBeforeHandling(grantType(), context, client, "", "", error);
+  }
+
+  private TokenResponse grant(GrantRequest<Request> request, ExchangeTrail trail) {
     Client client = request.authenticatedClient();
     if (client.publicClient()) {
       throw new OAuthException(
@@ -145,6 +169,7 @@ public final class ClientCredentialsGrant
       idToken = id.token();
       expiry = id.expiry();
     }
+    trail.issued(access);
     return new TokenResponse(
         access.token(),
         "",

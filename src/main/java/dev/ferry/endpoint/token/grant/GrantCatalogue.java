@@ -61,7 +61,7 @@ public final class GrantCatalogue {
                       d.identity())),
           new Entry(
               GrantTypes.CLIENT_CREDENTIALS,
-              d -> new ClientCredentialsGrant(d.issuer(), d.clock())),
+              d -> new ClientCredentialsGrant(d.issuer(), d.audit(), d.metrics(), d.clock())),
           new Entry(
               GrantTypes.JWT_BEARER,
               d ->

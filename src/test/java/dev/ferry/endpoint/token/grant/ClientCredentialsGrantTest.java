@@ -18,6 +18,8 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import dev.ferry.endpoint.WebFixture;
 import dev.ferry.oauth2.GrantTypes;
+import dev.ferry.policy.AuditOutcome;
+import dev.ferry.policy.AuditRecord;
 import dev.ferry.storage.Client;
 import dev.ferry.token.SubjectCodec;
 import java.net.URI;
@@ -127,6 +129,45 @@ class ClientCredentialsGrantTest {
     assertThat(signed.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(WebFixture.key())))
         .isTrue();
     return signed.getJWTClaimsSet();
+  }
+
+  /** The audit record the request left: exactly one, found by its request id. */
+  private static AuditRecord auditOf(HttpResponse<String> response) {
+    String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+    List<AuditRecord> records =
+        ferry.audits.stream().filter(r -> r.requestId().equals(requestId)).toList();
+    assertThat(records).hasSize(1);
+    return records.get(0);
+  }
+
+  @Test
+  void everyRequestLeavesAnAuditRecordIssuedOrRefused() throws Exception {
+    HttpResponse<String> issued = post("grouped", "barfoo", "groups");
+    assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+    AuditRecord record = auditOf(issued);
+    assertThat(record.outcome()).isEqualTo(AuditOutcome.ISSUED);
+    assertThat(record.grantType()).contains(GrantTypes.CLIENT_CREDENTIALS);
+    assertThat(record.clientId()).contains("grouped");
+    assertThat(record.subject()).isEmpty();
+    assertThat(record.issued()).isPresent();
+    assertThat(record.issued().get().audience()).containsExactly("grouped");
+    assertThat(record.issued().get().jti())
+        .isEqualTo(claims(JSON.readTree(issued.body()).get("access_token").asText()).getJWTID());
+
+    HttpResponse<String> publicClient = post("pub", "pubsecret", "");
+    assertThat(publicClient.statusCode()).isEqualTo(400);
+    assertThat(auditOf(publicClient).outcome()).isEqualTo(AuditOutcome.ERROR);
+    assertThat(auditOf(publicClient).error()).contains("unauthorized_client");
+
+    HttpResponse<String> badScope = post("test", "barfoo", "offline_access");
+    assertThat(auditOf(badScope).error()).contains("invalid_scope");
+
+    HttpResponse<String> wrongSecret = post("test", "wrong", "");
+    assertThat(wrongSecret.statusCode()).isEqualTo(401);
+    AuditRecord refused = auditOf(wrongSecret);
+    assertThat(refused.error()).contains("invalid_client");
+    assertThat(refused.clientId()).isEmpty();
+    assertThat(refused.grantType()).contains(GrantTypes.CLIENT_CREDENTIALS);
   }
 
   @Test
