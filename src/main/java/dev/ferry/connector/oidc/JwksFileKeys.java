@@ -85,6 +85,10 @@ final class JwksFileKeys implements PinnedKeySource {
     return selector.select(loaded.keys().keys());
   }
 
+  /**
+   * No network and no bulkhead slot, as the interface asks; it may read the small local file (at
+   * most once per {@link #CHECK_INTERVAL}), on the request thread, never on the CPU workers.
+   */
   @Override
   public List<JWK> cached(JWKSelector selector) {
     return selector.select(current().keys().keys());
