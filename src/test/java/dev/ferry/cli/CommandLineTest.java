@@ -1,12 +1,10 @@
 package dev.ferry.cli;
 
+import static dev.ferry.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.util.ContextInitializer;
+import dev.ferry.cli.CliRun.Result;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * The command line as an operator meets it: every bad input ends with one clear line naming the
@@ -26,21 +23,10 @@ import org.slf4j.LoggerFactory;
 class CommandLineTest {
   @TempDir Path dir;
 
-  private record Result(int status, String out, String err) {}
-
   /** {@code serve} configures logging for the process; give the next tests their own back. */
   @AfterAll
   static void restoreTestLogging() throws Exception {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.reset();
-    new ContextInitializer(context).autoConfig();
-  }
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(status, out.toString(), err.toString());
+    CliRun.restoreTestLogging();
   }
 
   private Path config(String yaml) throws IOException {

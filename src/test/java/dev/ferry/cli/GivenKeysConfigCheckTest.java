@@ -1,19 +1,16 @@
 package dev.ferry.cli;
 
+import static dev.ferry.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.util.ContextInitializer;
+import dev.ferry.cli.CliRun.Result;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code config check} and {@code serve} on an {@code oidc} connector whose given keys are wrong:
@@ -22,21 +19,10 @@ import org.slf4j.LoggerFactory;
 class GivenKeysConfigCheckTest {
   @TempDir Path dir;
 
-  private record Result(int status, String out, String err) {}
-
   /** {@code serve} configures logging for the process; give the next tests their own back. */
   @AfterAll
   static void restoreTestLogging() throws Exception {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.reset();
-    new ContextInitializer(context).autoConfig();
-  }
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(status, out.toString(), err.toString());
+    CliRun.restoreTestLogging();
   }
 
   private Path config(String connectorConfig) throws IOException {

@@ -1,13 +1,13 @@
 package dev.ferry.cli;
 
+import static dev.ferry.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.util.ContextInitializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
+import dev.ferry.cli.CliRun.Result;
 import dev.ferry.testing.UpstreamIssuer;
 import dev.ferry.testing.UpstreamToken;
 import java.io.PrintWriter;
@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code ferry policy explain} as an operator runs it: allowed, refused with the false conjuncts
@@ -36,14 +35,10 @@ class PolicyExplainCommandTest {
 
   @TempDir Path dir;
 
-  private record Result(int status, String out, String err) {}
-
   /** The command configures logging as {@code serve} does; later test classes get theirs back. */
   @AfterAll
   static void restoreTestLogging() throws Exception {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    context.reset();
-    new ContextInitializer(context).autoConfig();
+    CliRun.restoreTestLogging();
   }
 
   private static String config(String upstreamIssuer) {
@@ -97,13 +92,6 @@ class PolicyExplainCommandTest {
     Path path = dir.resolve(name);
     Files.writeString(path, content, StandardCharsets.UTF_8);
     return path;
-  }
-
-  private static Result run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Result(status, out.toString(), err.toString());
   }
 
   private Result explain(Map<String, Object> claims, String client, String... extra)
