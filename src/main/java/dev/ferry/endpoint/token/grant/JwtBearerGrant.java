@@ -291,16 +291,8 @@ public final class JwtBearerGrant implements Grant<JwtBearerRequest, JwtBearerGr
     assertion.targets().checkAllowed(client.id(), shaping, issuer::acceptsPeer, identity);
     Claims claims = TrustPath.claimsOf(subject.identity(), shaping);
     TokenClaims tokenClaims =
-        new TokenClaims(
-            client.id(),
-            assertion.scopes(),
-            claims,
-            connectorId,
-            "",
-            null,
-            shaping.claims(),
-            shaping.notAfter(),
-            assertion.targets().audience());
+        TrustPath.tokenClaims(
+            client.id(), assertion.scopes(), connectorId, claims, shaping, assertion.targets());
     IssuedToken access = issuer.signAccessToken(tokenClaims);
     // The ID token carries at_hash of the access token, as after an authorization code.
     String idToken =

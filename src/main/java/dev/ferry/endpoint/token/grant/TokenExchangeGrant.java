@@ -197,16 +197,8 @@ public final class TokenExchangeGrant implements Grant<TokenExchangeRequest, Tok
     Claims claims = TrustPath.claimsOf(subject.identity(), shaping);
 
     TokenClaims tokenClaims =
-        new TokenClaims(
-            client.id(),
-            exchange.scopes(),
-            claims,
-            connectorId,
-            "",
-            null,
-            shaping.claims(),
-            shaping.notAfter(),
-            exchange.targets().audience());
+        TrustPath.tokenClaims(
+            client.id(), exchange.scopes(), connectorId, claims, shaping, exchange.targets());
     IssuedToken token =
         requestedType.equals(TokenTypes.ID_TOKEN)
             ? issuer.signIdToken(tokenClaims, null, null)

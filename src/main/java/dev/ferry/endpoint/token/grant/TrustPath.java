@@ -20,9 +20,11 @@ import dev.ferry.policy.TokenShaping;
 import dev.ferry.policy.TrustReport;
 import dev.ferry.storage.Claims;
 import dev.ferry.storage.Client;
+import dev.ferry.token.TokenClaims;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -236,6 +238,30 @@ final class TrustPath {
         identity.email(),
         identity.emailVerified(),
         shaping.groups().orElse(identity.groups()));
+  }
+
+  /**
+   * What an admitted subject's token says: the identity as the deciding rule shaped it, the rule's
+   * extra claims and lifetime cap, and the targets asked for as its audience (Dex's audience when
+   * there are none).
+   */
+  static TokenClaims tokenClaims(
+      String clientId,
+      List<String> scopes,
+      String connectorId,
+      Claims claims,
+      TokenShaping shaping,
+      Targets targets) {
+    return new TokenClaims(
+        clientId,
+        scopes,
+        claims,
+        connectorId,
+        "",
+        null,
+        shaping.claims(),
+        shaping.notAfter(),
+        targets.audience());
   }
 
   /** {@link #expiresIn(Instant, Instant)} from now. */
