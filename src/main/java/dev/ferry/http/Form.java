@@ -30,6 +30,25 @@ public final class Form {
     return EMPTY;
   }
 
+  /**
+   * The values of {@code first} followed by those of {@code second}, per name (Go's {@code
+   * ParseForm}, body before query).
+   */
+  public static Form merge(Form first, Form second) {
+    if (second.isEmpty()) {
+      return first;
+    }
+    Map<String, List<String>> values = new LinkedHashMap<>();
+    first.values.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+    second.values.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+    return new Form(Collections.unmodifiableMap(values));
+  }
+
+  /** Every name present, in the order first seen. */
+  public java.util.Set<String> names() {
+    return values.keySet();
+  }
+
   /** Parses an encoded query or body; every pair is read before the first error is reported. */
   public static Form parse(String encoded) throws FormException {
     Map<String, List<String>> values = new LinkedHashMap<>();

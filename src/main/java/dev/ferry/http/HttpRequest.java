@@ -1,6 +1,7 @@
 package dev.ferry.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpFields;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,7 @@ public final class HttpRequest {
   private final String requestId;
   private final RequestBody body;
   private final int maxBodyBytes;
+  private final Map<String, String> pathVariables;
   private @Nullable Form postForm;
   private @Nullable FormException postFormError;
   private boolean bodyRead;
@@ -37,7 +39,8 @@ public final class HttpRequest {
       String remoteIp,
       String requestId,
       RequestBody body,
-      int maxBodyBytes) {
+      int maxBodyBytes,
+      Map<String, String> pathVariables) {
     this.method = method;
     this.path = path;
     this.rawQuery = rawQuery;
@@ -46,6 +49,26 @@ public final class HttpRequest {
     this.requestId = requestId;
     this.body = body;
     this.maxBodyBytes = maxBodyBytes;
+    this.pathVariables = Map.copyOf(pathVariables);
+  }
+
+  /**
+   * The value of a {@code {name}} segment of the route pattern, still percent-encoded as sent
+   * (gorilla/mux with {@code UseEncodedPath}); empty when the route has no such variable.
+   */
+  public Optional<String> pathVariable(String name) {
+    return Optional.ofNullable(pathVariables.get(name));
+  }
+
+  /**
+   * Go's {@code r.Form} after {@code ParseForm}: the url-encoded POST body's values first, then the
+   * query's, so that {@link Form#get} gives a body value over a query value of the same name (what
+   * Dex's browser endpoints read with {@code r.FormValue}).
+   *
+   * @throws FormException when the body or the query is malformed or the body is too large
+   */
+  public Form form() throws FormException {
+    return Form.merge(postForm(), query());
   }
 
   public String method() {

@@ -86,6 +86,17 @@ public final class HttpResponse {
     return of(status, HTML, page.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Go's {@code http.Redirect} for a GET: the {@code Location} header and a small HTML body linking
+   * to it. {@code status} is 302 or 303, as Dex uses them ({@code location} is already an absolute
+   * path or URL; nothing here resolves it).
+   */
+  public static HttpResponse redirect(int status, String location) {
+    String text = status == 303 ? "See Other" : status == 302 ? "Found" : "Redirect";
+    String body = "<a href=\"" + escapeHtml(location) + "\">" + text + "</a>.\n\n";
+    return of(status, HTML, body.getBytes(StandardCharsets.UTF_8)).withHeader("Location", location);
+  }
+
   /** A copy with {@code name} set to {@code value}, replacing any previous value. */
   public HttpResponse withHeader(String name, String value) {
     TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,7 @@ public final class Router extends Handler.Abstract {
   static final long UNREAD_BODY_LIMIT = 256 << 10;
 
   private final Map<String, Route> routes;
+  private final List<Route> patternRoutes;
   private final Map<String, String> headers;
   private final @Nullable HttpMetrics metrics;
   private final @Nullable CorsPolicy cors;
@@ -54,6 +56,7 @@ public final class Router extends Handler.Abstract {
 
   private Router(Builder b) {
     this.routes = Map.copyOf(b.routes);
+    this.patternRoutes = List.copyOf(b.patternRoutes);
     this.headers = Map.copyOf(b.headers);
     this.metrics = b.metrics;
     this.cors = b.cors;
@@ -96,18 +99,32 @@ public final class Router extends Handler.Abstract {
   public boolean handle(Request request, Response response, Callback callback) {
     HttpURI uri = request.getHttpURI();
     String path = uri.getPath() == null ? "/" : uri.getPath();
-    Route route = routes.get(path);
+    Route exact = routes.get(path);
+    Map<String, String> variables = Map.of();
+    Route route = exact;
+    if (route == null) {
+      for (Route candidate : patternRoutes) {
+        Optional<Map<String, String>> matched = candidate.match(path);
+        if (matched.isPresent()) {
+          route = candidate;
+          variables = matched.get();
+          break;
+        }
+      }
+    }
     if (route == null) {
       write(response, callback, HttpResponse.notFound());
       return true;
     }
     long start = System.nanoTime();
+    Route chosen = route;
+    Map<String, String> pathVariables = variables;
     // The endpoint runs once the whole body is in; until then no thread waits for the client.
     RequestBody.read(
         request,
         maxBodyBytes + 1,
         readBodyTimeout,
-        body -> respond(request, response, callback, route, body, start),
+        body -> respond(request, response, callback, chosen, pathVariables, body, start),
         () -> {
           // Go's server drops a connection whose request outlives ReadTimeout, unanswered.
           request.getConnectionMetaData().getConnection().getEndPoint().close();
@@ -121,6 +138,7 @@ public final class Router extends Handler.Abstract {
       Response response,
       Callback callback,
       Route route,
+      Map<String, String> pathVariables,
       RequestBody body,
       long start) {
     HttpURI uri = request.getHttpURI();
@@ -143,7 +161,8 @@ public final class Router extends Handler.Abstract {
               client,
               requestId,
               body,
-              maxBodyBytes);
+              maxBodyBytes,
+              pathVariables);
       HttpResponse result = serve(route, httpRequest);
       if (!httpRequest.discardUnreadBody(UNREAD_BODY_LIMIT)) {
         result = result.withHeader("Connection", "close");
@@ -200,13 +219,48 @@ public final class Router extends Handler.Abstract {
     response.write(true, ByteBuffer.wrap(result.body()), callback);
   }
 
-  private record Route(String pattern, HttpEndpoint endpoint, boolean cors) {}
+  /**
+   * One mounted route. {@code segments} is the mounted path split at {@code /}; a segment written
+   * {@code {name}} matches any one non-empty segment (gorilla/mux's default variable pattern {@code
+   * [^/]+}), still percent-encoded.
+   */
+  private record Route(String pattern, List<String> segments, HttpEndpoint endpoint, boolean cors) {
+
+    boolean hasVariables() {
+      return segments.stream().anyMatch(Route::isVariable);
+    }
+
+    Optional<Map<String, String>> match(String path) {
+      String[] parts = path.split("/", -1);
+      if (parts.length != segments.size()) {
+        return Optional.empty();
+      }
+      Map<String, String> variables = new HashMap<>();
+      for (int i = 0; i < parts.length; i++) {
+        String segment = segments.get(i);
+        if (isVariable(segment)) {
+          if (parts[i].isEmpty()) {
+            return Optional.empty();
+          }
+          variables.put(segment.substring(1, segment.length() - 1), parts[i]);
+        } else if (!segment.equals(parts[i])) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(Map.copyOf(variables));
+    }
+
+    private static boolean isVariable(String segment) {
+      return segment.length() > 2 && segment.startsWith("{") && segment.endsWith("}");
+    }
+  }
 
   /** Collects routes and the cross-cutting behaviour around them. */
   public static final class Builder {
     private final String prefix;
     private final SecureRandom random;
     private final Map<String, Route> routes = new LinkedHashMap<>();
+    private final List<Route> patternRoutes = new ArrayList<>();
     private Map<String, String> headers = new HashMap<>();
     private @Nullable CorsPolicy cors;
     private @Nullable HttpMetrics metrics;
@@ -235,7 +289,12 @@ public final class Router extends Handler.Abstract {
       return this;
     }
 
-    /** Mounts {@code endpoint} at {@code path.Join(prefix, pattern)} without CORS. */
+    /**
+     * Mounts {@code endpoint} at {@code path.Join(prefix, pattern)} without CORS. A segment written
+     * {@code {name}} matches any one non-empty path segment, read with {@link
+     * HttpRequest#pathVariable}; exact routes win over such patterns, and patterns are tried in the
+     * order they were mounted.
+     */
     public Builder route(String pattern, HttpEndpoint endpoint) {
       return add(pattern, endpoint, false);
     }
@@ -247,10 +306,18 @@ public final class Router extends Handler.Abstract {
 
     private Builder add(String pattern, HttpEndpoint endpoint, boolean withCors) {
       String path = join(prefix, pattern);
-      if (routes.containsKey(path)) {
+      Route route = new Route(pattern, List.of(path.split("/", -1)), endpoint, withCors);
+      boolean taken =
+          routes.containsKey(path)
+              || patternRoutes.stream().anyMatch(r -> r.segments().equals(route.segments()));
+      if (taken) {
         throw new IllegalArgumentException("route mounted twice: " + path);
       }
-      routes.put(path, new Route(pattern, endpoint, withCors));
+      if (route.hasVariables()) {
+        patternRoutes.add(route);
+      } else {
+        routes.put(path, route);
+      }
       return this;
     }
 

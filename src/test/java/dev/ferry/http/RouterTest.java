@@ -51,6 +51,14 @@ class RouterTest {
                       dev.ferry.http.HttpResponse.text(200, "x")
                           .withHeader("X-Frame-Options", "SAMEORIGIN"))
               .route(
+                  "/auth/{connector}",
+                  r -> dev.ferry.http.HttpResponse.text(200, "one " + r.pathVariable("connector")))
+              .route(
+                  "/auth/{connector}/login",
+                  r ->
+                      dev.ferry.http.HttpResponse.text(200, "login " + r.pathVariable("connector")))
+              .route("/auth/fixed", r -> dev.ferry.http.HttpResponse.text(200, "fixed"))
+              .route(
                   "/boom",
                   r -> {
                     throw new IllegalStateException("secret internals");
@@ -114,6 +122,26 @@ class RouterTest {
       assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
       // web.headers apply to routed responses only.
       assertThat(response.headers().firstValue("X-Frame-Options")).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "/dex/auth/local, 200, one Optional[local]",
+    "/dex/auth/my%2Fid, 200, one Optional[my%2Fid]",
+    "/dex/auth/local/login, 200, login Optional[local]",
+    "/dex/auth/fixed, 200, fixed",
+    "/dex/auth/, 404, NOTFOUND",
+    "/dex/auth//login, 404, NOTFOUND",
+    "/dex/auth/local/login/, 404, NOTFOUND",
+    "/dex/auth/local/other, 404, NOTFOUND"
+  })
+  void patternSegmentsMatchOneEncodedSegmentAndExactRoutesWin(String path, int status, String body)
+      throws Exception {
+    try (Listener l = new Listener(s -> s)) {
+      HttpResponse<String> response = send(get(l, path));
+      assertThat(response.statusCode()).isEqualTo(status);
+      assertThat(response.body()).isEqualTo(body.replace("NOTFOUND", "404 page not found\n"));
     }
   }
 
