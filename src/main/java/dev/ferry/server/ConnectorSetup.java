@@ -3,6 +3,7 @@ package dev.ferry.server;
 import dev.ferry.connector.ConnectorRegistry;
 import dev.ferry.connector.gitlab.GitlabConnectorFactory;
 import dev.ferry.connector.mock.MockCallbackConnectorFactory;
+import dev.ferry.connector.mock.MockPasswordConnectorFactory;
 import dev.ferry.connector.oidc.OidcConnectorFactory;
 import dev.ferry.connector.upstream.UpstreamBulkhead;
 import dev.ferry.connector.upstream.UpstreamHttpSettings;
@@ -29,7 +30,8 @@ public final class ConnectorSetup {
         List.of(
             new OidcConnectorFactory(clock, http, cpu, bulkhead),
             new GitlabConnectorFactory(clock, http, bulkhead),
-            new MockCallbackConnectorFactory()));
+            new MockCallbackConnectorFactory(),
+            new MockPasswordConnectorFactory()));
   }
 
   /**

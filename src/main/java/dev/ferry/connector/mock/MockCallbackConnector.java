@@ -1,9 +1,14 @@
 package dev.ferry.connector.mock;
 
+import dev.ferry.connector.CallbackConnector;
+import dev.ferry.connector.ConnectorScopes;
 import dev.ferry.connector.Identity;
+import dev.ferry.connector.RefreshConnector;
 import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +19,8 @@ import java.util.Map;
  * mock} is {@code Cg0wLTM4NS0yODA4OS0wEgRtb2Nr}. Nothing is verified, so the subject has no claims
  * and no issuer.
  */
-public final class MockCallbackConnector implements TokenIdentityConnector {
+public final class MockCallbackConnector
+    implements TokenIdentityConnector, CallbackConnector, RefreshConnector {
   /** The identity every token maps to. */
   public static final Identity IDENTITY =
       new Identity(
@@ -24,7 +30,30 @@ public final class MockCallbackConnector implements TokenIdentityConnector {
           "kilgore@kilgore.trout",
           true,
           List.of("authors"),
-          new byte[0]);
+          "foobar".getBytes(StandardCharsets.UTF_8));
+
+  /**
+   * Sends the browser straight back to Ferry's callback with the state (Dex: Callback.LoginURL): a
+   * login that needs no upstream.
+   */
+  @Override
+  public LoginRedirect loginUrl(ConnectorScopes scopes, String callbackUrl, String state) {
+    String separator = callbackUrl.contains("?") ? "&" : "?";
+    return new LoginRedirect(
+        callbackUrl + separator + "state=" + URLEncoder.encode(state, StandardCharsets.UTF_8),
+        new byte[0]);
+  }
+
+  @Override
+  public Identity handleCallback(
+      ConnectorScopes scopes, byte[] connectorData, Map<String, String> query) {
+    return IDENTITY;
+  }
+
+  @Override
+  public Identity refresh(ConnectorScopes scopes, Identity identity) {
+    return IDENTITY;
+  }
 
   @Override
   public VerifiedSubject tokenIdentity(String subjectTokenType, String subjectToken) {

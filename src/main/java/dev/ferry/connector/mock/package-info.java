@@ -1,7 +1,7 @@
 /**
- * Dex's {@code mockCallback} test connector (Dex: connector/mock/connectortest.go
- * Callback.TokenIdentity): any token yields the same fixed identity, Kilgore Trout. For tests and
- * local experiments only; never configure it in production.
+ * Dex's {@code mockCallback} and {@code mockPassword} test connectors (Dex:
+ * connector/mock/connectortest.go Callback.TokenIdentity): any token yields the same fixed
+ * identity, Kilgore Trout. For tests and local experiments only; never configure it in production.
  */
 @NullMarked
 package dev.ferry.connector.mock;
