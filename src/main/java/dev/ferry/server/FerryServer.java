@@ -133,7 +133,8 @@ public final class FerryServer implements AutoCloseable {
                 TrustSetup.ledger(storage),
                 audit,
                 clock,
-                random));
+                random,
+                new InterimPages()));
     opened.add(listeners.web());
     listeners.telemetry().ifPresent(opened::add);
 

@@ -4,6 +4,8 @@ import dev.ferry.config.FerryConfig;
 import dev.ferry.config.WebConfig;
 import dev.ferry.endpoint.ConnectorIssuers;
 import dev.ferry.endpoint.ConnectorLookup;
+import dev.ferry.endpoint.auth.AuthFlow;
+import dev.ferry.endpoint.auth.AuthSettings;
 import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
 import dev.ferry.endpoint.discovery.KeysEndpoint;
 import dev.ferry.endpoint.health.LivenessEndpoint;
@@ -33,6 +35,7 @@ import dev.ferry.signer.Signer;
 import dev.ferry.storage.Storage;
 import dev.ferry.token.TokenIssuer;
 import dev.ferry.token.TokenVerifier;
+import dev.ferry.web.Pages;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -65,7 +68,8 @@ final class Listeners {
       ReplayLedger ledger,
       AuditSink audit,
       Clock clock,
-      SecureRandom random) {}
+      SecureRandom random,
+      Pages pages) {}
 
   /** The started listeners. */
   record Started(HttpServer web, Optional<HttpServer> telemetry) {}
@@ -114,7 +118,8 @@ final class Listeners {
                   token,
                   new UserinfoEndpoint(c.verifier(), workers),
                   new IntrospectionEndpoint(config.issuer(), c.verifier(), c.storage(), workers),
-                  new WebHealthEndpoint(c.health()))
+                  new WebHealthEndpoint(c.health()),
+                  authFlow(config, c))
               .build();
       HttpServer web = listen("web", settings, webRouter);
       opened.add(web);
@@ -147,6 +152,26 @@ final class Listeners {
       }
       throw e;
     }
+  }
+
+  private static AuthFlow authFlow(FerryConfig config, Components c) {
+    return new AuthFlow(
+        c.storage(),
+        c.connectors(),
+        c.pages(),
+        c.issuer(),
+        c.verifier(),
+        c.workers(),
+        c.clock(),
+        c.random(),
+        new AuthSettings(
+            config.issuer(),
+            config.oauth2().responseTypes(),
+            config.oauth2().pkce().enforce(),
+            config.oauth2().pkce().codeChallengeMethodsSupported(),
+            config.oauth2().alwaysShowLoginScreen(),
+            config.oauth2().skipApprovalScreen(),
+            config.expiry().authRequests()));
   }
 
   private static HttpServerSettings webSettings(WebConfig web) {

@@ -50,6 +50,18 @@ public final class TokenVerifier {
 
   /** The verified token, or empty when it is malformed, forged, foreign or expired. */
   public Optional<VerifiedToken> verify(String jwt) {
+    return verify(jwt, true);
+  }
+
+  /**
+   * The verified token even when it has expired: an {@code id_token_hint} may be expired (OpenID
+   * Connect Core §3.1.2.1; Dex: server/authflow/request.go validateIDTokenHint).
+   */
+  public Optional<VerifiedToken> verifyIgnoringExpiry(String jwt) {
+    return verify(jwt, false);
+  }
+
+  private Optional<VerifiedToken> verify(String jwt, boolean checkExpiry) {
     SignedJWT parsed;
     try {
       parsed = SignedJWT.parse(jwt);
@@ -64,8 +76,7 @@ public final class TokenVerifier {
       JWTClaimsSet claims = parsed.getJWTClaimsSet();
       Date expiry = claims.getExpirationTime();
       if (!issuerUrl.equals(claims.getIssuer())
-          || expiry == null
-          || !expiry.toInstant().isAfter(clock.instant())) {
+          || (checkExpiry && (expiry == null || !expiry.toInstant().isAfter(clock.instant())))) {
         return Optional.empty();
       }
       Base64URL payload = parsed.getParsedParts()[1];

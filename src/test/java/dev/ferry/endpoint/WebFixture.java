@@ -8,7 +8,10 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.ferry.connector.Connector;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.mock.MockCallbackConnectorFactory;
+import dev.ferry.connector.mock.MockPasswordConnectorFactory;
 import dev.ferry.cpu.CpuLane;
+import dev.ferry.endpoint.auth.AuthFlow;
+import dev.ferry.endpoint.auth.AuthSettings;
 import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
 import dev.ferry.endpoint.discovery.KeysEndpoint;
 import dev.ferry.endpoint.health.LivenessEndpoint;
@@ -104,6 +107,9 @@ public final class WebFixture implements AutoCloseable {
   public final StorageHealthCheck health;
   public final PrometheusRegistry registry;
 
+  /** The login pages the flow asked for, in order (a recording stand-in for the real pages). */
+  public final RecordingPages pages = new RecordingPages();
+
   /** Every audit record the token exchange wrote, in order. */
   public final List<AuditRecord> audits = new CopyOnWriteArrayList<>();
 
@@ -161,7 +167,25 @@ public final class WebFixture implements AutoCloseable {
                 token,
                 new UserinfoEndpoint(verifier, workers),
                 new IntrospectionEndpoint(issuer, verifier, storage, workers),
-                new WebHealthEndpoint(health))
+                new WebHealthEndpoint(health),
+                new AuthFlow(
+                    storage,
+                    connectors,
+                    pages,
+                    issuerService,
+                    verifier,
+                    workers,
+                    clock,
+                    random,
+                    b.auth.apply(
+                        new AuthSettings(
+                            issuer,
+                            List.of("code"),
+                            false,
+                            List.of("S256", "plain"),
+                            false,
+                            true,
+                            Duration.ofHours(24)))))
             .build();
     web = new HttpServer(settings, webRouter);
     Router telemetryRouter =
@@ -336,9 +360,13 @@ public final class WebFixture implements AutoCloseable {
           .flatMap(definition -> {
             try {
               Connector c =
-                  definition.type().equals(MockCallbackConnectorFactory.TYPE)
-                      ? new MockCallbackConnectorFactory().open(id, definition.config())
-                      : new Connector() {};
+                  switch (definition.type()) {
+                    case MockCallbackConnectorFactory.TYPE ->
+                        new MockCallbackConnectorFactory().open(id, definition.config());
+                    case MockPasswordConnectorFactory.TYPE ->
+                        new MockPasswordConnectorFactory().open(id, definition.config());
+                    default -> new Connector() {};
+                  };
               return Optional.of(new OpenedConnector(definition, c));
             } catch (ConnectorException e) {
               return Optional.empty();
@@ -361,6 +389,7 @@ public final class WebFixture implements AutoCloseable {
     private ReplayLedger ledger = new InMemoryLedger();
     private FederatedCredentials federated = FederatedCredentials.none();
     private final List<Grant<?, ?>> extraGrants = new ArrayList<>();
+    private UnaryOperator<AuthSettings> auth = s -> s;
 
     public Builder issuer(String value) {
       issuer = value;
@@ -427,6 +456,15 @@ public final class WebFixture implements AutoCloseable {
     /** The clients' federated credentials (client authentication by assertion); none by default. */
     public Builder federatedCredentials(FederatedCredentials value) {
       federated = value;
+      return this;
+    }
+
+    /**
+     * The login flow's settings, from Dex's server-test defaults: response type {@code code}, PKCE
+     * optional with both methods, no forced login screen, approval skipped, 24h requests.
+     */
+    public Builder auth(UnaryOperator<AuthSettings> value) {
+      auth = value;
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.ferry.endpoint.routes;
 
+import dev.ferry.endpoint.auth.AuthFlow;
 import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
 import dev.ferry.endpoint.discovery.KeysEndpoint;
 import dev.ferry.endpoint.health.LivenessEndpoint;
@@ -12,9 +13,10 @@ import dev.ferry.http.MetricsEndpoint;
 import dev.ferry.http.Router;
 
 /**
- * Mounts Ferry's endpoints at Dex's routes. The browser-flow routes ({@code /auth}, {@code
- * /callback}, {@code /device...}, {@code /approval}) are not served yet and answer 404, as any
- * unknown path does; they are added here, without CORS, when they exist.
+ * Mounts Ferry's endpoints at Dex's routes. The browser login flow ({@code /auth}, {@code
+ * /auth/{connector}}, {@code /auth/{connector}/login}, {@code /callback}, {@code
+ * /callback/{connector}}, {@code /approval}) is mounted without CORS, as Dex mounts it; the device
+ * flow's routes are not served yet and answer 404, as any unknown path does.
  */
 public final class Routes {
   private Routes() {}
@@ -27,14 +29,21 @@ public final class Routes {
       TokenEndpoint token,
       UserinfoEndpoint userinfo,
       IntrospectionEndpoint introspection,
-      WebHealthEndpoint health) {
+      WebHealthEndpoint health,
+      AuthFlow auth) {
     return router
         .corsRoute("/.well-known/openid-configuration", discovery)
         .corsRoute("/token", token)
         .corsRoute("/keys", keys)
         .corsRoute("/userinfo", userinfo)
         .corsRoute("/token/introspect", introspection)
-        .route("/healthz", health);
+        .route("/healthz", health)
+        .route("/auth", auth.authorize())
+        .route("/auth/{connector}", auth.connectorLogin())
+        .route("/auth/{connector}/login", auth.passwordLogin())
+        .route("/callback", auth.callback())
+        .route("/callback/{connector}", auth.callback())
+        .route("/approval", auth.approval());
   }
 
   /** The telemetry listener: mounted at the root, no web headers, no CORS, no HTTP metrics. */
