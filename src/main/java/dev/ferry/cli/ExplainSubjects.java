@@ -84,7 +84,7 @@ final class ExplainSubjects {
     Connector opened;
     try {
       opened =
-          ConnectorSetup.registry(Clock.systemUTC(), CpuLane.direct())
+          ConnectorSetup.registry(Clock.systemUTC(), CpuLane.direct(), ConnectorSetup.NO_PASSWORDS)
               .open(connector.id(), connector.type(), connector.config().toString());
     } catch (ConnectorException e) {
       throw new UsageException(

@@ -13,6 +13,14 @@ public interface ConnectorFactory {
   String type();
 
   /**
+   * Whether a configuration may name this type in {@code connectors}. Built-in types that the
+   * server adds itself (the {@code local} password database) are not, as in Dex.
+   */
+  default boolean configurable() {
+    return true;
+  }
+
+  /**
    * Every problem in {@code configJson}, each naming its key, without contacting the upstream (for
    * {@code config check}); empty when {@link #open} would accept the config.
    */

@@ -52,10 +52,15 @@ public final class ConnectorRegistry {
     }
   }
 
-  /** Every type a config may name: Dex's, then any Ferry serves beyond them. */
+  /**
+   * Every type a config may name: Dex's, then any configurable one Ferry serves beyond them (not
+   * the built-in {@code local}).
+   */
   public List<String> knownTypes() {
     List<String> known = new ArrayList<>(DEX_TYPES);
-    factories.keySet().stream().filter(type -> !DEX_TYPES.contains(type)).forEach(known::add);
+    factories.values().stream()
+        .filter(factory -> factory.configurable() && !DEX_TYPES.contains(factory.type()))
+        .forEach(factory -> known.add(factory.type()));
     return List.copyOf(known);
   }
 

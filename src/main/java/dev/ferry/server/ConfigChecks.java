@@ -21,7 +21,8 @@ public final class ConfigChecks {
   /** Problems, each naming its key; empty when the configuration can be served. */
   public static List<String> deepProblems(FerryConfig config) {
     // Validating opens nothing, so the clock the factories get does not matter.
-    ConnectorRegistry connectorTypes = ConnectorSetup.registry(Clock.systemUTC(), CpuLane.direct());
+    ConnectorRegistry connectorTypes =
+        ConnectorSetup.registry(Clock.systemUTC(), CpuLane.direct(), ConnectorSetup.NO_PASSWORDS);
     List<String> problems = new ArrayList<>();
     problems.addAll(
         StorageSetup.factory().validate(config.storage().type(), config.storage().config()));

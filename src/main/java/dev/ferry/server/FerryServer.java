@@ -101,7 +101,7 @@ public final class FerryServer implements AutoCloseable {
     // Created before the connectors: they verify upstream signatures on it.
     CpuWorkers workers = new CpuWorkers(HttpServerSettings.builder().build());
     opened.add(workers);
-    ConnectorRegistry registry = ConnectorSetup.registry(clock, workers);
+    ConnectorRegistry registry = ConnectorSetup.registry(clock, workers, storage.passwords()::get);
     ConnectorCache connectors = new ConnectorCache(storage.connectors()::get, registry);
     opened.add(connectors);
     openConfiguredConnectors(config, registry, connectors);

@@ -35,8 +35,10 @@ import org.jspecify.annotations.Nullable;
  * injected faults (500, bad JSON, a bounded hang, an oversized body).
  *
  * <p>Paths: {@code <issuerPath>/.well-known/openid-configuration}, {@code <issuerPath>/keys},
- * {@code <issuerPath>/userinfo}. Userinfo answers a bearer token this issuer minted with that
- * token's payload, or the claims set by {@link #userInfoClaims}; anything else gets 401.
+ * {@code <issuerPath>/userinfo}, and for browser logins {@code <issuerPath>/authorize} and {@code
+ * <issuerPath>/token} ({@link #login()}: register a client there first). Userinfo answers a bearer
+ * token this issuer minted with that token's payload, or the claims set by {@link #userInfoClaims};
+ * anything else gets 401.
  *
  * <pre>{@code
  * try (UpstreamIssuer upstream = UpstreamIssuer.builder().clock(clock).start()) {
@@ -95,6 +97,8 @@ public final class UpstreamIssuer implements AutoCloseable {
   private final Map<String, String> minted = new ConcurrentHashMap<>();
 
   private final IssuerKeys keys = new IssuerKeys();
+  private final UpstreamLogin login = new UpstreamLogin(this);
+  private volatile @Nullable List<String> codeChallengeMethods;
   private volatile boolean userInfoEnabled;
   private volatile @Nullable String discoveryIssuer;
   private volatile @Nullable List<String> signingAlgorithms;
@@ -276,6 +280,16 @@ public final class UpstreamIssuer implements AutoCloseable {
 
   // ---- behaviour switches
 
+  /** The authorization server: clients, the user who logs in, token endpoint behaviour. */
+  public UpstreamLogin login() {
+    return login;
+  }
+
+  /** {@code code_challenge_methods_supported}; null (the default) leaves the key out. */
+  public void codeChallengeMethods(@Nullable List<String> methods) {
+    this.codeChallengeMethods = methods;
+  }
+
   /** Makes {@code relativePath} (e.g. {@link #KEYS}) misbehave until set back to NONE. */
   public void fault(String relativePath, Fault fault) {
     faults.put(path(relativePath), fault);
@@ -434,6 +448,8 @@ public final class UpstreamIssuer implements AutoCloseable {
       send(exchange, 200, "application/json", JSON.writeValueAsString(jwks().toJSONObject(true)));
     } else if (path.equals(path(USERINFO)) && userInfoEnabled) {
       userInfo(exchange);
+    } else if (path.startsWith(issuerPath) && login.handles(path.substring(issuerPath.length()))) {
+      login.handle(exchange, path.substring(issuerPath.length()));
     } else {
       send(exchange, 404, "text/plain", "not found");
     }
@@ -443,14 +459,18 @@ public final class UpstreamIssuer implements AutoCloseable {
     Map<String, Object> doc = new LinkedHashMap<>();
     String advertised = discoveryIssuer;
     doc.put("issuer", advertised == null ? issuer() : advertised);
-    doc.put("authorization_endpoint", issuer() + "/auth");
-    doc.put("token_endpoint", issuer() + "/token");
+    doc.put("authorization_endpoint", issuer() + UpstreamLogin.AUTHORIZE);
+    doc.put("token_endpoint", issuer() + UpstreamLogin.TOKEN);
     doc.put("jwks_uri", issuer() + KEYS);
     if (userInfoEnabled) {
       doc.put("userinfo_endpoint", issuer() + USERINFO);
     }
     doc.put("response_types_supported", List.of("code"));
     doc.put("subject_types_supported", List.of("public"));
+    List<String> methods = codeChallengeMethods;
+    if (methods != null) {
+      doc.put("code_challenge_methods_supported", methods);
+    }
     List<String> algorithms = signingAlgorithms;
     if (algorithms != null) {
       doc.put("id_token_signing_alg_values_supported", algorithms);

@@ -8,7 +8,9 @@ import dev.ferry.connector.upstream.UpstreamJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -94,7 +96,36 @@ final class Discovery {
             : config.issuerAlias().isEmpty() ? config.issuer() : config.issuerAlias();
     Optional<URI> jwks = url(document, "jwks_uri", overrides.jwksUrl());
     Optional<URI> userInfo = url(document, "userinfo_endpoint", overrides.userInfoUrl());
-    return new ProviderMetadata(expectedIssuer, jwks, userInfo, algorithms(document));
+    // Only browser login uses these: an unusable one fails that login, never token exchange.
+    Optional<URI> authorization =
+        lenientUrl(document, "authorization_endpoint", overrides.authUrl());
+    Optional<URI> token = lenientUrl(document, "token_endpoint", overrides.tokenUrl());
+    return new ProviderMetadata(
+        expectedIssuer,
+        jwks,
+        userInfo,
+        algorithms(document),
+        authorization,
+        token,
+        codeChallengeMethods(document));
+  }
+
+  /**
+   * {@code code_challenge_methods_supported}; anything but an array of strings counts as none (Dex
+   * logs that it could not read the metadata and goes on without PKCE).
+   */
+  private static List<String> codeChallengeMethods(ObjectNode document) {
+    JsonNode list = document.get("code_challenge_methods_supported");
+    List<String> methods = new ArrayList<>();
+    if (list != null && list.isArray()) {
+      for (JsonNode value : list) {
+        if (!value.isTextual()) {
+          return List.of();
+        }
+        methods.add(value.asText());
+      }
+    }
+    return methods;
   }
 
   private static Set<JWSAlgorithm> algorithms(ObjectNode document) throws IOException {
@@ -132,6 +163,14 @@ final class Discovery {
       // reported below
     }
     throw new IOException("oidc: discovery " + key + " is not an absolute http(s) URL: " + value);
+  }
+
+  private Optional<URI> lenientUrl(ObjectNode document, String key, String override) {
+    try {
+      return url(document, key, override);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
   }
 
   private static Optional<String> text(ObjectNode document, String key) throws IOException {

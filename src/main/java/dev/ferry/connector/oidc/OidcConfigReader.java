@@ -55,7 +55,25 @@ final class OidcConfigReader {
       problems.add("oidc: " + e.getMessage());
     }
     checkGivenKeys(problems, config);
+    checkLogin(problems, config);
     return problems;
+  }
+
+  /**
+   * The keys only browser login reads. {@code redirectURI} must be the absolute URL of Ferry's
+   * {@code /callback} when set (Dex compares it with the callback URL at every login), and {@code
+   * pkceChallenge} one of the two PKCE methods (Dex fails every login otherwise).
+   */
+  private static void checkLogin(List<String> problems, OidcConfig config) {
+    checkUrl(problems, "redirectURI", config.redirectUri());
+    String pkce = config.pkceChallenge();
+    if (!pkce.isEmpty() && !pkce.equals(OidcLogin.S256) && !pkce.equals(OidcLogin.PLAIN)) {
+      problems.add(
+          "oidc: config key \"pkceChallenge\" must be S256 or plain (or unset to use what the"
+              + " upstream advertises), got \""
+              + pkce
+              + "\"");
+    }
   }
 
   /**

@@ -1,8 +1,11 @@
 package dev.ferry.connector.oidc;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.connector.CallbackConnector;
+import dev.ferry.connector.ConnectorScopes;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.RefreshConnector;
 import dev.ferry.connector.SubjectToken;
 import dev.ferry.connector.TokenIdentityConnector;
 import dev.ferry.connector.VerifiedSubject;
@@ -48,8 +51,13 @@ import org.slf4j.LoggerFactory;
  * others at once. Signature checks run on the {@link dev.ferry.cpu.CpuLane}. Every failure is an
  * {@link IdentityException} whose message is for the log; tokens are never logged, only a SHA-256
  * prefix.
+ *
+ * <p>The browser login and refresh through the upstream ({@link CallbackConnector}, {@link
+ * RefreshConnector}) are {@link OidcLogin}'s, with the same upstream, verifier, userinfo call and
+ * claim mapping.
  */
-public final class OidcConnector implements TokenIdentityConnector {
+public final class OidcConnector
+    implements TokenIdentityConnector, CallbackConnector, RefreshConnector {
 
   private static final Logger LOG = LoggerFactory.getLogger(OidcConnector.class);
 
@@ -60,6 +68,7 @@ public final class OidcConnector implements TokenIdentityConnector {
   private final ClaimMapper mapper;
   private final UpstreamHttp http;
   private final int maxTokenBytes;
+  private final OidcLogin login;
 
   OidcConnector(
       String id,
@@ -68,7 +77,8 @@ public final class OidcConnector implements TokenIdentityConnector {
       ClaimMapper mapper,
       UserInfo userInfo,
       UpstreamHttp http,
-      int maxTokenBytes) {
+      int maxTokenBytes,
+      OidcLogin login) {
     this.id = id;
     this.config = config;
     this.provider = provider;
@@ -76,6 +86,25 @@ public final class OidcConnector implements TokenIdentityConnector {
     this.mapper = mapper;
     this.http = http;
     this.maxTokenBytes = maxTokenBytes;
+    this.login = login;
+  }
+
+  @Override
+  public LoginRedirect loginUrl(ConnectorScopes scopes, String callbackUrl, String state)
+      throws IdentityException {
+    return login.loginUrl(scopes, callbackUrl, state);
+  }
+
+  @Override
+  public Identity handleCallback(
+      ConnectorScopes scopes, byte[] connectorData, Map<String, String> query)
+      throws IdentityException {
+    return login.handleCallback(scopes, connectorData, query);
+  }
+
+  @Override
+  public Identity refresh(ConnectorScopes scopes, Identity identity) throws IdentityException {
+    return login.refresh(identity);
   }
 
   @Override

@@ -13,6 +13,7 @@ import dev.ferry.connector.upstream.UpstreamHttp;
 import dev.ferry.connector.upstream.UpstreamHttpSettings;
 import dev.ferry.connector.upstream.UpstreamTls;
 import dev.ferry.cpu.CpuLane;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -37,6 +38,7 @@ public final class OidcConnectorFactory implements ConnectorFactory {
   private final UpstreamHttpSettings settings;
   private final CpuLane cpu;
   private final UpstreamBulkhead.Limits bulkhead;
+  private final SecureRandom random = new SecureRandom();
 
   /** Verifies on the calling thread, with the default bulkhead: for tools and tests. */
   public OidcConnectorFactory(Clock clock, UpstreamHttpSettings settings) {
@@ -80,15 +82,28 @@ public final class OidcConnectorFactory implements ConnectorFactory {
         new UpstreamHttp(
             tls, settings.connectTimeout(), settings.requestTimeout(), settings.maxResponseBytes());
     UpstreamBulkhead upstreamCalls = new UpstreamBulkhead(connectorId, bulkhead);
+    ClaimMapper mapper = new ClaimMapper(config, groupsFilter);
+    UserInfo userInfo = new UserInfo(http, upstreamCalls);
+    TokenEndpoint tokenEndpoint = new TokenEndpoint(config, http, upstreamCalls);
     if (config.pinsKeys()) {
+      UpstreamProvider given = given(connectorId, config, upstreamCalls);
       return new OidcConnector(
           connectorId,
           config,
-          given(connectorId, config, upstreamCalls),
-          new ClaimMapper(config, groupsFilter),
-          new UserInfo(http, upstreamCalls),
+          given,
+          mapper,
+          userInfo,
           http,
-          settings.maxTokenBytes());
+          settings.maxTokenBytes(),
+          new OidcLogin(
+              connectorId,
+              config,
+              given,
+              tokenEndpoint,
+              userInfo,
+              mapper,
+              random,
+              settings.maxTokenBytes()));
     }
     LazyProvider provider =
         new LazyProvider(
@@ -102,10 +117,19 @@ public final class OidcConnectorFactory implements ConnectorFactory {
             connectorId,
             config,
             provider,
-            new ClaimMapper(config, groupsFilter),
-            new UserInfo(http, upstreamCalls),
+            mapper,
+            userInfo,
             http,
-            settings.maxTokenBytes());
+            settings.maxTokenBytes(),
+            new OidcLogin(
+                connectorId,
+                config,
+                provider,
+                tokenEndpoint,
+                userInfo,
+                mapper,
+                random,
+                settings.maxTokenBytes()));
     try {
       provider.get();
     } catch (IdentityException e) {
@@ -151,7 +175,14 @@ public final class OidcConnectorFactory implements ConnectorFactory {
         .log();
     // The metadata's algorithm list is informational here: the verifier asks the keys per token.
     ProviderMetadata metadata =
-        new ProviderMetadata(issuer, Optional.empty(), Optional.empty(), keys.algorithms());
+        new ProviderMetadata(
+            issuer,
+            Optional.empty(),
+            Optional.empty(),
+            keys.algorithms(),
+            Optional.empty(),
+            Optional.empty(),
+            List.of());
     return new UpstreamProvider.Given(
         new LazyProvider.Upstream(
             metadata,

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -72,13 +73,36 @@ public final class UpstreamHttp implements AutoCloseable {
 
   /** GET {@code uri}, with {@code Authorization: Bearer <bearer>} when a bearer is given. */
   public Response get(URI uri, @Nullable String bearer) throws IOException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(uri).GET().timeout(requestTimeout).header("Accept", "*/*");
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().header("Accept", "*/*");
     if (bearer != null) {
       request.header("Authorization", "Bearer " + bearer);
     }
+    return send("GET", uri, request);
+  }
+
+  /**
+   * POST {@code form} to {@code uri} as {@code application/x-www-form-urlencoded} (an OAuth 2.0
+   * token request), with {@code authorization} as the {@code Authorization} header when given. The
+   * form is encoded as Go's {@code url.Values.Encode}: keys sorted, values query-escaped.
+   */
+  public Response postForm(URI uri, Map<String, String> form, @Nullable String authorization)
+      throws IOException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(uri)
+            .POST(HttpRequest.BodyPublishers.ofString(GoQuery.encode(form)))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("Accept", "application/json");
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return send("POST", uri, request);
+  }
+
+  private Response send(String method, URI uri, HttpRequest.Builder builder) throws IOException {
     CompletableFuture<HttpResponse<byte[]>> pending =
-        client.sendAsync(request.build(), info -> new CappedBody(maxResponseBytes, info));
+        client.sendAsync(
+            builder.timeout(requestTimeout).build(),
+            info -> new CappedBody(maxResponseBytes, info));
     try {
       HttpResponse<byte[]> response = pending.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
       String contentType =
@@ -92,20 +116,26 @@ public final class UpstreamHttp implements AutoCloseable {
     } catch (TimeoutException e) {
       pending.cancel(true);
       throw new IOException(
-          "GET " + uri + ": no complete response within " + requestTimeout.toMillis() + " ms", e);
+          method + " " + uri + ": no complete response within " + requestTimeout.toMillis() + " ms",
+          e);
     } catch (InterruptedException e) {
       pending.cancel(true);
       Thread.currentThread().interrupt();
-      throw new IOException("GET " + uri + ": interrupted", e);
+      throw new IOException(method + " " + uri + ": interrupted", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       if (cause instanceof HttpTimeoutException) {
         // No response headers before the deadline: the same failure as a body that never ends.
         throw new IOException(
-            "GET " + uri + ": no complete response within " + requestTimeout.toMillis() + " ms",
+            method
+                + " "
+                + uri
+                + ": no complete response within "
+                + requestTimeout.toMillis()
+                + " ms",
             cause);
       }
-      throw new IOException("GET " + uri + ": " + describe(cause), cause);
+      throw new IOException(method + " " + uri + ": " + describe(cause), cause);
     }
   }
 
