@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import dev.ferry.connector.Connector;
 import dev.ferry.connector.ConnectorException;
 import dev.ferry.connector.mock.MockCallbackConnectorFactory;
+import dev.ferry.connector.mock.MockPasswordConnectorFactory;
 import dev.ferry.cpu.CpuLane;
 import dev.ferry.endpoint.discovery.DiscoveryEndpoint;
 import dev.ferry.endpoint.discovery.KeysEndpoint;
@@ -46,6 +47,8 @@ import dev.ferry.storage.Client;
 import dev.ferry.storage.IdGenerator;
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.memory.MemoryStorage;
+import dev.ferry.token.RefreshPolicy;
+import dev.ferry.token.RefreshTokens;
 import dev.ferry.token.TokenIssuer;
 import dev.ferry.token.TokenVerifier;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -142,7 +145,7 @@ public final class WebFixture implements AutoCloseable {
     registry = HttpMetrics.newRegistry("test");
     TokenEndpoint token =
         new TokenEndpoint(
-            grants(b, issuerService, connectors),
+            grants(b, issuerService, connectors, random),
             b.grantTypes,
             new ClientAuthenticator(
                 storage,
@@ -180,7 +183,7 @@ public final class WebFixture implements AutoCloseable {
 
   /** The server's grants, from the catalogue the server builds from, then the test's own. */
   private List<Grant<?, ?>> grants(
-      Builder b, TokenIssuer issuerService, ConnectorLookup connectors) {
+      Builder b, TokenIssuer issuerService, ConnectorLookup connectors, SecureRandom random) {
     List<Grant<?, ?>> grants =
         new ArrayList<>(
             GrantCatalogue.build(
@@ -192,7 +195,11 @@ public final class WebFixture implements AutoCloseable {
                     new TokenExchangeMetrics(registry),
                     clock,
                     IssuerIdentity.of(issuer),
-                    new ConnectorIssuers(storage, connectors, clock))));
+                    new ConnectorIssuers(storage, connectors, clock),
+                    storage,
+                    connectors,
+                    new RefreshTokens(storage, b.refreshPolicy, clock, new IdGenerator(random)),
+                    b.passwordConnector)));
     grants.addAll(b.extraGrants);
     return grants;
   }
@@ -336,9 +343,13 @@ public final class WebFixture implements AutoCloseable {
           .flatMap(definition -> {
             try {
               Connector c =
-                  definition.type().equals(MockCallbackConnectorFactory.TYPE)
-                      ? new MockCallbackConnectorFactory().open(id, definition.config())
-                      : new Connector() {};
+                  switch (definition.type()) {
+                    case MockCallbackConnectorFactory.TYPE ->
+                        new MockCallbackConnectorFactory().open(id, definition.config());
+                    case MockPasswordConnectorFactory.TYPE ->
+                        new MockPasswordConnectorFactory().open(id, definition.config());
+                    default -> new Connector() {};
+                  };
               return Optional.of(new OpenedConnector(definition, c));
             } catch (ConnectorException e) {
               return Optional.empty();
@@ -361,6 +372,20 @@ public final class WebFixture implements AutoCloseable {
     private ReplayLedger ledger = new InMemoryLedger();
     private FederatedCredentials federated = FederatedCredentials.none();
     private final List<Grant<?, ?>> extraGrants = new ArrayList<>();
+    private RefreshPolicy refreshPolicy = RefreshPolicy.DEFAULT;
+    private String passwordConnector = "";
+
+    /** {@code expiry.refreshTokens}; Dex's defaults (rotation, no expiry) unless set. */
+    public Builder refreshPolicy(RefreshPolicy value) {
+      refreshPolicy = value;
+      return this;
+    }
+
+    /** {@code oauth2.passwordConnector}; unset by default. */
+    public Builder passwordConnector(String value) {
+      passwordConnector = value;
+      return this;
+    }
 
     public Builder issuer(String value) {
       issuer = value;
