@@ -203,30 +203,40 @@ public final class RefreshTokens {
   public Rotated rotate(RefreshToken stored, RefreshTokenCodec.Value presented, FreshIdentity fresh)
       throws RefreshTokenException {
     Instant now = clock.instant();
-    // Both computed once: a storage backend may run the updater again after a conflict, and the
-    // upstream must then not be asked twice, nor a second secret minted.
+    // The identity is fetched before the transaction, never inside it: the connector may wait on
+    // its upstream, and a transaction held open meanwhile would stall every other write (SQLite has
+    // one connection; its reads of the offline session would even wait on the transaction itself).
+    // Dex fetches it inside; the answers are the same, only a lost race may cost an upstream call.
     String minted = ids.newId();
     Memo identity = new Memo(fresh);
+    if (!policy.allowedToReuse(stored.lastUsed(), now)) {
+      identity.load();
+    }
     Identity storedIdentity = identityOf(stored.claims());
     Outcome[] outcome = new Outcome[1];
-    try {
-      storage
-          .refreshTokens()
-          .update(
-              stored.id(),
-              old -> {
-                Outcome result =
-                    advance(old, presented.token(), minted, now, storedIdentity, identity);
-                outcome[0] = result;
-                return result.row();
-              });
-    } catch (Failed e) {
-      throw e.cause;
+    for (int attempt = 0; outcome[0] == null; attempt++) {
+      try {
+        storage
+            .refreshTokens()
+            .update(
+                stored.id(),
+                old -> {
+                  Outcome result =
+                      advance(old, presented.token(), minted, now, storedIdentity, identity);
+                  outcome[0] = result;
+                  return result.row();
+                });
+      } catch (Failed e) {
+        throw e.cause;
+      } catch (NeedsIdentity e) {
+        // The row moved since the lookup; fetch the identity outside the transaction, once.
+        if (attempt > 0) {
+          throw new IllegalStateException("refresh token updater asked twice for the identity", e);
+        }
+        identity.load();
+      }
     }
     Outcome done = outcome[0];
-    if (done == null) {
-      throw new IllegalStateException("refresh token updater did not run");
-    }
     recordUse(stored, done.identity(), done.lastUsed());
     return new Rotated(
         RefreshTokenCodec.encode(presented.refreshId(), done.token()), done.identity());
@@ -267,7 +277,7 @@ public final class RefreshTokens {
       obsolete = old.token();
       token = minted;
     }
-    Identity fresh = identity.get();
+    Identity fresh = identity.loaded();
     Claims claims =
         new Claims(
             old.claims().userId(),
@@ -409,6 +419,15 @@ public final class RefreshTokens {
     }
   }
 
+  /** The updater needs the fresh identity, which was not fetched before the transaction. */
+  private static final class NeedsIdentity extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NeedsIdentity() {
+      super("identity not fetched", null, false, false);
+    }
+  }
+
   /** The fresh identity, asked for at most once. */
   private static final class Memo {
     private final FreshIdentity source;
@@ -418,19 +437,25 @@ public final class RefreshTokens {
       this.source = source;
     }
 
-    Identity get() {
-      if (identity == null) {
-        try {
-          identity = source.get();
-        } catch (IdentityException e) {
-          throw new Failed(
-              new RefreshTokenException(
-                  RefreshTokenException.Reason.NOT_ROTATED, "failed to refresh identity", e));
-        } catch (RefreshTokenException e) {
-          throw new Failed(e);
-        }
+    void load() throws RefreshTokenException {
+      if (identity != null) {
+        return;
       }
-      return identity;
+      try {
+        identity = source.get();
+      } catch (IdentityException e) {
+        throw new RefreshTokenException(
+            RefreshTokenException.Reason.NOT_ROTATED, "failed to refresh identity", e);
+      }
+    }
+
+    /** The identity fetched by {@link #load}; inside an updater, which may not fetch it. */
+    Identity loaded() {
+      Identity loaded = identity;
+      if (loaded == null) {
+        throw new NeedsIdentity();
+      }
+      return loaded;
     }
   }
 }
