@@ -1,6 +1,7 @@
 package dev.ferry.server;
 
 import dev.ferry.config.FerryConfig;
+import dev.ferry.config.RefreshTokensConfig;
 import dev.ferry.config.WebConfig;
 import dev.ferry.endpoint.ConnectorIssuers;
 import dev.ferry.endpoint.ConnectorLookup;
@@ -32,7 +33,10 @@ import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.ReplayLedger;
 import dev.ferry.policy.SubjectPolicy;
 import dev.ferry.signer.Signer;
+import dev.ferry.storage.IdGenerator;
 import dev.ferry.storage.Storage;
+import dev.ferry.token.RefreshPolicy;
+import dev.ferry.token.RefreshTokens;
 import dev.ferry.token.TokenIssuer;
 import dev.ferry.token.TokenVerifier;
 import dev.ferry.web.Pages;
@@ -92,7 +96,15 @@ final class Listeners {
                       new TokenExchangeMetrics(registry),
                       c.clock(),
                       IssuerIdentity.of(config.issuer()),
-                      new ConnectorIssuers(c.storage(), c.connectors(), c.clock()))),
+                      new ConnectorIssuers(c.storage(), c.connectors(), c.clock()),
+                      c.storage(),
+                      c.connectors(),
+                      new RefreshTokens(
+                          c.storage(),
+                          refreshPolicy(config.expiry().refreshTokens()),
+                          c.clock(),
+                          new IdGenerator(c.random())),
+                      config.oauth2().passwordConnector())),
               config.effectiveGrantTypes(),
               new ClientAuthenticator(
                   c.storage(),
@@ -172,6 +184,15 @@ final class Listeners {
             config.oauth2().alwaysShowLoginScreen(),
             config.oauth2().skipApprovalScreen(),
             config.expiry().authRequests()));
+  }
+
+  /** Dex: server/tokens/refresh_strategy.go NewRefreshTokenPolicy. */
+  private static RefreshPolicy refreshPolicy(RefreshTokensConfig refresh) {
+    return new RefreshPolicy(
+        !refresh.disableRotation(),
+        refresh.absoluteLifetime(),
+        refresh.validIfNotUsedFor(),
+        refresh.reuseInterval());
   }
 
   private static HttpServerSettings webSettings(WebConfig web) {

@@ -49,6 +49,8 @@ import dev.ferry.storage.Client;
 import dev.ferry.storage.IdGenerator;
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.memory.MemoryStorage;
+import dev.ferry.token.RefreshPolicy;
+import dev.ferry.token.RefreshTokens;
 import dev.ferry.token.TokenIssuer;
 import dev.ferry.token.TokenVerifier;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -148,7 +150,7 @@ public final class WebFixture implements AutoCloseable {
     registry = HttpMetrics.newRegistry("test");
     TokenEndpoint token =
         new TokenEndpoint(
-            grants(b, issuerService, connectors),
+            grants(b, issuerService, connectors, random),
             b.grantTypes,
             new ClientAuthenticator(
                 storage,
@@ -204,7 +206,7 @@ public final class WebFixture implements AutoCloseable {
 
   /** The server's grants, from the catalogue the server builds from, then the test's own. */
   private List<Grant<?, ?>> grants(
-      Builder b, TokenIssuer issuerService, ConnectorLookup connectors) {
+      Builder b, TokenIssuer issuerService, ConnectorLookup connectors, SecureRandom random) {
     List<Grant<?, ?>> grants =
         new ArrayList<>(
             GrantCatalogue.build(
@@ -216,7 +218,11 @@ public final class WebFixture implements AutoCloseable {
                     new TokenExchangeMetrics(registry),
                     clock,
                     IssuerIdentity.of(issuer),
-                    new ConnectorIssuers(storage, connectors, clock))));
+                    new ConnectorIssuers(storage, connectors, clock),
+                    storage,
+                    connectors,
+                    new RefreshTokens(storage, b.refreshPolicy, clock, new IdGenerator(random)),
+                    b.passwordConnector)));
     grants.addAll(b.extraGrants);
     return grants;
   }
@@ -390,6 +396,20 @@ public final class WebFixture implements AutoCloseable {
     private FederatedCredentials federated = FederatedCredentials.none();
     private final List<Grant<?, ?>> extraGrants = new ArrayList<>();
     private UnaryOperator<AuthSettings> auth = s -> s;
+    private RefreshPolicy refreshPolicy = RefreshPolicy.DEFAULT;
+    private String passwordConnector = "";
+
+    /** {@code expiry.refreshTokens}; Dex's defaults (rotation, no expiry) unless set. */
+    public Builder refreshPolicy(RefreshPolicy value) {
+      refreshPolicy = value;
+      return this;
+    }
+
+    /** {@code oauth2.passwordConnector}; unset by default. */
+    public Builder passwordConnector(String value) {
+      passwordConnector = value;
+      return this;
+    }
 
     public Builder issuer(String value) {
       issuer = value;

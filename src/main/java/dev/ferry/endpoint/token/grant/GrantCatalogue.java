@@ -1,5 +1,6 @@
 package dev.ferry.endpoint.token.grant;
 
+import dev.ferry.endpoint.ConnectorLookup;
 import dev.ferry.endpoint.IssuerDirectory;
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.IssuerIdentity;
@@ -7,6 +8,8 @@ import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.ReplayLedger;
 import dev.ferry.policy.SubjectPolicy;
+import dev.ferry.storage.Storage;
+import dev.ferry.token.RefreshTokens;
 import dev.ferry.token.TokenIssuer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,6 +36,11 @@ public final class GrantCatalogue {
    * @param identity how RFC 7523 assertions name Ferry in their {@code aud}, which no token
    *     exchange or JWT bearer target may name
    * @param directory routes an assertion without {@code connector_id} by its {@code iss}
+   * @param storage where authorization codes are redeemed and offline sessions read
+   * @param connectors the opened connectors, for the grants that look one up themselves
+   *     (authorization code decides on a refresh token by its code's connector)
+   * @param refreshTokens issues, looks up and rotates refresh tokens ({@code expiry.refreshTokens})
+   * @param passwordConnector {@code oauth2.passwordConnector}, or "" when unset
    */
   public record Dependencies(
       TokenIssuer issuer,
@@ -42,7 +50,16 @@ public final class GrantCatalogue {
       TokenExchangeMetrics metrics,
       Clock clock,
       IssuerIdentity identity,
-      IssuerDirectory directory) {}
+      IssuerDirectory directory,
+      Storage storage,
+      ConnectorLookup connectors,
+      RefreshTokens refreshTokens,
+      String passwordConnector) {
+
+    PersonTokens personTokens() {
+      return new PersonTokens(issuer, refreshTokens, clock);
+    }
+  }
 
   private record Entry(String grantType, Function<Dependencies, Grant<?, ?>> factory) {}
 
@@ -73,7 +90,18 @@ public final class GrantCatalogue {
                       d.metrics(),
                       d.clock(),
                       d.identity(),
-                      d.directory())));
+                      d.directory())),
+          new Entry(
+              GrantTypes.AUTHORIZATION_CODE,
+              d ->
+                  new AuthorizationCodeGrant(
+                      d.storage(), d.connectors(), d.personTokens(), d.clock())),
+          new Entry(
+              GrantTypes.REFRESH_TOKEN,
+              d -> new RefreshTokenGrant(d.storage(), d.refreshTokens(), d.issuer(), d.clock())),
+          new Entry(
+              GrantTypes.PASSWORD,
+              d -> new PasswordGrant(d.issuer(), d.personTokens(), d.passwordConnector())));
 
   private GrantCatalogue() {}
 

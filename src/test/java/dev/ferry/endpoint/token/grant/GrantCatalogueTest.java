@@ -10,13 +10,17 @@ import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.NoOpSubjectPolicy;
 import dev.ferry.signer.StaticSigner;
+import dev.ferry.storage.IdGenerator;
 import dev.ferry.storage.memory.MemoryStorage;
+import dev.ferry.token.RefreshPolicy;
+import dev.ferry.token.RefreshTokens;
 import dev.ferry.token.TokenIssuer;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class GrantCatalogueTest {
@@ -45,16 +49,29 @@ class GrantCatalogueTest {
                         TokenExchangeMetrics.unregistered(),
                         clock,
                         IssuerIdentity.of("https://ferry.example"),
-                        unusedIssuer -> List.of()))
+                        unusedIssuer -> List.of(),
+                        storage,
+                        unusedId -> Optional.empty(),
+                        new RefreshTokens(
+                            storage,
+                            RefreshPolicy.DEFAULT,
+                            clock,
+                            new IdGenerator(new SecureRandom())),
+                        ""))
                 .stream()
                 .map(Grant::grantType))
         .containsExactlyInAnyOrderElementsOf(GrantCatalogue.servedGrantTypes());
   }
 
   @Test
-  void tokenExchangeClientCredentialsAndJwtBearerAreServed() {
+  void everyGrantButDeviceCodeIsServed() {
     assertThat(GrantCatalogue.servedGrantTypes())
         .containsExactlyInAnyOrder(
-            GrantTypes.TOKEN_EXCHANGE, GrantTypes.CLIENT_CREDENTIALS, GrantTypes.JWT_BEARER);
+            GrantTypes.TOKEN_EXCHANGE,
+            GrantTypes.CLIENT_CREDENTIALS,
+            GrantTypes.JWT_BEARER,
+            GrantTypes.AUTHORIZATION_CODE,
+            GrantTypes.REFRESH_TOKEN,
+            GrantTypes.PASSWORD);
   }
 }
