@@ -135,7 +135,7 @@ class HumanLoginEndToEndTest {
             .codeChallenge(verifier, CodeChallengeMethod.S256)
             .build();
     URI back =
-        new BrowserlessLogin("http://127.0.0.1:" + port)
+        new BrowserlessLogin(REDIRECT.toString())
             .login(request.toURI(), "jane@example.com", PASSWORD);
     assertThat(back.toString()).startsWith(REDIRECT + "?");
     AuthenticationResponse response = AuthenticationResponseParser.parse(back);

@@ -17,10 +17,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Walks Ferry's login flow the way a browser does, without one: follows every redirect by hand,
- * submits the password form and the approval form found in the pages' HTML (their {@code action}
- * and hidden fields), and stops at the first redirect that leaves Ferry (the client's {@code
- * redirect_uri}). Each visited location is kept, so a test can assert the path the flow took.
+ * Walks Ferry's login flow the way a browser does, without one: follows every redirect by hand
+ * (into an upstream identity provider and back too), submits the password form and the approval
+ * form found in the pages' HTML (their {@code action} and hidden fields), and stops at the first
+ * redirect to the client's {@code redirect_uri}. Each visited location is kept, so a test can
+ * assert the path the flow took.
  */
 public final class BrowserlessLogin {
   private static final Pattern FORM =
@@ -34,14 +35,14 @@ public final class BrowserlessLogin {
           .followRedirects(HttpClient.Redirect.NEVER)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
-  private final String ferryOrigin;
+  private final String redirectUri;
   private final List<String> visited = new ArrayList<>();
 
   /**
-   * @param ferryOrigin scheme, host and port of Ferry; any redirect elsewhere ends the walk
+   * @param redirectUri the client's redirect URI; the walk ends at the first redirect to it
    */
-  public BrowserlessLogin(String ferryOrigin) {
-    this.ferryOrigin = ferryOrigin;
+  public BrowserlessLogin(String redirectUri) {
+    this.redirectUri = redirectUri;
   }
 
   /** Every URL requested so far, in order. */
@@ -84,7 +85,7 @@ public final class BrowserlessLogin {
       int status = response.statusCode();
       if (status == 302 || status == 303) {
         URI next = response.uri().resolve(response.headers().firstValue("Location").orElseThrow());
-        if (!next.toString().startsWith(ferryOrigin)) {
+        if (next.toString().startsWith(redirectUri)) {
           return next;
         }
         response = get(next.toString());
