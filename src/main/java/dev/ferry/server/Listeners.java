@@ -33,6 +33,7 @@ import dev.ferry.signer.Signer;
 import dev.ferry.storage.Storage;
 import dev.ferry.token.TokenIssuer;
 import dev.ferry.token.TokenVerifier;
+import dev.ferry.web.TemplatePages;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -76,6 +77,7 @@ final class Listeners {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       PrometheusRegistry registry = HttpMetrics.newRegistry(Version.current());
+      TemplatePages pages = FrontendSetup.pages(config);
 
       TokenEndpoint token =
           new TokenEndpoint(
@@ -101,9 +103,11 @@ final class Listeners {
               new ConnectorPolicy(c.connectors()));
       Router webRouter =
           Routes.web(
-                  Router.builder(URI.create(config.issuer()).getRawPath(), c.random())
-                      .settings(settings)
-                      .metrics(new HttpMetrics(registry)),
+                  Routes.frontend(
+                      Router.builder(URI.create(config.issuer()).getRawPath(), c.random())
+                          .settings(settings)
+                          .metrics(new HttpMetrics(registry)),
+                      pages.assets()),
                   new DiscoveryEndpoint(
                       config.issuer(),
                       c.signer(),
