@@ -131,6 +131,29 @@ class BrowserPagesTest {
   }
 
   @Test
+  void theDarkThemeAndALogoFromAnotherOriginLoadUnderTheirCsp() throws Exception {
+    String logo = client.url("/theme/logo.svg").replace("127.0.0.1", "localhost");
+    TemplatePages dark =
+        TemplatePages.load(
+            new FrontendSettings(
+                "/dex", Optional.empty(), "Acme", logo, "dark", Map.of(), Map.of()));
+    try (PageServer darkServer = new PageServer(dark, clientLanding(), Map.of())) {
+      desktop.consoleMessages();
+      desktop.open(darkServer.url("/password"));
+      desktop.screenshot("password-dark");
+
+      assertThat(desktop.script("return getComputedStyle(document.body).backgroundColor;"))
+          .isEqualTo("rgb(16, 20, 27)");
+      assertThat(desktop.script("return document.querySelector('.banner-logo').currentSrc;"))
+          .isEqualTo(logo);
+      assertThat(
+              (Long) desktop.script("return document.querySelector('.banner-logo').naturalWidth;"))
+          .isPositive();
+      assertThat(desktop.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
+    }
+  }
+
+  @Test
   void formActionSelfWouldStopTheRedirectToTheClient() throws Exception {
     // What an operator's CSP with form-action 'self' does: the post is sent, but Chromium refuses
     // to follow the 303 to another origin, so the login never reaches the client.
