@@ -173,6 +173,8 @@ class TemplatePagesTest {
         .contains("<h1>Request Entity Too Large</h1>")
         .contains("Too big: &lt;script&gt;")
         .doesNotContain("<script>");
+    // A status Go has no text for (Go's StatusText is empty) still gets a heading.
+    assertThat(builtIn().error(499, "x").bodyText()).contains("<h1>Error 499</h1>");
     assertThat(builtIn().error(400, "Invalid client_id.").bodyText())
         .contains("<h1>Bad Request</h1>")
         .contains("<title>Bad Request · dex</title>");
