@@ -90,9 +90,6 @@ public record FerryConfig(
     if (signer instanceof VaultSignerConfig) {
       features.add("signer.type: vault");
     }
-    if (!frontend.dir().isEmpty()) {
-      features.add("frontend.dir");
-    }
     if (sessions != null) {
       features.add("sessions");
     }

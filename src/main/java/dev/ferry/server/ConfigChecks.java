@@ -13,7 +13,7 @@ import java.util.Optional;
 
 /**
  * The checks {@code config check} adds to the file validation: each storage backend's and each
- * served connector's own config, which only those packages understand.
+ * served connector's own config, which only those packages understand, and the frontend's files.
  */
 public final class ConfigChecks {
   private ConfigChecks() {}
@@ -32,6 +32,7 @@ public final class ConfigChecks {
         .filter(path -> !path.isEmpty())
         .flatMap(ConfigChecks::auditPathProblem)
         .ifPresent(problems::add);
+    FrontendSetup.problem(config).ifPresent(problems::add);
     for (int i = 0; i < config.connectors().size(); i++) {
       ConnectorConfig connector = config.connectors().get(i);
       String prefix = "connectors[" + i + "].config: ";

@@ -133,8 +133,7 @@ public final class FerryServer implements AutoCloseable {
                 TrustSetup.ledger(storage),
                 audit,
                 clock,
-                random,
-                new InterimPages()));
+                random));
     opened.add(listeners.web());
     listeners.telemetry().ifPresent(opened::add);
 

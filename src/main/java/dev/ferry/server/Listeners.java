@@ -40,6 +40,7 @@ import dev.ferry.token.RefreshTokens;
 import dev.ferry.token.TokenIssuer;
 import dev.ferry.token.TokenVerifier;
 import dev.ferry.web.Pages;
+import dev.ferry.web.TemplatePages;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.net.BindException;
@@ -72,8 +73,7 @@ final class Listeners {
       ReplayLedger ledger,
       AuditSink audit,
       Clock clock,
-      SecureRandom random,
-      Pages pages) {}
+      SecureRandom random) {}
 
   /** The started listeners. */
   record Started(HttpServer web, Optional<HttpServer> telemetry) {}
@@ -84,6 +84,7 @@ final class Listeners {
     List<AutoCloseable> opened = new ArrayList<>();
     try {
       PrometheusRegistry registry = HttpMetrics.newRegistry(Version.current());
+      TemplatePages pages = FrontendSetup.pages(config);
 
       TokenEndpoint token =
           new TokenEndpoint(
@@ -117,9 +118,11 @@ final class Listeners {
               new ConnectorPolicy(c.connectors()));
       Router webRouter =
           Routes.web(
-                  Router.builder(URI.create(config.issuer()).getRawPath(), c.random())
-                      .settings(settings)
-                      .metrics(new HttpMetrics(registry)),
+                  Routes.frontend(
+                      Router.builder(URI.create(config.issuer()).getRawPath(), c.random())
+                          .settings(settings)
+                          .metrics(new HttpMetrics(registry)),
+                      pages.assets()),
                   new DiscoveryEndpoint(
                       config.issuer(),
                       c.signer(),
@@ -131,7 +134,7 @@ final class Listeners {
                   new UserinfoEndpoint(c.verifier(), workers),
                   new IntrospectionEndpoint(config.issuer(), c.verifier(), c.storage(), workers),
                   new WebHealthEndpoint(c.health()),
-                  authFlow(config, c))
+                  authFlow(config, c, pages))
               .build();
       HttpServer web = listen("web", settings, webRouter);
       opened.add(web);
@@ -166,11 +169,11 @@ final class Listeners {
     }
   }
 
-  private static AuthFlow authFlow(FerryConfig config, Components c) {
+  private static AuthFlow authFlow(FerryConfig config, Components c, Pages pages) {
     return new AuthFlow(
         c.storage(),
         c.connectors(),
-        c.pages(),
+        pages,
         c.issuer(),
         c.verifier(),
         c.workers(),

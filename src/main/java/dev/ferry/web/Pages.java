@@ -15,10 +15,16 @@ import java.util.List;
  */
 public interface Pages {
 
-  /** The connector choice page: one link per connector, in the order given. Status 200. */
+  /**
+   * The connector choice page: one link per connector, sorted by name ignoring case as Dex's login
+   * page sorts them (Dex: server/templates sortConnectors), whatever the order given. Status 200.
+   */
   HttpResponse connectorChoice(List<ConnectorLink> connectors);
 
-  /** The username and password form of a password connector. Status 200. */
+  /**
+   * The username and password form of a password connector. Status 200, or 401 after a failed
+   * attempt ({@link PasswordPage#invalid}), as Dex answers.
+   */
   HttpResponse password(PasswordPage page);
 
   /** The approval page listing the requested scopes. Status 200. */
@@ -48,7 +54,7 @@ public interface Pages {
    * @param username the username to prefill after a failed attempt, else empty
    * @param usernamePrompt the username field's label ({@code "Email Address"} for the local
    *     database, {@code "Username"} by default)
-   * @param invalid whether the previous attempt failed ("Invalid username and password." shown)
+   * @param invalid whether the previous attempt failed (the page says so, and its status is 401)
    * @param backLink a same-origin path back to the connector choice, or empty for none
    */
   record PasswordPage(

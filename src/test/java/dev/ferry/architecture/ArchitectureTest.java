@@ -203,6 +203,31 @@ class ArchitectureTest {
   }
 
   @Test
+  void thePagesKnowOnlyTheHttpLayer() {
+    // web renders what endpoints hand it: no config, endpoint, server, storage or OAuth logic.
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.ferry.web..")
+            .should()
+            .dependOnClassesThat()
+            .resideOutsideOfPackages(
+                "dev.ferry.web..",
+                "dev.ferry.http..",
+                "java..",
+                "org.jspecify..",
+                "org.slf4j..",
+                "com.github.mustachejava.."));
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.ferry.http..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.ferry.web.."));
+  }
+
+  @Test
   void theProtocolVocabularyHasNoDependencies() {
     check(
         noClasses()

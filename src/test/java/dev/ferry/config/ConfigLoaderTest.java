@@ -213,7 +213,8 @@ class ConfigLoaderTest {
     assertThat(config.signer()).isEqualTo(new LocalSignerConfig(Duration.ofHours(7), "RS256"));
     assertThat(config.logger().level()).isEqualTo(LogLevel.DEBUG);
     assertThat(config.logger().format()).isEqualTo(LogFormat.JSON);
-    assertThat(config.unsupportedFeatures()).containsExactly("frontend.dir");
+    // frontend.dir is served (Ferry-format templates), so nothing here is unsupported.
+    assertThat(config.unsupportedFeatures()).isEmpty();
   }
 
   @Test
@@ -610,7 +611,6 @@ class ConfigLoaderTest {
             "grpc.addr",
             "telemetry.enableProfiling",
             "signer.type: vault",
-            "frontend.dir",
             "sessions",
             "mfa");
     SessionsConfig sessions = Objects.requireNonNull(config.sessions());

@@ -41,6 +41,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -175,7 +176,7 @@ class PeopleAndMachinesEndToEndTest {
     return (OIDCTokenResponse) response.toSuccessResponse();
   }
 
-  private static IDTokenClaimsSet verifyForApp(JWT token, Nonce nonce) throws Exception {
+  private static IDTokenClaimsSet verifyForApp(JWT token, @Nullable Nonce nonce) throws Exception {
     return new IDTokenValidator(
             metadata.getIssuer(), APP, JWSAlgorithm.RS256, metadata.getJWKSetURI().toURL())
         .validate(token, nonce);
@@ -276,7 +277,7 @@ class PeopleAndMachinesEndToEndTest {
 
     // The app validates it exactly as it validates a person's ID token: issuer, signature from
     // /keys, and its own client id in the audience; azp names the machine client.
-    IDTokenClaimsSet claims = verifyForApp(token, new Nonce("unused"));
+    IDTokenClaimsSet claims = verifyForApp(token, null);
     assertThat(claims.getAudience())
         .containsExactly(new Audience("app"), new Audience("ci-exchange"));
     assertThat(claims.getStringClaim("azp")).isEqualTo("ci-exchange");

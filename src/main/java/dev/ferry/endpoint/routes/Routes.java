@@ -11,6 +11,7 @@ import dev.ferry.endpoint.token.TokenEndpoint;
 import dev.ferry.endpoint.userinfo.UserinfoEndpoint;
 import dev.ferry.http.MetricsEndpoint;
 import dev.ferry.http.Router;
+import dev.ferry.web.WebAssets;
 
 /**
  * Mounts Ferry's endpoints at Dex's routes. The browser login flow ({@code /auth}, {@code
@@ -44,6 +45,19 @@ public final class Routes {
         .route("/callback", auth.callback())
         .route("/callback/{connector}", auth.callback())
         .route("/approval", auth.approval());
+  }
+
+  /**
+   * The login pages' files on the web listener, at Dex's paths ({@code /static}, {@code /theme},
+   * {@code /robots.txt}); files one directory deep ({@code /static/img/x.svg}) are served too.
+   */
+  public static Router.Builder frontend(Router.Builder router, WebAssets assets) {
+    return router
+        .route("/static/{file}", assets.staticFiles())
+        .route("/static/{dir}/{file}", assets.staticFiles())
+        .route("/theme/{file}", assets.themeFiles())
+        .route("/theme/{dir}/{file}", assets.themeFiles())
+        .route("/robots.txt", assets.robots());
   }
 
   /** The telemetry listener: mounted at the root, no web headers, no CORS, no HTTP metrics. */
