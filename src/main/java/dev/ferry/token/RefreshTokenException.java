@@ -18,10 +18,15 @@ public final class RefreshTokenException extends Exception {
     /** Past {@code absoluteLifetime} or unused for longer than {@code validIfNotUsedFor}. */
     EXPIRED,
     /**
-     * Rotation failed after the lookup passed: a concurrent use won, the connector refused to
-     * refresh the identity, or the offline session no longer names the token.
+     * Rotation failed after the lookup passed: a concurrent use won, or the offline session no
+     * longer names the token.
      */
-    NOT_ROTATED
+    NOT_ROTATED,
+    /**
+     * The connector no longer vouches for the user (an upstream that revoked its refresh token, a
+     * deleted local user); the token is left as it was.
+     */
+    CONNECTOR_REFUSED
   }
 
   private final Reason reason;

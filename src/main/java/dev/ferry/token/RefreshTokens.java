@@ -445,7 +445,7 @@ public final class RefreshTokens {
         identity = source.get();
       } catch (IdentityException e) {
         throw new RefreshTokenException(
-            RefreshTokenException.Reason.NOT_ROTATED, "failed to refresh identity", e);
+            RefreshTokenException.Reason.CONNECTOR_REFUSED, "failed to refresh identity", e);
       }
     }
 

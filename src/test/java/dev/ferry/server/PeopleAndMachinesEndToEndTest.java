@@ -239,6 +239,8 @@ class PeopleAndMachinesEndToEndTest {
                 .toHTTPRequest()
                 .send());
     assertThat(refused.indicatesSuccess()).isFalse();
+    assertThat(refused.toErrorResponse().getErrorObject().getHTTPStatusCode()).isEqualTo(400);
+    assertThat(refused.toErrorResponse().getErrorObject().getCode()).isEqualTo("invalid_grant");
   }
 
   @Test

@@ -127,13 +127,18 @@ public final class RefreshTokenGrant
       throw switch (e.reason()) {
         case CLAIMED_BY_OTHER_CLIENT -> new OAuthException(OAuthError.INVALID_GRANT, CLAIMED);
         case EXPIRED -> new OAuthException(OAuthError.INVALID_REQUEST, "Refresh token expired.");
-        case INVALID, NOT_ROTATED -> new OAuthException(OAuthError.INVALID_REQUEST, CLAIMED);
+        case INVALID, NOT_ROTATED, CONNECTOR_REFUSED ->
+            new OAuthException(OAuthError.INVALID_REQUEST, CLAIMED);
       };
     } catch (StorageException e) {
       throw internal(e);
     }
     return Resolution.connector(stored.connectorId(), new Found(request, stored, presented));
   }
+
+  /** Ferry's answer when the connector refuses to refresh the identity. */
+  static final String CONNECTOR_REFUSED =
+      "The identity provider no longer accepts this login; log in again.";
 
   @Override
   public TokenResponse handle(GrantRequest<Found> request) {
@@ -146,7 +151,25 @@ public final class RefreshTokenGrant
       rotated =
           refreshTokens.rotate(
               stored, found.presented(), () -> freshIdentity(stored, request.connector(), scopes));
-    } catch (RefreshTokenException | StorageException e) {
+    } catch (RefreshTokenException e) {
+      if (e.reason() == RefreshTokenException.Reason.CONNECTOR_REFUSED) {
+        // Dex answers 500 invalid_request here. The upstream ended the user's session (or the
+        // local user is gone): RFC 6749 §5.2's invalid_grant tells the client to log the user in
+        // again, where a 500 reads as an outage to retry.
+        Throwable why = e.getCause() == null ? e : e.getCause();
+        log.atWarn()
+            .setMessage("refresh refused by the connector")
+            .addKeyValue("connector_id", stored.connectorId())
+            .addKeyValue("err", why.getMessage())
+            .log();
+        throw new OAuthException(OAuthError.INVALID_GRANT, CONNECTOR_REFUSED);
+      }
+      log.atError()
+          .setMessage("failed to rotate refresh token")
+          .addKeyValue("err", e.getMessage())
+          .log();
+      throw internal(e);
+    } catch (StorageException e) {
       log.atError()
           .setMessage("failed to rotate refresh token")
           .addKeyValue("err", e.getMessage())

@@ -472,13 +472,20 @@ class RefreshTokenGrantTest {
     }
   }
 
-  /** Dex: a connector that refuses is 500 invalid_request, and the token is left as it was. */
+  /**
+   * A connector that refuses is 400 invalid_grant (Dex: 500 invalid_request), and the token is left
+   * as it was.
+   */
   @Test
   void aConnectorThatRefusesLeavesTheTokenUntouched() throws Exception {
     Recorder recorder = new Recorder();
     recorder.fail = true;
     try (PersonGrantServer ferry = withRecorder(recorder, s -> {})) {
-      assertError(ferry.token(refresh(BAR)), 500, "invalid_request", "");
+      assertError(
+          ferry.token(refresh(BAR)),
+          400,
+          "invalid_grant",
+          "The identity provider no longer accepts this login; log in again.");
       RefreshToken row = ferry.storage().refreshTokens().get("test").orElseThrow();
       assertThat(row.token()).isEqualTo("bar");
       assertThat(row.obsoleteToken()).isEmpty();
