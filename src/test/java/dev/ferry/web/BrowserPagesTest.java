@@ -16,7 +16,8 @@ import org.openqa.selenium.Keys;
  * The built-in pages in headless Chromium, served by the real {@link TemplatePages} behind a tiny
  * router ({@link PageServer}): keyboard focus order, labels, a keyboard-only password login, the
  * phone layout, the CSP letting the pages' own styles and logo load, and why the CSP has no {@code
- * form-action}. Writes the screenshots in docs/screenshots/.
+ * form-action}. Writes docs/screenshots/password-dark.png; the other screenshots there come from a
+ * real login ({@code dev.ferry.server.BrowserLoginEndToEndTest}).
  */
 class BrowserPagesTest {
   private static PageServer client;
@@ -53,7 +54,6 @@ class BrowserPagesTest {
   @Test
   void passwordFormIsLabelledAndWorksWithTheKeyboardAlone() throws Exception {
     desktop.open(ferry.url("/password"));
-    desktop.screenshot("password");
 
     assertThat(desktop.unlabelledControls()).isEmpty();
     assertThat(desktop.find("#login").getAccessibleName()).isEqualTo("Email Address");
@@ -80,7 +80,6 @@ class BrowserPagesTest {
   @Test
   void connectorChoiceIsAListOfLinksInNameOrder() throws Exception {
     desktop.open(ferry.url("/login"));
-    desktop.screenshot("login");
 
     assertThat(desktop.tabOrder(10))
         .containsExactly(
@@ -96,7 +95,6 @@ class BrowserPagesTest {
   @Test
   void approvalOffersAllowFirstAndItsAnswerReachesTheClientsOrigin() throws Exception {
     desktop.open(ferry.url("/approval"));
-    desktop.screenshot("approval");
 
     assertThat(desktop.tabOrder(10)).containsExactly("button:Allow", "button:Deny");
     desktop.open(ferry.url("/approval"));
@@ -109,7 +107,6 @@ class BrowserPagesTest {
   @Test
   void errorPageSaysWhatWentWrong() throws Exception {
     desktop.open(ferry.url("/error"));
-    desktop.screenshot("error");
 
     assertThat(desktop.find("h1").getText()).isEqualTo("Bad Request");
     assertThat(desktop.find("[role=alert]").getText())
@@ -177,7 +174,6 @@ class BrowserPagesTest {
     try (Browser phone = Browser.start(Viewport.PHONE)) {
       for (String page : List.of("login", "password", "approval", "error")) {
         phone.open(ferry.url("/" + page));
-        phone.screenshot(page + "-phone");
 
         assertThat(phone.scrollsSideways()).as(page).isFalse();
         assertThat(phone.unlabelledControls()).as(page).isEmpty();
