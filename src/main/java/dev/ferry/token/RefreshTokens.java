@@ -48,6 +48,11 @@ public final class RefreshTokens {
     this.ids = ids;
   }
 
+  /** How tokens age and rotate (introspection reports the absolute lifetime). */
+  public RefreshPolicy policy() {
+    return policy;
+  }
+
   /** What the refreshed tokens are minted from: the value to return and the identity. */
   public record Rotated(String refreshToken, Identity identity) {}
 
