@@ -85,6 +85,12 @@ final class Listeners {
     try {
       PrometheusRegistry registry = HttpMetrics.newRegistry(Version.current());
       TemplatePages pages = FrontendSetup.pages(config);
+      RefreshTokens refreshTokens =
+          new RefreshTokens(
+              c.storage(),
+              refreshPolicy(config.expiry().refreshTokens()),
+              c.clock(),
+              new IdGenerator(c.random()));
 
       TokenEndpoint token =
           new TokenEndpoint(
@@ -100,11 +106,7 @@ final class Listeners {
                       new ConnectorIssuers(c.storage(), c.connectors(), c.clock()),
                       c.storage(),
                       c.connectors(),
-                      new RefreshTokens(
-                          c.storage(),
-                          refreshPolicy(config.expiry().refreshTokens()),
-                          c.clock(),
-                          new IdGenerator(c.random())),
+                      refreshTokens,
                       config.oauth2().passwordConnector())),
               config.effectiveGrantTypes(),
               new ClientAuthenticator(
@@ -132,7 +134,8 @@ final class Listeners {
                   new KeysEndpoint(c.signer()),
                   token,
                   new UserinfoEndpoint(c.verifier(), workers),
-                  new IntrospectionEndpoint(config.issuer(), c.verifier(), c.storage(), workers),
+                  new IntrospectionEndpoint(
+                      config.issuer(), c.verifier(), c.storage(), workers, refreshTokens),
                   new WebHealthEndpoint(c.health()),
                   authFlow(config, c, pages))
               .build();

@@ -14,6 +14,7 @@ import dev.ferry.storage.UserConnectorKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,12 +41,25 @@ public final class RefreshTokens {
   private final RefreshPolicy policy;
   private final Clock clock;
   private final IdGenerator ids;
+  private final RefreshLocks locks;
+
+  /**
+   * How long a refresh waits for a concurrent refresh of the same token: longer than a connector's
+   * upstream calls may take (the bulkhead's wait plus the request timeouts).
+   */
+  static final Duration MAX_LOCK_WAIT = Duration.ofSeconds(30);
 
   public RefreshTokens(Storage storage, RefreshPolicy policy, Clock clock, IdGenerator ids) {
     this.storage = storage;
     this.policy = policy;
     this.clock = clock;
     this.ids = ids;
+    this.locks = new RefreshLocks(MAX_LOCK_WAIT);
+  }
+
+  /** How tokens age and rotate (introspection reports the absolute lifetime). */
+  public RefreshPolicy policy() {
+    return policy;
   }
 
   /** What the refreshed tokens are minted from: the value to return and the identity. */
@@ -195,24 +209,51 @@ public final class RefreshTokens {
    * claims follow it (all but the user id); otherwise the stored claims are used. The connector
    * data moves from the row to the offline session, as Dex moves it.
    *
+   * <p>Concurrent rotations of the same token in this replica are serialized ({@link
+   * RefreshLocks}): the loser sees the winner's row and never reaches the connector.
+   *
    * @throws RefreshTokenException with {@link RefreshTokenException.Reason#NOT_ROTATED} when a
-   *     concurrent use won, the identity could not be refreshed, or the offline session does not
-   *     name the token
+   *     concurrent use won (or did not finish within {@link #MAX_LOCK_WAIT}), the identity could
+   *     not be refreshed, or the offline session does not name the token
    * @throws StorageException when storage fails
    */
   public Rotated rotate(RefreshToken stored, RefreshTokenCodec.Value presented, FreshIdentity fresh)
+      throws RefreshTokenException {
+    // Concurrent refreshes of one token run one after the other here, so that only the winner asks
+    // the connector (an upstream that detects refresh token reuse would revoke the family); the
+    // loser then sees the row the winner wrote and gets Dex's answer without any upstream call.
+    // Across replicas the window remains, as in Dex on PostgreSQL.
+    try (RefreshLocks.Held held = locks.acquire(stored.id())) {
+      return rotateLocked(stored, presented, fresh);
+    }
+  }
+
+  private Rotated rotateLocked(
+      RefreshToken stored, RefreshTokenCodec.Value presented, FreshIdentity fresh)
       throws RefreshTokenException {
     Instant now = clock.instant();
     // The identity is fetched before the transaction, never inside it: the connector may wait on
     // its upstream, and a transaction held open meanwhile would stall every other write (SQLite has
     // one connection; its reads of the offline session would even wait on the transaction itself).
-    // Dex fetches it inside; the answers are the same, only a lost race may cost an upstream call.
+    // Dex fetches it inside. Under the lock, a dry run of the updater on the row as it is now tells
+    // whether the identity is needed, so a refresh that lost a race never reaches the connector.
     String minted = ids.newId();
     Memo identity = new Memo(fresh);
-    if (!policy.allowedToReuse(stored.lastUsed(), now)) {
+    Identity storedIdentity = identityOf(stored.claims());
+    RefreshToken current =
+        storage
+            .refreshTokens()
+            .get(stored.id())
+            .orElseThrow(() ->
+                new RefreshTokenException(
+                    RefreshTokenException.Reason.NOT_ROTATED, "refresh token deleted meanwhile"));
+    try {
+      advance(current, presented.token(), minted, now, storedIdentity, identity);
+    } catch (Failed e) {
+      throw e.cause;
+    } catch (NeedsIdentity e) {
       identity.load();
     }
-    Identity storedIdentity = identityOf(stored.claims());
     Outcome[] outcome = new Outcome[1];
     for (int attempt = 0; outcome[0] == null; attempt++) {
       try {
@@ -229,7 +270,8 @@ public final class RefreshTokens {
       } catch (Failed e) {
         throw e.cause;
       } catch (NeedsIdentity e) {
-        // The row moved since the lookup; fetch the identity outside the transaction, once.
+        // Another replica moved the row since the dry run; fetch the identity outside the
+        // transaction, once.
         if (attempt > 0) {
           throw new IllegalStateException("refresh token updater asked twice for the identity", e);
         }

@@ -148,9 +148,11 @@ public final class WebFixture implements AutoCloseable {
     TokenVerifier verifier = new TokenVerifier(issuer, signer, clock);
     ConnectorLookup connectors = b.connectors.apply(storage, workers);
     registry = HttpMetrics.newRegistry("test");
+    RefreshTokens refreshTokens =
+        new RefreshTokens(storage, b.refreshPolicy, clock, new IdGenerator(random));
     TokenEndpoint token =
         new TokenEndpoint(
-            grants(b, issuerService, connectors, random),
+            grants(b, issuerService, connectors, refreshTokens),
             b.grantTypes,
             new ClientAuthenticator(
                 storage,
@@ -168,7 +170,7 @@ public final class WebFixture implements AutoCloseable {
                 new KeysEndpoint(signer),
                 token,
                 new UserinfoEndpoint(verifier, workers),
-                new IntrospectionEndpoint(issuer, verifier, storage, workers),
+                new IntrospectionEndpoint(issuer, verifier, storage, workers, refreshTokens),
                 new WebHealthEndpoint(health),
                 new AuthFlow(
                     storage,
@@ -206,7 +208,10 @@ public final class WebFixture implements AutoCloseable {
 
   /** The server's grants, from the catalogue the server builds from, then the test's own. */
   private List<Grant<?, ?>> grants(
-      Builder b, TokenIssuer issuerService, ConnectorLookup connectors, SecureRandom random) {
+      Builder b,
+      TokenIssuer issuerService,
+      ConnectorLookup connectors,
+      RefreshTokens refreshTokens) {
     List<Grant<?, ?>> grants =
         new ArrayList<>(
             GrantCatalogue.build(
@@ -221,7 +226,7 @@ public final class WebFixture implements AutoCloseable {
                     new ConnectorIssuers(storage, connectors, clock),
                     storage,
                     connectors,
-                    new RefreshTokens(storage, b.refreshPolicy, clock, new IdGenerator(random)),
+                    refreshTokens,
                     b.passwordConnector)));
     grants.addAll(b.extraGrants);
     return grants;

@@ -1,6 +1,7 @@
 package dev.ferry.connector.local;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Optional;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 
@@ -22,6 +23,8 @@ final class Bcrypt {
 
   /** Go's bcrypt {@code minHashSize}. */
   private static final int MIN_HASH_SIZE = 59;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private Bcrypt() {}
 
@@ -54,6 +57,27 @@ final class Bcrypt {
               + RECOMMENDED_COST);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The cost of a hash {@link #costProblem} accepted (so within {@link #MIN_COST}..{@link
+   * #MAX_COST}).
+   */
+  static int cost(byte[] hash) {
+    int costAt = hash[2] == '$' ? 3 : 4;
+    return (hash[costAt] - '0') * 10 + (hash[costAt + 1] - '0');
+  }
+
+  /**
+   * A fresh hash of a random throwaway password at {@code cost}: making it costs what a comparison
+   * against a hash of that cost does.
+   */
+  static byte[] decoy(int cost) {
+    byte[] password = new byte[16];
+    byte[] salt = new byte[16];
+    RANDOM.nextBytes(password);
+    RANDOM.nextBytes(salt);
+    return OpenBSDBCrypt.generate(password, salt, cost).getBytes(StandardCharsets.US_ASCII);
   }
 
   /**

@@ -3,12 +3,13 @@ package dev.ferry.connector.local;
 import dev.ferry.connector.ConnectorScopes;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.PasswordCheckBusyException;
 import dev.ferry.connector.PasswordConnector;
 import dev.ferry.connector.RefreshConnector;
 import dev.ferry.storage.Password;
 import dev.ferry.storage.StorageException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -25,26 +26,30 @@ import org.slf4j.LoggerFactory;
  * is empty) as username, its {@code preferredUsername}, email, {@code emailVerified} (true when
  * unset) and groups. There is no connector data.
  *
- * <p>Ferry beyond Dex: an unknown email still costs one bcrypt comparison (against a fixed hash),
- * so the answer's timing does not tell which addresses have an account; and every comparison goes
- * through the {@link PasswordCheckLimiter}. A comparison the limiter refuses (the server is flooded
- * with logins) is answered as a failed login: the form says the credentials are invalid and the
- * person tries again, where an error would be a 5xx page for every attempt of a flood. Refusals are
- * logged as a warning, once and then every 1000th.
+ * <p>Ferry beyond Dex: an unknown email still costs one bcrypt comparison, against a decoy hash of
+ * the cost of the last real hash checked (one decoy per cost, made when first needed; making it
+ * costs what a comparison costs), so the answer's timing does not tell which addresses have an
+ * account, whatever cost the stored hashes have; and every comparison goes through the {@link
+ * PasswordCheckLimiter}. A comparison the limiter refuses (the server is flooded with logins) is
+ * neither a failed login nor a broken connector: it throws {@link PasswordCheckBusyException},
+ * which endpoints answer with {@code 503} and {@code Retry-After}, so a person with the right
+ * password is told to retry rather than that the password is wrong. Refusals are logged as a
+ * warning, once and then every 1000th.
  */
 final class LocalPasswordConnector implements PasswordConnector, RefreshConnector {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalPasswordConnector.class);
 
-  /** A cost-10 hash of a throwaway password, compared against for unknown emails. */
-  private static final byte[] DECOY_HASH =
-      "$2y$10$W1gqYtfHe6Iqw/NHY3sOa.apoCY3c7qX3OUphMQs6pM/6fRSM2GBW"
-          .getBytes(StandardCharsets.US_ASCII);
-
   private final String id;
   private final Function<String, Optional<Password>> passwords;
   private final PasswordCheckLimiter limiter;
   private final AtomicLong refused = new AtomicLong();
+
+  /** Decoy hashes of a throwaway password, by cost, compared against for unknown emails. */
+  private final ConcurrentHashMap<Integer, byte[]> decoys = new ConcurrentHashMap<>();
+
+  /** The cost of the last stored hash checked: the decoy's, so both answers take as long. */
+  private volatile int lastCost = Bcrypt.MIN_COST;
 
   LocalPasswordConnector(
       String id, Function<String, Optional<Password>> passwords, PasswordCheckLimiter limiter) {
@@ -64,8 +69,7 @@ final class LocalPasswordConnector implements PasswordConnector, RefreshConnecto
       throws IdentityException {
     Optional<Password> stored = lookup(email);
     if (stored.isEmpty()) {
-      // The result is ignored: the comparison is there for its cost.
-      var unused = compare(DECOY_HASH, password);
+      decoyCheck(password);
       return Optional.empty();
     }
     Password entry = stored.get();
@@ -74,6 +78,7 @@ final class LocalPasswordConnector implements PasswordConnector, RefreshConnecto
       // Dex: the check keeps hashes too cheap to resist guessing, or too dear to serve, unusable.
       throw new IdentityException(costProblem.get());
     }
+    lastCost = Bcrypt.cost(entry.hash());
     if (!compare(entry.hash(), password)) {
       return Optional.empty();
     }
@@ -117,20 +122,46 @@ final class LocalPasswordConnector implements PasswordConnector, RefreshConnecto
     }
   }
 
-  private boolean compare(byte[] hash, String password) {
-    Optional<Boolean> matched = limiter.run(() -> Bcrypt.matches(hash, password));
+  private boolean compare(byte[] hash, String password) throws PasswordCheckBusyException {
+    return checked(limiter.run(() -> Bcrypt.matches(hash, password)));
+  }
+
+  /**
+   * Spends what checking a real hash of the last cost seen would: compares against the decoy of
+   * that cost, or, the first time, makes it (as dear as a comparison). The result is ignored.
+   */
+  private void decoyCheck(String password) throws PasswordCheckBusyException {
+    int cost = lastCost;
+    var unused =
+        checked(
+            limiter.run(() -> {
+              byte[] decoy = decoys.get(cost);
+              if (decoy == null) {
+                decoys.putIfAbsent(cost, Bcrypt.decoy(cost));
+                return false;
+              }
+              return Bcrypt.matches(decoy, password);
+            }));
+  }
+
+  /** The costs a decoy has been made for (for tests). */
+  java.util.Set<Integer> decoyCosts() {
+    return java.util.Set.copyOf(decoys.keySet());
+  }
+
+  private boolean checked(Optional<Boolean> matched) throws PasswordCheckBusyException {
     if (matched.isPresent()) {
       return matched.get();
     }
     long count = refused.incrementAndGet();
     if (count == 1 || count % 1000 == 0) {
       LOG.atWarn()
-          .setMessage("password check refused: too many logins at once, answered as failed")
+          .setMessage("password check refused: too many logins at once, answered 503")
           .addKeyValue("connector_id", id)
           .addKeyValue("refused_total", count)
           .log();
     }
-    return false;
+    throw new PasswordCheckBusyException("too many password checks at once");
   }
 
   private static String displayName(Password entry) {

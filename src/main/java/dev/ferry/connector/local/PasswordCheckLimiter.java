@@ -17,7 +17,14 @@ import java.util.function.BooleanSupplier;
  * tokens), and this semaphore caps how many cores all logins together can take, so 10,000 failed
  * attempts cost at most {@code maxConcurrent} cores for their duration and leave the rest of the
  * server its CPU; the waiting bound caps the request threads they hold. The connector answers a
- * refused check as a failed login (see {@link LocalPasswordConnector}).
+ * refused check with {@link dev.ferry.connector.PasswordCheckBusyException} (a {@code 503}, never a
+ * "wrong password"; see {@link LocalPasswordConnector}).
+ *
+ * <p>Fairness: turns are handed out first come, first served; a newcomer never takes a free turn
+ * ahead of a caller already waiting. So during a flood a person's login that got into the waiting
+ * room is served in its order, and one refused is told to retry, not that the password is wrong.
+ * Callers are not told apart by origin: a flood that keeps the waiting room full still gets most
+ * turns (there is no per-address quota; put a rate limit in front of Ferry for that).
  */
 public final class PasswordCheckLimiter {
 
@@ -79,8 +86,14 @@ public final class PasswordCheckLimiter {
   }
 
   private boolean acquire() {
-    if (turns.tryAcquire()) {
-      return true;
+    try {
+      // Timed, even with no wait: the untimed tryAcquire barges past the callers already waiting.
+      if (turns.tryAcquire(0, TimeUnit.NANOSECONDS)) {
+        return true;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
     if (waiting.incrementAndGet() > limits.maxWaiting()) {
       waiting.decrementAndGet();

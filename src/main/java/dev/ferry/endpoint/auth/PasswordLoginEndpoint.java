@@ -3,6 +3,7 @@ package dev.ferry.endpoint.auth;
 import dev.ferry.connector.ConnectorScopes;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.PasswordCheckBusyException;
 import dev.ferry.connector.PasswordConnector;
 import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.http.Form;
@@ -91,6 +92,12 @@ final class PasswordLoginEndpoint implements AuthFlow.FlowEndpoint {
     try {
       identity =
           connector.login(ConnectorScopes.of(authRequest.scopes()), username, form.get("password"));
+    } catch (PasswordCheckBusyException e) {
+      // Not a wrong password: too many password checks at once (a flood of guesses).
+      return flow.pages()
+          .error(503, "Too many sign-in attempts right now; try again in a moment.")
+          .withHeader(
+              "Retry-After", Integer.toString(PasswordCheckBusyException.RETRY_AFTER_SECONDS));
     } catch (IdentityException e) {
       log.atError().setMessage("failed to login user").addKeyValue("err", e.getMessage()).log();
       throw new FlowException.Shown(500, AuthFlow.LOGIN_ERROR);

@@ -12,8 +12,14 @@ import dev.ferry.http.HttpResponse;
 import dev.ferry.http.OAuthErrorResponse;
 import dev.ferry.json.GoJson;
 import dev.ferry.oauth2.OAuthError;
+import dev.ferry.storage.Claims;
 import dev.ferry.storage.Client;
+import dev.ferry.storage.RefreshToken;
 import dev.ferry.storage.Storage;
+import dev.ferry.token.RefreshTokenCodec;
+import dev.ferry.token.RefreshTokenException;
+import dev.ferry.token.RefreshTokens;
+import dev.ferry.token.SubjectCodec;
 import dev.ferry.token.TokenVerifier;
 import dev.ferry.token.VerifiedToken;
 import java.text.ParseException;
@@ -31,8 +37,14 @@ import org.slf4j.LoggerFactory;
  * failure of the verifier or of storage is rendered by {@link OAuthErrorResponse#of}: {@code 500
  * server_error} (or {@code 503} when the CPU pool is saturated), never an inactive token.
  *
- * <p>Ferry issues no refresh tokens yet, so a token that is not a JWS (Dex would look it up as a
- * refresh token) is inactive.
+ * <p>Any other token is a refresh token (Dex: introspectRefreshToken): decoded (a value that is not
+ * Dex's encoding is a raw legacy id with no secret) and looked up as the refresh grant looks it up
+ * but for no client ({@link RefreshTokens#lookup}); any refusal (unknown, replayed, expired) is
+ * inactive. An active one is answered with Dex's members {@code active, client_id, sub, exp, iat,
+ * nbf, username, aud, iss, token_type, token_use, ext}: {@code iat} and {@code nbf} are the token's
+ * creation, {@code exp} is its creation plus {@code absoluteLifetime} (so, as in Dex, its creation
+ * when no absolute lifetime is set), {@code aud} is its client, and {@code ext} carries the stored
+ * claims ({@code name} is the stored user name).
  */
 public final class IntrospectionEndpoint implements HttpEndpoint {
   private static final Logger log = LoggerFactory.getLogger(IntrospectionEndpoint.class);
@@ -41,13 +53,19 @@ public final class IntrospectionEndpoint implements HttpEndpoint {
   private final TokenVerifier verifier;
   private final Storage storage;
   private final CpuWorkers workers;
+  private final RefreshTokens refreshTokens;
 
   public IntrospectionEndpoint(
-      String issuerUrl, TokenVerifier verifier, Storage storage, CpuWorkers workers) {
+      String issuerUrl,
+      TokenVerifier verifier,
+      Storage storage,
+      CpuWorkers workers,
+      RefreshTokens refreshTokens) {
     this.issuerUrl = issuerUrl;
     this.verifier = verifier;
     this.storage = storage;
     this.workers = workers;
+    this.refreshTokens = refreshTokens;
   }
 
   @Override
@@ -89,7 +107,7 @@ public final class IntrospectionEndpoint implements HttpEndpoint {
           .log();
     }
     if (!jwt) {
-      return inactive();
+      return introspectRefreshToken(token);
     }
     Optional<VerifiedToken> verified = workers.call(() -> verifier.verify(token));
     if (verified.isEmpty()) {
@@ -100,6 +118,55 @@ public final class IntrospectionEndpoint implements HttpEndpoint {
     } catch (RuntimeException | com.fasterxml.jackson.core.JsonProcessingException e) {
       log.atError().setMessage("error while introspecting token").setCause(e).log();
       return OAuthErrorResponse.render(OAuthError.SERVER_ERROR);
+    }
+  }
+
+  /**
+   * Dex: introspectRefreshToken. A refusal is inactive; a {@link
+   * dev.ferry.storage.StorageException} propagates to {@link #handle}, a server error as for access
+   * tokens.
+   */
+  private HttpResponse introspectRefreshToken(String value) {
+    RefreshTokenCodec.Value presented =
+        RefreshTokenCodec.decode(value).orElseGet(() -> new RefreshTokenCodec.Value(value, ""));
+    RefreshToken refresh;
+    try {
+      refresh = refreshTokens.lookup(null, presented);
+    } catch (RefreshTokenException e) {
+      return inactive();
+    }
+    Claims claims = refresh.claims();
+    long created = refresh.createdAt().getEpochSecond();
+    ObjectNode out = GoJson.mapper().createObjectNode();
+    out.put("active", true);
+    out.put("client_id", refresh.clientId());
+    out.put("sub", SubjectCodec.encode(claims.userId(), refresh.connectorId()));
+    out.put(
+        "exp",
+        refresh.createdAt().plus(refreshTokens.policy().absoluteLifetime()).getEpochSecond());
+    out.put("iat", created);
+    out.put("nbf", created);
+    if (!claims.preferredUsername().isEmpty()) {
+      out.put("username", claims.preferredUsername());
+    }
+    out.put("aud", refresh.clientId());
+    out.put("iss", issuerUrl);
+    out.put("token_type", "Bearer");
+    out.put("token_use", "refresh_token");
+    ObjectNode ext = out.putObject("ext");
+    putIfNotEmpty(ext, "email", claims.email());
+    ext.put("email_verified", claims.emailVerified());
+    if (!claims.groups().isEmpty()) {
+      ext.set("groups", GoJson.mapper().valueToTree(claims.groups()));
+    }
+    putIfNotEmpty(ext, "name", claims.username());
+    putIfNotEmpty(ext, "preferred_username", claims.preferredUsername());
+    return HttpResponse.json(200, GoJson.compact(out));
+  }
+
+  private static void putIfNotEmpty(ObjectNode to, String name, String value) {
+    if (!value.isEmpty()) {
+      to.put(name, value);
     }
   }
 

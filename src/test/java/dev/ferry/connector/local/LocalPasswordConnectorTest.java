@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ferry.connector.ConnectorScopes;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.PasswordCheckBusyException;
 import dev.ferry.storage.Password;
 import dev.ferry.storage.StorageException;
 import dev.ferry.storage.memory.MemoryStorage;
@@ -215,7 +216,7 @@ class LocalPasswordConnectorTest {
   }
 
   @Test
-  void aLoginRefusedByTheSaturatedLimiterIsAFailedLoginAndRunsNoBcrypt() throws Exception {
+  void aLoginRefusedByTheSaturatedLimiterIsBusyNotAFailedLoginAndRunsNoBcrypt() throws Exception {
     storage.passwords().create(entry("jane@example.com", GO_HASH_OF_PASSWORD, "", null));
     PasswordCheckLimiter limiter =
         new PasswordCheckLimiter(new PasswordCheckLimiter.Limits(1, 0, Duration.ZERO));
@@ -234,8 +235,11 @@ class LocalPasswordConnectorTest {
               }));
       assertThat(holding.await(10, TimeUnit.SECONDS)).isTrue();
 
-      // The right password, refused as a failed login: the comparison never ran.
-      assertThat(limited.login(SCOPES, "jane@example.com", "password")).isEmpty();
+      // The right password, refused as busy (not as a wrong password): the comparison never ran.
+      assertThatThrownBy(() -> limited.login(SCOPES, "jane@example.com", "password"))
+          .isInstanceOf(PasswordCheckBusyException.class);
+      assertThatThrownBy(() -> limited.login(SCOPES, "nobody@example.com", "password"))
+          .isInstanceOf(PasswordCheckBusyException.class);
 
       release.countDown();
       assertThat(held.get(10, TimeUnit.SECONDS)).contains(true);
@@ -244,6 +248,29 @@ class LocalPasswordConnectorTest {
       release.countDown();
       other.shutdownNow();
     }
+  }
+
+  /**
+   * An unknown email costs a comparison at the cost of the stored hashes in use (the last one
+   * checked), not a fixed cost 10, so timing does not separate known from unknown addresses.
+   */
+  @Test
+  void anUnknownEmailIsCheckedAgainstADecoyOfTheCostInUse() throws Exception {
+    assertThat(connector.login(SCOPES, "nobody@example.com", "password")).isEmpty();
+    assertThat(connector.decoyCosts()).containsExactly(10);
+    byte[] salt = new byte[16];
+    storage
+        .passwords()
+        .create(
+            entry(
+                "jane@example.com",
+                OpenBSDBCrypt.generate("pw".getBytes(StandardCharsets.UTF_8), salt, 11),
+                "",
+                null));
+    assertThat(connector.login(SCOPES, "jane@example.com", "wrong")).isEmpty();
+    assertThat(connector.login(SCOPES, "nobody@example.com", "password")).isEmpty();
+    assertThat(connector.login(SCOPES, "nobody@example.com", "password")).isEmpty();
+    assertThat(connector.decoyCosts()).containsExactlyInAnyOrder(10, 11);
   }
 
   private static void awaitQuietly(CountDownLatch latch) {

@@ -4,13 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.endpoint.FaultyStorage;
 import dev.ferry.endpoint.WebFixture;
+import dev.ferry.storage.Claims;
 import dev.ferry.storage.Client;
+import dev.ferry.storage.RefreshToken;
+import dev.ferry.storage.memory.MemoryStorage;
+import dev.ferry.token.RefreshPolicy;
+import dev.ferry.token.RefreshTokenCodec;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -148,5 +156,164 @@ class IntrospectionEndpointTest {
     HttpResponse<String> response = introspect(token);
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).isEqualTo("{\"error\":\"server_error\"}");
+  }
+
+  private static final RefreshPolicy DAY_LIFETIME =
+      new RefreshPolicy(true, Duration.ofHours(24), Duration.ZERO, Duration.ZERO);
+
+  /** Dex's server_introspection_test.go row: user "1" of connector "test", client_1's. */
+  private static RefreshToken refreshRow(String id, String secret, Claims claims) {
+    return new RefreshToken(
+        id,
+        secret,
+        "",
+        WebFixture.START,
+        WebFixture.START,
+        WebFixture.CLIENT_ID,
+        "test",
+        "{\"some\":\"data\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        claims,
+        List.of("openid", "email", "profile"),
+        "foo");
+  }
+
+  private static final Claims JANE =
+      new Claims("1", "jane", "", "jane.doe@example.com", true, List.of("a", "b"));
+
+  private static String activeRefresh(long exp, String issuer) {
+    long iat = WebFixture.START.getEpochSecond();
+    return "{\"active\":true,\"client_id\":\"client_1\",\"sub\":\"CgExEgR0ZXN0\",\"exp\":"
+        + exp
+        + ",\"iat\":"
+        + iat
+        + ",\"nbf\":"
+        + iat
+        + ",\"aud\":\"client_1\",\"iss\":\""
+        + issuer
+        + "\",\"token_type\":\"Bearer\",\"token_use\":\"refresh_token\",\"ext\":{\"email\":"
+        + "\"jane.doe@example.com\",\"email_verified\":true,\"groups\":[\"a\",\"b\"],"
+        + "\"name\":\"jane\"}}";
+  }
+
+  @Test
+  void activeRefreshTokenInDexsMembers() throws Exception {
+    try (WebFixture f = WebFixture.builder().refreshPolicy(DAY_LIFETIME).build()) {
+      f.storage.refreshTokens().create(refreshRow("test", "bar", JANE));
+      HttpResponse<String> response =
+          f.postForm(
+              "/token/introspect",
+              Map.of(
+                  "token",
+                  RefreshTokenCodec.encode("test", "bar"),
+                  "token_type_hint",
+                  "refresh_token"));
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
+      assertThat(response.body())
+          .isEqualTo(activeRefresh(WebFixture.START.getEpochSecond() + 86400, f.issuer));
+    }
+  }
+
+  @Test
+  void refreshTokenNamesItsPreferredUsernameAndOmitsEmptyClaims() throws Exception {
+    ferry
+        .storage
+        .refreshTokens()
+        .create(refreshRow("pref", "bar", new Claims("1", "", "jd", "", false, List.of())));
+    String body = introspect(RefreshTokenCodec.encode("pref", "bar")).body();
+    assertThat(body)
+        .contains("\"nbf\":" + WebFixture.START.getEpochSecond() + ",\"username\":\"jd\",\"aud\"")
+        .endsWith(
+            "\"token_use\":\"refresh_token\",\"ext\":{\"email_verified\":false,"
+                + "\"preferred_username\":\"jd\"}}");
+  }
+
+  @Test
+  void withoutAbsoluteLifetimeExpIsTheCreationAsInDex() throws Exception {
+    ferry.storage.refreshTokens().create(refreshRow("test", "bar", JANE));
+    assertThat(introspect(RefreshTokenCodec.encode("test", "bar")).body())
+        .isEqualTo(activeRefresh(WebFixture.START.getEpochSecond(), ferry.issuer));
+  }
+
+  @Test
+  void rawLegacyRefreshIdIsAccepted() throws Exception {
+    ferry.storage.refreshTokens().create(refreshRow("legacy-id", "", JANE));
+    JsonNode body = JSON.readTree(introspect("legacy-id").body());
+    assertThat(body.get("active").asBoolean()).isTrue();
+    assertThat(body.get("token_use").asText()).isEqualTo("refresh_token");
+  }
+
+  @Test
+  void refusedRefreshTokensAreInactive() throws Exception {
+    try (WebFixture f = WebFixture.builder().refreshPolicy(DAY_LIFETIME).build()) {
+      f.storage.refreshTokens().create(refreshRow("test", "bar", JANE));
+      f.storage.refreshTokens().create(refreshRow("legacy-id", "", JANE));
+      for (String token :
+          List.of(
+              RefreshTokenCodec.encode("test", "wrong"),
+              RefreshTokenCodec.encode("unknown", "bar"),
+              "unknown-raw-id",
+              // a raw id names a row that has a secret: the secret is missing
+              "test")) {
+        HttpResponse<String> response = f.postForm("/token/introspect", Map.of("token", token));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"active\":false}\n");
+        assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+      }
+      String good = RefreshTokenCodec.encode("test", "bar");
+      f.clock.advance(Duration.ofHours(23));
+      assertThat(f.postForm("/token/introspect", Map.of("token", good)).body())
+          .startsWith("{\"active\":true,");
+      f.clock.advance(Duration.ofHours(2));
+      assertThat(f.postForm("/token/introspect", Map.of("token", good)).body())
+          .isEqualTo("{\"active\":false}\n");
+      assertThat(f.postForm("/token/introspect", Map.of("token", "legacy-id")).body())
+          .isEqualTo("{\"active\":false}\n");
+    }
+  }
+
+  @Test
+  void aReplacedSecretIsInactive() throws Exception {
+    ferry.storage.refreshTokens().create(refreshRow("test", "bar", JANE));
+    ferry
+        .storage
+        .refreshTokens()
+        .update(
+            "test",
+            old ->
+                new RefreshToken(
+                    old.id(),
+                    "new-secret",
+                    "bar",
+                    old.createdAt(),
+                    Instant.parse("2026-03-04T05:06:08Z"),
+                    old.clientId(),
+                    old.connectorId(),
+                    old.connectorData(),
+                    old.claims(),
+                    old.scopes(),
+                    old.nonce()));
+    assertThat(introspect(RefreshTokenCodec.encode("test", "bar")).body())
+        .isEqualTo("{\"active\":false}\n");
+    assertThat(introspect(RefreshTokenCodec.encode("test", "new-secret")).body())
+        .startsWith("{\"active\":true,");
+  }
+
+  @Test
+  void refreshTokenStorageFailureIsAServerError() throws Exception {
+    AtomicBoolean down = new AtomicBoolean(false);
+    try (WebFixture f =
+        WebFixture.builder()
+            .storage(
+                FaultyStorage.wrap(
+                    new MemoryStorage(), down, (method, arg) -> method.equals("getRefreshToken")))
+            .build()) {
+      f.storage.refreshTokens().create(refreshRow("test", "bar", JANE));
+      down.set(true);
+      HttpResponse<String> response =
+          f.postForm("/token/introspect", Map.of("token", RefreshTokenCodec.encode("test", "bar")));
+      assertThat(response.statusCode()).isEqualTo(500);
+      assertThat(response.body()).isEqualTo("{\"error\":\"server_error\"}");
+    }
   }
 }

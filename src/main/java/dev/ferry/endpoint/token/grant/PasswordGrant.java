@@ -3,7 +3,9 @@ package dev.ferry.endpoint.token.grant;
 import dev.ferry.connector.ConnectorScopes;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.PasswordCheckBusyException;
 import dev.ferry.connector.PasswordConnector;
+import dev.ferry.cpu.CpuBusyException;
 import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.endpoint.token.Grant;
 import dev.ferry.endpoint.token.GrantRequest;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *   <li>a connector that cannot check passwords is {@code 400 invalid_request "Requested password
  *       connector does not correct type."} (Dex's words);
  *   <li>the login: a failed check is {@code 400 invalid_request "Could not login user"}, wrong
- *       credentials {@code 401 access_denied "Invalid username or password"};
+ *       credentials {@code 401 access_denied "Invalid username or password"}; a check the server is
+ *       too busy to make (a flood of guesses saturates password hashing) {@code 503
+ *       temporarily_unavailable} with {@code Retry-After}, never "wrong password";
  *   <li>tokens as for a browser login, without {@code auth_time}, with the request's {@code nonce};
  *       a refresh token under the same rule ({@link PersonTokens#refreshDue}).
  * </ol>
@@ -149,6 +153,10 @@ public final class PasswordGrant implements Grant<PasswordGrant.Request, Passwor
     Optional<Identity> identity;
     try {
       identity = connector.login(ConnectorScopes.of(r.scopes()), r.username(), r.password());
+    } catch (PasswordCheckBusyException e) {
+      // Not a wrong password: the bound on password hashing is saturated. Answered as any overload,
+      // 503 temporarily_unavailable with Retry-After.
+      throw new CpuBusyException("password checks saturated");
     } catch (IdentityException e) {
       log.atError().setMessage("failed to login user").addKeyValue("err", e.getMessage()).log();
       throw new OAuthException(OAuthError.INVALID_REQUEST, "Could not login user");

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.connector.ConnectorScopes;
 import dev.ferry.connector.Identity;
 import dev.ferry.connector.IdentityException;
+import dev.ferry.connector.PasswordCheckBusyException;
 import dev.ferry.connector.PasswordConnector;
 import dev.ferry.endpoint.ConnectorLookup;
 import dev.ferry.endpoint.OpenedConnector;
@@ -272,6 +273,47 @@ class PasswordGrantTest {
           400,
           "invalid_request",
           "Could not login user");
+    }
+  }
+
+  /**
+   * The password could not be checked because password hashing is saturated (a flood of guesses):
+   * an overload, 503 temporarily_unavailable with Retry-After, never "Invalid username or password"
+   * to a person whose password may be right.
+   */
+  @Test
+  void aSaturatedPasswordCheckIsTemporarilyUnavailable() throws Exception {
+    PasswordConnector busy =
+        new PasswordConnector() {
+          @Override
+          public String prompt() {
+            return "";
+          }
+
+          @Override
+          public Optional<Identity> login(ConnectorScopes scopes, String username, String password)
+              throws IdentityException {
+            throw new PasswordCheckBusyException("too many password checks at once");
+          }
+        };
+    try (PersonGrantServer ferry =
+        start(
+            Backend.MEMORY,
+            b ->
+                b.passwordConnector("test")
+                    .connectorsFrom(storage -> {
+                      ConnectorLookup lookup =
+                          id -> storage.connectors().get(id).map(d -> new OpenedConnector(d, busy));
+                      return lookup;
+                    }),
+            s -> {})) {
+      HttpResponse<String> response = ferry.token(login("openid", "test", "test"));
+      assertThat(response.statusCode()).isEqualTo(503);
+      assertThat(response.body())
+          .isEqualTo(
+              "{\"error\":\"temporarily_unavailable\","
+                  + "\"error_description\":\"The server is busy, retry later.\"}");
+      assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
     }
   }
 

@@ -17,6 +17,7 @@ import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.RefreshConnector;
 import dev.ferry.connector.mock.MockCallbackConnector;
 import dev.ferry.endpoint.ConnectorLookup;
+import dev.ferry.endpoint.FaultyStorage;
 import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.endpoint.WebFixture;
 import dev.ferry.endpoint.token.grant.PersonGrantServer.Backend;
@@ -27,6 +28,7 @@ import dev.ferry.storage.OfflineSessions.RefreshTokenRef;
 import dev.ferry.storage.RefreshToken;
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.UserConnectorKey;
+import dev.ferry.storage.memory.MemoryStorage;
 import dev.ferry.token.RefreshPolicy;
 import dev.ferry.token.RefreshTokenCodec;
 import dev.ferry.token.SubjectCodec;
@@ -38,6 +40,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -616,6 +626,94 @@ class RefreshTokenGrantTest {
       assertThat(rotated.token()).hasSize(25);
       assertError(
           ferry.token(refresh("legacyidlegacyidlegacyidl")), 400, "invalid_request", CLAIMED);
+    }
+  }
+
+  /** A refreshing connector that counts its calls and holds each until released. */
+  private static final class Blocking implements RefreshConnector {
+    final AtomicInteger calls = new AtomicInteger();
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+
+    @Override
+    public Identity refresh(ConnectorScopes scopes, Identity identity) throws IdentityException {
+      calls.incrementAndGet();
+      entered.countDown();
+      try {
+        if (!release.await(20, TimeUnit.SECONDS)) {
+          throw new IdentityException("test connector was never released");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IdentityException("interrupted");
+      }
+      return identity;
+    }
+  }
+
+  /**
+   * Two concurrent refreshes of one token: the second waits for the first, sees the row it wrote
+   * and never reaches the connector (an upstream with reuse detection would revoke the family).
+   * Without a reuse interval the loser gets Dex's answer for a lost race; with one, the winner's
+   * new token.
+   */
+  @ParameterizedTest
+  @CsvSource({"0, false", "30, true"})
+  void concurrentRefreshesOfOneTokenCallTheConnectorOnce(long reuseSeconds, boolean loserGetsToken)
+      throws Exception {
+    Blocking connector = new Blocking();
+    // The grant opens the token's connector once the lookup has read the row: a connector read
+    // tells that a request has looked the token up.
+    Semaphore looked = new Semaphore(0);
+    Storage storage =
+        FaultyStorage.wrap(
+            new MemoryStorage(),
+            new AtomicBoolean(true),
+            (method, arg) -> {
+              if (method.equals("getConnector")) {
+                looked.release();
+              }
+              return false;
+            });
+    ExecutorService requests = Executors.newFixedThreadPool(2);
+    try (PersonGrantServer ferry =
+        PersonGrantServer.start(
+            Backend.MEMORY,
+            dir,
+            b ->
+                b.storage(storage)
+                    .refreshPolicy(
+                        policy(
+                            true, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(reuseSeconds)))
+                    .connectorsFrom(s ->
+                        id -> s.connectors().get(id).map(d -> new OpenedConnector(d, connector))),
+            dexFixture(false))) {
+      // Past the fixture's own reuse window, so the first refresh rotates.
+      ferry.web().clock.advance(Duration.ofSeconds(31));
+      Future<HttpResponse<String>> first = requests.submit(() -> ferry.token(refresh(BAR)));
+      assertThat(connector.entered.await(10, TimeUnit.SECONDS)).isTrue();
+      looked.drainPermits();
+      Future<HttpResponse<String>> second = requests.submit(() -> ferry.token(refresh(BAR)));
+      // The second request has looked the token up (as still unused) before the first finished.
+      assertThat(looked.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+      connector.release.countDown();
+      HttpResponse<String> winner = first.get(10, TimeUnit.SECONDS);
+      HttpResponse<String> loser = second.get(10, TimeUnit.SECONDS);
+
+      assertSuccess(winner);
+      String rotated = json(winner).path("refresh_token").asText();
+      assertThat(rotated).isNotEqualTo(BAR);
+      assertThat(connector.calls).hasValue(1);
+      if (loserGetsToken) {
+        assertSuccess(loser);
+        assertThat(json(loser).path("refresh_token").asText()).isEqualTo(rotated);
+      } else {
+        assertError(loser, 500, "invalid_request", "");
+      }
+      assertThat(RefreshTokenCodec.decode(rotated).orElseThrow().token())
+          .isEqualTo(storage.refreshTokens().get("test").orElseThrow().token());
+    } finally {
+      requests.shutdownNow();
     }
   }
 }
