@@ -184,28 +184,41 @@ public final class AuthFlow {
 
   private HttpEndpoint guarded(FlowEndpoint endpoint) {
     return request -> {
-      try {
-        return endpoint.handle(request);
-      } catch (FlowException e) {
-        if (e instanceof FlowException.Redirected r) {
-          log.atInfo()
-              .setMessage("authorization request refused")
-              .addKeyValue("error", r.error().code())
-              .addKeyValue("error_description", r.description())
-              .log();
-        }
-        return render(e, request.path());
-      } catch (CpuBusyException e) {
-        log.atWarn().setMessage("request refused").addKeyValue("reason", e.getMessage()).log();
-        return pages.error(503, "The server is busy, retry later.").withHeader("Retry-After", "1");
-      } catch (StorageException e) {
-        log.atError().setMessage("storage failure in the login flow").setCause(e).log();
-        return pages.error(500, "Database error.");
-      } catch (RuntimeException e) {
-        log.atError().setMessage("unexpected error in the login flow").setCause(e).log();
-        return pages.error(500, INTERNAL_ERROR);
+      HttpResponse response = answer(endpoint, request);
+      if (RequestLimits.locationTooLong(response)) {
+        // Jetty would answer its own 500 for a header this long.
+        log.atWarn()
+            .setMessage("redirect too long for a response header")
+            .addKeyValue("path", request.path())
+            .log();
+        return pages.error(400, RequestLimits.TOO_LARGE);
       }
+      return response;
     };
+  }
+
+  private HttpResponse answer(FlowEndpoint endpoint, HttpRequest request) {
+    try {
+      return endpoint.handle(request);
+    } catch (FlowException e) {
+      if (e instanceof FlowException.Redirected r) {
+        log.atInfo()
+            .setMessage("authorization request refused")
+            .addKeyValue("error", r.error().code())
+            .addKeyValue("error_description", r.description())
+            .log();
+      }
+      return render(e, request.path());
+    } catch (CpuBusyException e) {
+      log.atWarn().setMessage("request refused").addKeyValue("reason", e.getMessage()).log();
+      return pages.error(503, "The server is busy, retry later.").withHeader("Retry-After", "1");
+    } catch (StorageException e) {
+      log.atError().setMessage("storage failure in the login flow").setCause(e).log();
+      return pages.error(500, "Database error.");
+    } catch (RuntimeException e) {
+      log.atError().setMessage("unexpected error in the login flow").setCause(e).log();
+      return pages.error(500, INTERNAL_ERROR);
+    }
   }
 
   /** Dex's ErrMsgInternalServerError. */

@@ -69,7 +69,7 @@ final class AuthorizationParser {
     String state = q.get("state");
     String nonce = q.get("nonce");
     String connectorId = q.get("connector_id");
-    List<String> scopes = Scopes.parse(q.get("scope"));
+    List<String> scopes = RequestLimits.distinct(Scopes.parse(q.get("scope")));
     List<String> responseTypes = Scopes.parse(q.get("response_type"));
     String codeChallenge = q.get("code_challenge");
     String codeChallengeMethod = q.get("code_challenge_method");
@@ -128,6 +128,14 @@ final class AuthorizationParser {
           state,
           OAuthError.INVALID_REQUEST,
           "PKCE is required. The code_challenge parameter must be provided.");
+    }
+    if (scopes.size() > RequestLimits.MAX_SCOPES) {
+      // Before the cross-client checks, each of which looks a client up.
+      throw redirected(
+          to,
+          state,
+          OAuthError.INVALID_SCOPE,
+          "Too many scopes requested (at most " + RequestLimits.MAX_SCOPES + ").");
     }
     checkScopes(to, state, clientId, scopes);
     checkResponseTypes(to, state, responseTypes, nonce);

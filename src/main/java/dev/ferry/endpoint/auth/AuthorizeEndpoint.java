@@ -54,6 +54,7 @@ final class AuthorizeEndpoint implements AuthFlow.FlowEndpoint {
           .log();
       throw new FlowException.Shown(400, AuthFlow.INVALID_REQUEST);
     }
+    RequestLimits.check(form);
     if (!form.get("req").isEmpty()) {
       return resume(form, request.path());
     }

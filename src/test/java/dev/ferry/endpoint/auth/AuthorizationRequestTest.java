@@ -126,10 +126,17 @@ class AuthorizationRequestTest {
   @Test
   void aPostedRequestIsReadFromTheBody() throws Exception {
     try (WebFixture f = fixture(s -> s)) {
+      // The body is parsed and checked first (its missing openid scope goes back to the client).
+      Map<String, String> noOpenid = codeRequest("web");
+      noOpenid.put("scope", "email");
+      assertRedirected(
+          f.postForm("/auth/mock", noOpenid),
+          "invalid_scope",
+          "Missing required scope(s) [\"openid\"].");
       HttpResponse<String> r = f.postForm("/auth/mock", codeRequest("web"));
-      // Dex stores the request, then refuses every method but GET at /auth/{connector}.
+      // Every method but GET is refused at /auth/{connector}; unlike Dex, before storing.
       assertShown(f, r, 400, "Unsupported request method.");
-      assertThat(f.storage.authRequests().list()).hasSize(1);
+      assertThat(f.storage.authRequests().list()).isEmpty();
       // At /auth the body's parameters travel on to the connectors' URLs (two here: the choice).
       HttpResponse<String> atAuth = f.postForm("/auth", codeRequest("web"));
       assertThat(atAuth.statusCode()).isEqualTo(200);
