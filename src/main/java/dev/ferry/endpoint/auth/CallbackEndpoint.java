@@ -58,7 +58,8 @@ final class CallbackEndpoint implements AuthFlow.FlowEndpoint {
         flow.connector(authRequest.connectorId())
             .orElseThrow(() -> new FlowException.Shown(500, "Requested resource does not exist."));
     if (!(opened.connector() instanceof CallbackConnector connector)) {
-      throw new FlowException.Shown(500, "Requested resource does not exist.");
+      // A state of a password login sent to the callback: the caller's mistake (Dex: 500).
+      throw new FlowException.Shown(400, "Requested resource does not exist.");
     }
     if (!request.method().equals("GET")) {
       log.atError().setMessage("SAML request mapped to OAuth2 connector").log();

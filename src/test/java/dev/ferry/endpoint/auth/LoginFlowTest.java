@@ -452,6 +452,15 @@ class LoginFlowTest {
       f.storage.authRequests().create(loggedIn("started", WebFixture.START.plusSeconds(60)));
       assertThat(browser.get("/callback/pw?state=started").statusCode()).isEqualTo(400);
       assertThat(browser.get("/callback/mock?state=started").statusCode()).isEqualTo(303);
+      // The state of a password login is no callback's (Dex: 500).
+      browser.run(browser.get(authPath("/auth/pw", codeRequest("web"))));
+      String pwState = f.pages.last("password", Pages.PasswordPage.class).postUrl();
+      pwState = FlowClient.query("http://x" + pwState).get("state");
+      for (String path : List.of("/callback?state=" + pwState, "/callback/pw?state=" + pwState)) {
+        assertThat(browser.get(path).statusCode()).as(path).isEqualTo(400);
+        assertThat(f.pages.last("error", String.class))
+            .isEqualTo("Requested resource does not exist.");
+      }
       // The password form of a request that started elsewhere.
       assertThat(browser.get("/auth/pw/login?state=started").statusCode()).isEqualTo(400);
       assertThat(browser.get("/auth/pw/login").statusCode()).isEqualTo(400);
