@@ -7,8 +7,10 @@ import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.http.HttpEndpoint;
 import dev.ferry.http.HttpRequest;
 import dev.ferry.http.HttpResponse;
+import dev.ferry.oauth2.OAuthError;
 import dev.ferry.storage.AuthRequest;
 import dev.ferry.storage.IdGenerator;
+import dev.ferry.storage.NotFoundException;
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.StorageException;
 import dev.ferry.token.TokenIssuer;
@@ -149,6 +151,20 @@ public final class AuthFlow {
       log.atError().setMessage("failed to get auth request").setCause(e).log();
       throw new FlowException.Shown(500, "Database error.");
     }
+  }
+
+  /**
+   * Ends a login the user (or the upstream on their behalf) declined: the auth request is deleted
+   * so no step can resume it, and the client gets RFC 6749 §4.1.2.1's {@code access_denied}.
+   */
+  FlowException.Redirected denied(AuthRequest authRequest, String description) {
+    try {
+      storage.authRequests().delete(authRequest.id());
+    } catch (NotFoundException e) {
+      // Ended already (a second tab): the answer is the same.
+    }
+    return new FlowException.Redirected(
+        authRequest.redirectUri(), authRequest.state(), OAuthError.ACCESS_DENIED, description);
   }
 
   /** The redirect back to {@code /auth} once a login is finalized (Dex: buildContinueURL). */
