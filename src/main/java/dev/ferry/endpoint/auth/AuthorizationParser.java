@@ -178,6 +178,29 @@ final class AuthorizationParser {
         new byte[0]);
   }
 
+  /**
+   * Ferry keeps no login sessions (Dex's sessions feature off), so a login under {@code
+   * prompt=none} can never be silent: it is refused as Dex refuses it when its sessions feature
+   * finds no session, before any page is shown (Dex: server/authflow/login.go
+   * handleConnectorLogin). Dex with sessions off shows the login anyway, which OpenID Connect Core
+   * §3.1.2.1 forbids.
+   */
+  static void refuseSilentLogin(AuthRequest authRequest) {
+    Prompt prompt;
+    try {
+      prompt = Prompt.parse(authRequest.prompt());
+    } catch (IllegalArgumentException e) {
+      return; // parse refused it already
+    }
+    if (prompt.none()) {
+      throw redirected(
+          authRequest.redirectUri(),
+          authRequest.state(),
+          OAuthError.LOGIN_REQUIRED,
+          "User not authenticated");
+    }
+  }
+
   /** The client, or the error page Dex shows ({@code notFoundStatus} differs between callers). */
   Client client(String clientId, int notFoundStatus, String notFoundMessage) {
     try {

@@ -74,6 +74,7 @@ final class ConnectorLoginEndpoint implements AuthFlow.FlowEndpoint {
     if (!authRequest.connectorId().isEmpty() && !authRequest.connectorId().equals(connectorId)) {
       throw new FlowException.Shown(400, "Bad connector ID");
     }
+    AuthorizationParser.refuseSilentLogin(authRequest);
     if (!request.method().equals("GET")) {
       // Dex stores the request before it looks at the method; Ferry stores nothing it will not use.
       throw new FlowException.Shown(400, "Unsupported request method.");

@@ -230,27 +230,37 @@ class LoginFlowTest {
     }
   }
 
-  @Test
-  void promptNoneNeedingApprovalIsInteractionRequired() throws Exception {
-    try (WebFixture f = fixture(false)) {
+  /**
+   * Ferry keeps no login sessions, so a silent login cannot succeed: {@code prompt=none} is Dex's
+   * answer when its sessions feature finds no session, before any page (Dex: login.go).
+   */
+  @ParameterizedTest(name = "{0} skipApproval={1}")
+  @CsvSource({
+    "/auth/mock, false",
+    "/auth/mock, true",
+    "/auth/pw, true",
+    "/auth, true",
+    "/auth, false",
+  })
+  void promptNoneIsLoginRequiredBeforeAnyPage(String path, boolean skip) throws Exception {
+    try (WebFixture f = fixture(skip)) {
       FlowClient browser = new FlowClient(f);
       Map<String, String> params = codeRequest("web");
       params.put("prompt", "none");
-      HttpResponse<String> done = browser.run(browser.get(authPath("/auth/mock", params)));
+      HttpResponse<String> done = browser.run(browser.get(authPath(path, params)));
       assertThat(done.statusCode()).isEqualTo(303);
+      assertThat(location(done)).startsWith(REDIRECT + "?");
       assertThat(FlowClient.query(location(done)))
-          .containsEntry("error", "interaction_required")
-          .containsEntry("error_description", "User interaction required")
+          .containsEntry("error", "login_required")
+          .containsEntry("error_description", "User not authenticated")
           .containsEntry("state", "xyz");
+      assertThat(f.pages.rendered).isEmpty();
+      assertThat(f.storage.authRequests().list()).isEmpty();
       assertThat(f.storage.authCodes().list()).isEmpty();
-    }
-    // With approval skipped nothing needs the user: Dex with sessions off logs in and issues.
-    try (WebFixture f = fixture(true)) {
-      FlowClient browser = new FlowClient(f);
-      Map<String, String> params = codeRequest("web");
-      params.put("prompt", "none");
-      HttpResponse<String> done = browser.run(browser.get(authPath("/auth/mock", params)));
-      assertThat(location(done)).startsWith(REDIRECT + "?code=");
+      // A bad request under prompt=none still gets its own error first.
+      params.put("scope", "email");
+      HttpResponse<String> bad = browser.run(browser.get(authPath(path, params)));
+      assertThat(FlowClient.query(location(bad))).containsEntry("error", "invalid_scope");
     }
   }
 
