@@ -123,6 +123,29 @@ class AuthorizationRequestTest {
     }
   }
 
+  /** Go's url.Parse refuses these loopback look-alikes, so Dex shows its page (request_test.go). */
+  @Test
+  void aPublicClientsLoopbackRedirectNeedsANumericPortAndNoBackslash() throws Exception {
+    try (WebFixture f =
+        WebFixture.builder()
+            .setup(s -> s.clients().create(Client.of("cli", "", "CLI").withPublic(true)))
+            .build()) {
+      for (String uri :
+          List.of(
+              "http://localhost:evil.com/cb",
+              "http://127.0.0.1:x\\y",
+              "http://localhost:80\\evil.com/")) {
+        Map<String, String> params = codeRequest("cli");
+        params.put("redirect_uri", uri);
+        HttpResponse<String> r = f.get(FlowClient.authPath("/auth/mock", params));
+        assertShown(f, r, 400, "Unregistered redirect_uri.");
+      }
+      Map<String, String> params = codeRequest("cli");
+      params.put("redirect_uri", "http://127.0.0.1:8000/cb");
+      assertThat(f.get(FlowClient.authPath("/auth/mock", params)).statusCode()).isEqualTo(302);
+    }
+  }
+
   @Test
   void aPostedRequestIsReadFromTheBody() throws Exception {
     try (WebFixture f = fixture(s -> s)) {
