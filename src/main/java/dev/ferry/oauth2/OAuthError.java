@@ -16,6 +16,8 @@ public enum OAuthError {
   REQUEST_NOT_SUPPORTED("request_not_supported", 400),
   /** OpenID Connect Core §3.1.2.6: {@code prompt=none} and a page would be needed. */
   INTERACTION_REQUIRED("interaction_required", 400),
+  /** OpenID Connect Core §3.1.2.6: {@code prompt=none} and the user is not logged in. */
+  LOGIN_REQUIRED("login_required", 400),
   /** RFC 8693 §2.2.2, RFC 8707 §2: the server will not issue a token for the target asked for. */
   INVALID_TARGET("invalid_target", 400),
   ACCESS_DENIED("access_denied", 401),

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * {@code /approval?req=<id>&hmac=<approval mac>} (Dex: server/consent/consent.go handleApproval,
  * sessions off): GET shows the requested scopes; a POST of {@code approval=approve} with the same
  * {@code req} and {@code hmac} returns to {@code /auth} with the "approved" verifier, anything else
- * is Dex's "Approval rejected." page. Without the auth request's key no one can forge the {@code
- * hmac}, so a cross-site post cannot approve for the user.
+ * ends the login with {@code access_denied} to the client (Dex: a 500 "Approval rejected." page).
+ * Without the auth request's key no one can forge the {@code hmac}, so a cross-site post cannot
+ * approve for the user.
  */
 final class ApprovalEndpoint implements AuthFlow.FlowEndpoint {
   private static final Logger log = LoggerFactory.getLogger(ApprovalEndpoint.class);
@@ -52,7 +53,8 @@ final class ApprovalEndpoint implements AuthFlow.FlowEndpoint {
       case "GET" -> page(request, authRequest, mac);
       case "POST" -> {
         if (!form.get("approval").equals("approve")) {
-          yield flow.pages().error(500, "Approval rejected.");
+          // The user said no: the client hears it (Dex shows a 500 "Approval rejected." page).
+          throw flow.denied(authRequest, "The user denied the request.");
         }
         yield HttpResponse.redirect(
             303, FlowStep.APPROVED.url(flow.settings().absPath("auth"), authRequest));

@@ -7,8 +7,10 @@ import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.http.HttpEndpoint;
 import dev.ferry.http.HttpRequest;
 import dev.ferry.http.HttpResponse;
+import dev.ferry.oauth2.OAuthError;
 import dev.ferry.storage.AuthRequest;
 import dev.ferry.storage.IdGenerator;
+import dev.ferry.storage.NotFoundException;
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.StorageException;
 import dev.ferry.token.TokenIssuer;
@@ -151,6 +153,20 @@ public final class AuthFlow {
     }
   }
 
+  /**
+   * Ends a login the user (or the upstream on their behalf) declined: the auth request is deleted
+   * so no step can resume it, and the client gets RFC 6749 §4.1.2.1's {@code access_denied}.
+   */
+  FlowException.Redirected denied(AuthRequest authRequest, String description) {
+    try {
+      storage.authRequests().delete(authRequest.id());
+    } catch (NotFoundException e) {
+      // Ended already (a second tab): the answer is the same.
+    }
+    return new FlowException.Redirected(
+        authRequest.redirectUri(), authRequest.state(), OAuthError.ACCESS_DENIED, description);
+  }
+
   /** The redirect back to {@code /auth} once a login is finalized (Dex: buildContinueURL). */
   HttpResponse continueAfterLogin(AuthRequest authRequest) {
     return HttpResponse.redirect(303, FlowStep.CONTINUE.url(settings.absPath("auth"), authRequest));
@@ -184,28 +200,41 @@ public final class AuthFlow {
 
   private HttpEndpoint guarded(FlowEndpoint endpoint) {
     return request -> {
-      try {
-        return endpoint.handle(request);
-      } catch (FlowException e) {
-        if (e instanceof FlowException.Redirected r) {
-          log.atInfo()
-              .setMessage("authorization request refused")
-              .addKeyValue("error", r.error().code())
-              .addKeyValue("error_description", r.description())
-              .log();
-        }
-        return render(e, request.path());
-      } catch (CpuBusyException e) {
-        log.atWarn().setMessage("request refused").addKeyValue("reason", e.getMessage()).log();
-        return pages.error(503, "The server is busy, retry later.").withHeader("Retry-After", "1");
-      } catch (StorageException e) {
-        log.atError().setMessage("storage failure in the login flow").setCause(e).log();
-        return pages.error(500, "Database error.");
-      } catch (RuntimeException e) {
-        log.atError().setMessage("unexpected error in the login flow").setCause(e).log();
-        return pages.error(500, INTERNAL_ERROR);
+      HttpResponse response = answer(endpoint, request);
+      if (RequestLimits.locationTooLong(response)) {
+        // Jetty would answer its own 500 for a header this long.
+        log.atWarn()
+            .setMessage("redirect too long for a response header")
+            .addKeyValue("path", request.path())
+            .log();
+        return pages.error(400, RequestLimits.TOO_LARGE);
       }
+      return response;
     };
+  }
+
+  private HttpResponse answer(FlowEndpoint endpoint, HttpRequest request) {
+    try {
+      return endpoint.handle(request);
+    } catch (FlowException e) {
+      if (e instanceof FlowException.Redirected r) {
+        log.atInfo()
+            .setMessage("authorization request refused")
+            .addKeyValue("error", r.error().code())
+            .addKeyValue("error_description", r.description())
+            .log();
+      }
+      return render(e, request.path());
+    } catch (CpuBusyException e) {
+      log.atWarn().setMessage("request refused").addKeyValue("reason", e.getMessage()).log();
+      return pages.error(503, "The server is busy, retry later.").withHeader("Retry-After", "1");
+    } catch (StorageException e) {
+      log.atError().setMessage("storage failure in the login flow").setCause(e).log();
+      return pages.error(500, "Database error.");
+    } catch (RuntimeException e) {
+      log.atError().setMessage("unexpected error in the login flow").setCause(e).log();
+      return pages.error(500, INTERNAL_ERROR);
+    }
   }
 
   /** Dex's ErrMsgInternalServerError. */

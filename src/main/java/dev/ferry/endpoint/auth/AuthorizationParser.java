@@ -69,7 +69,7 @@ final class AuthorizationParser {
     String state = q.get("state");
     String nonce = q.get("nonce");
     String connectorId = q.get("connector_id");
-    List<String> scopes = Scopes.parse(q.get("scope"));
+    List<String> scopes = RequestLimits.distinct(Scopes.parse(q.get("scope")));
     List<String> responseTypes = Scopes.parse(q.get("response_type"));
     String codeChallenge = q.get("code_challenge");
     String codeChallengeMethod = q.get("code_challenge_method");
@@ -129,6 +129,14 @@ final class AuthorizationParser {
           OAuthError.INVALID_REQUEST,
           "PKCE is required. The code_challenge parameter must be provided.");
     }
+    if (scopes.size() > RequestLimits.MAX_SCOPES) {
+      // Before the cross-client checks, each of which looks a client up.
+      throw redirected(
+          to,
+          state,
+          OAuthError.INVALID_SCOPE,
+          "Too many scopes requested (at most " + RequestLimits.MAX_SCOPES + ").");
+    }
     checkScopes(to, state, clientId, scopes);
     checkResponseTypes(to, state, responseTypes, nonce);
 
@@ -168,6 +176,29 @@ final class AuthorizationParser {
         null,
         false,
         new byte[0]);
+  }
+
+  /**
+   * Ferry keeps no login sessions (Dex's sessions feature off), so a login under {@code
+   * prompt=none} can never be silent: it is refused as Dex refuses it when its sessions feature
+   * finds no session, before any page is shown (Dex: server/authflow/login.go
+   * handleConnectorLogin). Dex with sessions off shows the login anyway, which OpenID Connect Core
+   * §3.1.2.1 forbids.
+   */
+  static void refuseSilentLogin(AuthRequest authRequest) {
+    Prompt prompt;
+    try {
+      prompt = Prompt.parse(authRequest.prompt());
+    } catch (IllegalArgumentException e) {
+      return; // parse refused it already
+    }
+    if (prompt.none()) {
+      throw redirected(
+          authRequest.redirectUri(),
+          authRequest.state(),
+          OAuthError.LOGIN_REQUIRED,
+          "User not authenticated");
+    }
   }
 
   /** The client, or the error page Dex shows ({@code notFoundStatus} differs between callers). */

@@ -54,6 +54,7 @@ final class AuthorizeEndpoint implements AuthFlow.FlowEndpoint {
           .log();
       throw new FlowException.Shown(400, AuthFlow.INVALID_REQUEST);
     }
+    RequestLimits.check(form);
     if (!form.get("req").isEmpty()) {
       return resume(form, request.path());
     }
@@ -90,6 +91,11 @@ final class AuthorizeEndpoint implements AuthFlow.FlowEndpoint {
     }
     if (usable.size() == 1 && !flow.settings().alwaysShowLoginScreen()) {
       return HttpResponse.redirect(302, connectorUrl(usable.get(0).id(), query));
+    }
+    // The choice is a page: under prompt=none the request is checked and refused here (else, as in
+    // Dex, it is parsed only at the connector).
+    if (Scopes.parse(form.get("prompt")).contains("none")) {
+      AuthorizationParser.refuseSilentLogin(flow.parser().parse(form));
     }
     // Dex's login template sorts by name, case-insensitively and stably.
     List<Pages.ConnectorLink> links = new ArrayList<>();

@@ -58,11 +58,28 @@ final class CallbackEndpoint implements AuthFlow.FlowEndpoint {
         flow.connector(authRequest.connectorId())
             .orElseThrow(() -> new FlowException.Shown(500, "Requested resource does not exist."));
     if (!(opened.connector() instanceof CallbackConnector connector)) {
-      throw new FlowException.Shown(500, "Requested resource does not exist.");
+      // A state of a password login sent to the callback: the caller's mistake (Dex: 500).
+      throw new FlowException.Shown(400, "Requested resource does not exist.");
     }
     if (!request.method().equals("GET")) {
       log.atError().setMessage("SAML request mapped to OAuth2 connector").log();
       throw new FlowException.Shown(400, "Invalid request");
+    }
+    String upstreamError = GoUrl.first(query, "error");
+    if (!upstreamError.isEmpty()) {
+      // RFC 6749 §4.1.2.1: the upstream declined (the user said no there, or it refused them).
+      // The client hears access_denied; Dex shows a 500 "Authentication failed." page. The code is
+      // the upstream's, so it is quoted and cut short.
+      log.atInfo()
+          .setMessage("upstream refused the login")
+          .addKeyValue("connector_id", authRequest.connectorId())
+          .addKeyValue("error", GoQuote.quote(shorten(upstreamError)))
+          .log();
+      throw flow.denied(
+          authRequest,
+          "The identity provider refused the login: "
+              + GoQuote.quote(shorten(upstreamError))
+              + ".");
     }
     Map<String, String> firstValues = new LinkedHashMap<>();
     query.forEach((name, values) -> firstValues.put(name, values.get(0)));
@@ -77,10 +94,17 @@ final class CallbackEndpoint implements AuthFlow.FlowEndpoint {
           .addKeyValue("connector_id", authRequest.connectorId())
           .addKeyValue("err", e.getMessage())
           .log();
-      throw new FlowException.Shown(500, AuthFlow.AUTHENTICATION_FAILED);
+      // A forged, replayed or missing code, a token that does not verify: the browser brought
+      // something the upstream does not stand behind (Dex: 500).
+      throw new FlowException.Shown(400, AuthFlow.AUTHENTICATION_FAILED);
     }
     AuthRequest finalized = flow.finalizer().finalizeLogin(identity, authRequest, opened);
     return flow.continueAfterLogin(finalized);
+  }
+
+  /** An upstream's error code is a short token (RFC 6749 §4.1.2.1); more is not repeated. */
+  private static String shorten(String value) {
+    return value.length() <= 64 ? value : value.substring(0, 64);
   }
 
   private static String relayState(HttpRequest request) {

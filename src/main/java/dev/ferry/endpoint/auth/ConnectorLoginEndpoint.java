@@ -42,6 +42,7 @@ final class ConnectorLoginEndpoint implements AuthFlow.FlowEndpoint {
     } catch (FormException e) {
       throw new FlowException.Shown(400, "Failed to parse request.");
     }
+    RequestLimits.check(form);
     AuthRequest authRequest = flow.parser().parse(form);
     String connectorId =
         GoUrl.pathUnescape(request.pathVariable("connector").orElse(""))
@@ -73,6 +74,11 @@ final class ConnectorLoginEndpoint implements AuthFlow.FlowEndpoint {
     if (!authRequest.connectorId().isEmpty() && !authRequest.connectorId().equals(connectorId)) {
       throw new FlowException.Shown(400, "Bad connector ID");
     }
+    AuthorizationParser.refuseSilentLogin(authRequest);
+    if (!request.method().equals("GET")) {
+      // Dex stores the request before it looks at the method; Ferry stores nothing it will not use.
+      throw new FlowException.Shown(400, "Unsupported request method.");
+    }
     AuthRequest stored =
         AuthRequests.started(
             authRequest,
@@ -83,10 +89,6 @@ final class ConnectorLoginEndpoint implements AuthFlow.FlowEndpoint {
     } catch (StorageException e) {
       log.atError().setMessage("failed to create authorization request").setCause(e).log();
       throw new FlowException.Shown(500, "Failed to connect to the database.");
-    }
-    if (!request.method().equals("GET")) {
-      // Dex stores the request before it looks at the method, and so does Ferry.
-      throw new FlowException.Shown(400, "Unsupported request method.");
     }
     ConnectorScopes scopes = ConnectorScopes.of(stored.scopes());
     return switch (connector.connector()) {
@@ -144,6 +146,11 @@ final class ConnectorLoginEndpoint implements AuthFlow.FlowEndpoint {
     }
     String path = GoUrl.escapePath(flow.settings().absPath("auth", connectorId, "login"));
     String query = GoUrl.encode(Map.of("state", List.of(authRequest.id()), "back", List.of(back)));
+    if (path.length() + 1 + query.length() > RequestLimits.MAX_LOCATION_BYTES) {
+      // The back link carries the whole request escaped once more; when that would not fit in a
+      // response header it is left out (the browser's back button still works).
+      query = GoUrl.encode(Map.of("state", List.of(authRequest.id()), "back", List.of("")));
+    }
     return HttpResponse.redirect(302, path + "?" + query);
   }
 

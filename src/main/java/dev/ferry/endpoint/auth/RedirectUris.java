@@ -47,8 +47,10 @@ final class RedirectUris {
       }
     }
     String authority = rest.substring(0, end);
-    if (authority.contains("@") || authority.contains("%")) {
-      return false; // userinfo, or an escaped host: never a plain loopback host
+    if (authority.contains("@") || authority.contains("%") || authority.contains("\\")) {
+      // userinfo, an escaped host, or a backslash (which browsers read as a path separator, Go as
+      // part of the host): never a plain loopback host
+      return false;
     }
     return isHostLocal(authority);
   }
@@ -59,18 +61,26 @@ final class RedirectUris {
       return true;
     }
     String bare;
+    String port;
     if (host.startsWith("[")) {
       int close = host.indexOf("]:");
       if (close < 0) {
         return false;
       }
       bare = host.substring(1, close);
+      port = host.substring(close + 2);
     } else {
       int colon = host.lastIndexOf(':');
       if (colon < 0 || host.indexOf(':') != colon) {
         return false;
       }
       bare = host.substring(0, colon);
+      port = host.substring(colon + 1);
+    }
+    // Go's url.Parse refuses a port that is not digits ("invalid port"), so Dex never gets here
+    // for http://localhost:evil.example/.
+    if (!port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return false;
     }
     return bare.equals("localhost") || loopbackIp(bare);
   }

@@ -123,13 +123,43 @@ class AuthorizationRequestTest {
     }
   }
 
+  /** Go's url.Parse refuses these loopback look-alikes, so Dex shows its page (request_test.go). */
+  @Test
+  void aPublicClientsLoopbackRedirectNeedsANumericPortAndNoBackslash() throws Exception {
+    try (WebFixture f =
+        WebFixture.builder()
+            .setup(s -> s.clients().create(Client.of("cli", "", "CLI").withPublic(true)))
+            .build()) {
+      for (String uri :
+          List.of(
+              "http://localhost:evil.com/cb",
+              "http://127.0.0.1:x\\y",
+              "http://localhost:80\\evil.com/")) {
+        Map<String, String> params = codeRequest("cli");
+        params.put("redirect_uri", uri);
+        HttpResponse<String> r = f.get(FlowClient.authPath("/auth/mock", params));
+        assertShown(f, r, 400, "Unregistered redirect_uri.");
+      }
+      Map<String, String> params = codeRequest("cli");
+      params.put("redirect_uri", "http://127.0.0.1:8000/cb");
+      assertThat(f.get(FlowClient.authPath("/auth/mock", params)).statusCode()).isEqualTo(302);
+    }
+  }
+
   @Test
   void aPostedRequestIsReadFromTheBody() throws Exception {
     try (WebFixture f = fixture(s -> s)) {
+      // The body is parsed and checked first (its missing openid scope goes back to the client).
+      Map<String, String> noOpenid = codeRequest("web");
+      noOpenid.put("scope", "email");
+      assertRedirected(
+          f.postForm("/auth/mock", noOpenid),
+          "invalid_scope",
+          "Missing required scope(s) [\"openid\"].");
       HttpResponse<String> r = f.postForm("/auth/mock", codeRequest("web"));
-      // Dex stores the request, then refuses every method but GET at /auth/{connector}.
+      // Every method but GET is refused at /auth/{connector}; unlike Dex, before storing.
       assertShown(f, r, 400, "Unsupported request method.");
-      assertThat(f.storage.authRequests().list()).hasSize(1);
+      assertThat(f.storage.authRequests().list()).isEmpty();
       // At /auth the body's parameters travel on to the connectors' URLs (two here: the choice).
       HttpResponse<String> atAuth = f.postForm("/auth", codeRequest("web"));
       assertThat(atAuth.statusCode()).isEqualTo(200);

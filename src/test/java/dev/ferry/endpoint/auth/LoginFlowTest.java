@@ -7,7 +7,12 @@ import static dev.ferry.endpoint.auth.FlowClient.location;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
+import dev.ferry.connector.CallbackConnector;
+import dev.ferry.connector.ConnectorScopes;
+import dev.ferry.connector.Identity;
+import dev.ferry.connector.IdentityException;
 import dev.ferry.connector.mock.MockCallbackConnector;
+import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.endpoint.WebFixture;
 import dev.ferry.storage.AuthCode;
 import dev.ferry.storage.AuthRequest;
@@ -23,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -189,7 +195,7 @@ class LoginFlowTest {
   }
 
   @Test
-  void refusingApprovalIsDexsErrorPageAndIssuesNothing() throws Exception {
+  void refusingApprovalIsAccessDeniedToTheClientAndEndsTheLogin() throws Exception {
     try (WebFixture f = fixture(false)) {
       FlowClient browser = new FlowClient(f);
       browser.run(browser.get(authPath("/auth/mock", codeRequest("web"))));
@@ -204,33 +210,57 @@ class LoginFlowTest {
                   approval.authRequestId(),
                   "hmac",
                   approval.hmac()));
-      assertThat(rejected.statusCode()).isEqualTo(500);
-      assertThat(f.pages.last("error", String.class)).isEqualTo("Approval rejected.");
+      // Dex: a 500 "Approval rejected." page. RFC 6749 §4.1.2.1: the client hears the refusal.
+      assertThat(rejected.statusCode()).isEqualTo(303);
+      assertThat(location(rejected)).startsWith(REDIRECT + "?");
+      assertThat(FlowClient.query(location(rejected)))
+          .containsEntry("error", "access_denied")
+          .containsEntry("error_description", "The user denied the request.")
+          .containsEntry("state", "xyz");
       assertThat(f.storage.authCodes().list()).isEmpty();
+      assertThat(f.storage.authRequests().list()).isEmpty();
+      // The login cannot be resumed with the same form, approving this time.
+      HttpResponse<String> again =
+          browser.post(
+              "/dex/approval",
+              Map.of(
+                  "approval", "approve", "req", approval.authRequestId(), "hmac", approval.hmac()));
+      assertThat(again.statusCode()).isEqualTo(400);
+      assertThat(f.pages.last("error", String.class)).isEqualTo("User session error.");
     }
   }
 
-  @Test
-  void promptNoneNeedingApprovalIsInteractionRequired() throws Exception {
-    try (WebFixture f = fixture(false)) {
+  /**
+   * Ferry keeps no login sessions, so a silent login cannot succeed: {@code prompt=none} is Dex's
+   * answer when its sessions feature finds no session, before any page (Dex: login.go).
+   */
+  @ParameterizedTest(name = "{0} skipApproval={1}")
+  @CsvSource({
+    "/auth/mock, false",
+    "/auth/mock, true",
+    "/auth/pw, true",
+    "/auth, true",
+    "/auth, false",
+  })
+  void promptNoneIsLoginRequiredBeforeAnyPage(String path, boolean skip) throws Exception {
+    try (WebFixture f = fixture(skip)) {
       FlowClient browser = new FlowClient(f);
       Map<String, String> params = codeRequest("web");
       params.put("prompt", "none");
-      HttpResponse<String> done = browser.run(browser.get(authPath("/auth/mock", params)));
+      HttpResponse<String> done = browser.run(browser.get(authPath(path, params)));
       assertThat(done.statusCode()).isEqualTo(303);
+      assertThat(location(done)).startsWith(REDIRECT + "?");
       assertThat(FlowClient.query(location(done)))
-          .containsEntry("error", "interaction_required")
-          .containsEntry("error_description", "User interaction required")
+          .containsEntry("error", "login_required")
+          .containsEntry("error_description", "User not authenticated")
           .containsEntry("state", "xyz");
+      assertThat(f.pages.rendered).isEmpty();
+      assertThat(f.storage.authRequests().list()).isEmpty();
       assertThat(f.storage.authCodes().list()).isEmpty();
-    }
-    // With approval skipped nothing needs the user: Dex with sessions off logs in and issues.
-    try (WebFixture f = fixture(true)) {
-      FlowClient browser = new FlowClient(f);
-      Map<String, String> params = codeRequest("web");
-      params.put("prompt", "none");
-      HttpResponse<String> done = browser.run(browser.get(authPath("/auth/mock", params)));
-      assertThat(location(done)).startsWith(REDIRECT + "?code=");
+      // A bad request under prompt=none still gets its own error first.
+      params.put("scope", "email");
+      HttpResponse<String> bad = browser.run(browser.get(authPath(path, params)));
+      assertThat(FlowClient.query(location(bad))).containsEntry("error", "invalid_scope");
     }
   }
 
@@ -452,10 +482,92 @@ class LoginFlowTest {
       f.storage.authRequests().create(loggedIn("started", WebFixture.START.plusSeconds(60)));
       assertThat(browser.get("/callback/pw?state=started").statusCode()).isEqualTo(400);
       assertThat(browser.get("/callback/mock?state=started").statusCode()).isEqualTo(303);
+      // The state of a password login is no callback's (Dex: 500).
+      browser.run(browser.get(authPath("/auth/pw", codeRequest("web"))));
+      String pwState = f.pages.last("password", Pages.PasswordPage.class).postUrl();
+      pwState = FlowClient.query("http://x" + pwState).get("state");
+      for (String path : List.of("/callback?state=" + pwState, "/callback/pw?state=" + pwState)) {
+        assertThat(browser.get(path).statusCode()).as(path).isEqualTo(400);
+        assertThat(f.pages.last("error", String.class))
+            .isEqualTo("Requested resource does not exist.");
+      }
       // The password form of a request that started elsewhere.
       assertThat(browser.get("/auth/pw/login?state=started").statusCode()).isEqualTo(400);
       assertThat(browser.get("/auth/pw/login").statusCode()).isEqualTo(400);
       assertThat(f.pages.last("error", String.class)).isEqualTo("User session error.");
+    }
+  }
+
+  /** Dex answers each of these with a 500 "Authentication failed." page. */
+  @Test
+  void anUpstreamErrorIsAccessDeniedToTheClient() throws Exception {
+    try (WebFixture f = fixture(true)) {
+      FlowClient browser = new FlowClient(f);
+      HttpResponse<String> toUpstream = browser.get(authPath("/auth/mock", codeRequest("web")));
+      String callback = location(toUpstream);
+      assertThat(callback).contains("/callback?state=");
+      HttpResponse<String> declined =
+          browser.follow(callback + "&error=access_denied&error_description=User+said+no");
+      assertThat(declined.statusCode()).isEqualTo(303);
+      assertThat(location(declined)).startsWith(REDIRECT + "?");
+      assertThat(FlowClient.query(location(declined)))
+          .containsEntry("error", "access_denied")
+          .containsEntry(
+              "error_description", "The identity provider refused the login: \"access_denied\".")
+          .containsEntry("state", "xyz");
+      assertThat(f.storage.authRequests().list()).isEmpty();
+      assertThat(f.storage.authCodes().list()).isEmpty();
+      // The same callback again finds no login.
+      assertThat(browser.follow(callback).statusCode()).isEqualTo(400);
+
+      // A hostile error code is quoted and cut short.
+      HttpResponse<String> hostile =
+          browser.follow(
+              location(browser.get(authPath("/auth/mock", codeRequest("web"))))
+                  + "&error="
+                  + "%22%0A".repeat(100));
+      assertThat(hostile.statusCode()).isEqualTo(303);
+      assertThat(FlowClient.query(location(hostile)).get("error_description"))
+          .isEqualTo("The identity provider refused the login: \"" + "\\\"\\n".repeat(32) + "\".");
+    }
+  }
+
+  @Test
+  void aCallbackTheConnectorRefusesIsABadRequest() throws Exception {
+    try (WebFixture f =
+        WebFixture.builder()
+            .setup(s -> s.clients().create(WEB))
+            .connectorsFrom(storage ->
+                id -> {
+                  Optional<dev.ferry.storage.Connector> definition = storage.connectors().get(id);
+                  return definition.map(d -> new OpenedConnector(d, new RefusingConnector()));
+                })
+            .build()) {
+      FlowClient browser = new FlowClient(f);
+      String callback = location(browser.get(authPath("/auth/mock", codeRequest("web"))));
+      for (String extra : List.of("", "&code=forged", "&code=replayed")) {
+        HttpResponse<String> r = browser.follow(callback + extra);
+        assertThat(r.statusCode()).as(extra).isEqualTo(400);
+        assertThat(f.pages.last("error", String.class))
+            .isEqualTo(
+                "Authentication failed. Please contact your administrator or try again later.");
+      }
+      assertThat(f.storage.authCodes().list()).isEmpty();
+    }
+  }
+
+  /** A callback connector whose upstream stands behind no code. */
+  private static final class RefusingConnector implements CallbackConnector {
+    @Override
+    public LoginRedirect loginUrl(ConnectorScopes scopes, String callbackUrl, String state) {
+      return new LoginRedirect(callbackUrl + "?state=" + state, new byte[0]);
+    }
+
+    @Override
+    public Identity handleCallback(
+        ConnectorScopes scopes, byte[] connectorData, Map<String, String> query)
+        throws IdentityException {
+      throw new IdentityException("oidc: failed to get token: invalid_grant");
     }
   }
 

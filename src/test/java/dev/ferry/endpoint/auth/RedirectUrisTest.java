@@ -50,6 +50,13 @@ class RedirectUrisTest {
         "true | | http://127.0.0.1.evil.example/ | false",
         "true | | http://0177.0.0.1/ | false",
         "false | | http://localhost:8080/ | false",
+        // Go's url.Parse: a port is digits ("invalid port"); a backslash is no part of a host.
+        "true | | http://localhost:/cb | true",
+        "true | | http://localhost:evil.com/cb | false",
+        "true | | http://127.0.0.1:x\\y | false",
+        "true | | http://[::1]:evil/cb | false",
+        "true | | http://127.0.0.1\\@evil.example/ | false",
+        "true | | http://localhost:80\\evil.example/ | false",
       })
   void allowed(boolean isPublic, String registered, String uri, boolean expected) {
     List<String> uris = registered == null ? List.of() : List.of(registered.split(","));
