@@ -2,6 +2,7 @@ package dev.ferry.endpoint.auth;
 
 import dev.ferry.cpu.CpuLane;
 import dev.ferry.http.Form;
+import dev.ferry.oauth2.GoQuote;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.Scopes;
 import dev.ferry.storage.AuthRequest;
@@ -266,14 +267,14 @@ final class AuthorizationParser {
           to,
           state,
           OAuthError.INVALID_SCOPE,
-          "Unrecognized scope(s) " + GoQuote.quote(unrecognized));
+          "Unrecognized scope(s) " + GoQuote.list(unrecognized));
     }
     if (!invalid.isEmpty()) {
       throw redirected(
           to,
           state,
           OAuthError.INVALID_SCOPE,
-          "Client can't request scope(s) " + GoQuote.quote(invalid));
+          "Client can't request scope(s) " + GoQuote.list(invalid));
     }
   }
 

@@ -8,6 +8,7 @@ import dev.ferry.endpoint.OpenedConnector;
 import dev.ferry.http.FormException;
 import dev.ferry.http.HttpRequest;
 import dev.ferry.http.HttpResponse;
+import dev.ferry.oauth2.GoQuote;
 import dev.ferry.storage.AuthRequest;
 import java.util.LinkedHashMap;
 import java.util.List;

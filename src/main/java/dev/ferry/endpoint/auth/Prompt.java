@@ -1,5 +1,6 @@
 package dev.ferry.endpoint.auth;
 
+import dev.ferry.oauth2.GoQuote;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package dev.ferry.endpoint.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ferry.oauth2.GoQuote;
 import dev.ferry.storage.AuthRequest;
 import dev.ferry.storage.Claims;
 import dev.ferry.storage.Pkce;
@@ -100,8 +101,8 @@ class FlowPartsTest {
   @Test
   void goQuotesLikeStrconv() {
     assertThat(GoQuote.quote("a\"b\\c\n\u0001é")).isEqualTo("\"a\\\"b\\\\c\\n\\x01é\"");
-    assertThat(GoQuote.quote(List.of("a", "b"))).isEqualTo("[\"a\" \"b\"]");
-    assertThat(GoQuote.quote(List.of())).isEqualTo("[]");
+    assertThat(GoQuote.list(List.of("a", "b"))).isEqualTo("[\"a\" \"b\"]");
+    assertThat(GoQuote.list(List.of())).isEqualTo("[]");
   }
 
   @Test

@@ -14,13 +14,11 @@ import dev.ferry.policy.AuditSink;
 import dev.ferry.policy.NoOpSubjectPolicy;
 import dev.ferry.storage.Claims;
 import dev.ferry.storage.Client;
-import dev.ferry.storage.StorageException;
 import dev.ferry.token.IssuedToken;
 import dev.ferry.token.TokenClaims;
 import dev.ferry.token.TokenIssuer;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,17 +46,19 @@ public final class ClientCredentialsGrant
     implements Grant<ClientCredentialsGrant.Request, ClientCredentialsGrant.Request> {
   private static final Logger log = LoggerFactory.getLogger(ClientCredentialsGrant.class);
 
-  /** Scopes the grant knows besides cross-client ones. */
-  private static final List<String> STANDARD =
-      List.of(Scopes.OPENID, Scopes.EMAIL, Scopes.PROFILE, Scopes.GROUPS);
-
-  /** Scopes the grant refuses outright, with Dex's texts. */
-  private static final Map<String, String> REJECTED =
-      Map.of(
-          Scopes.OFFLINE_ACCESS,
-          "client_credentials grant does not support offline_access scope.",
-          Scopes.FEDERATED_ID,
-          "client_credentials grant does not support federated:id scope.");
+  /**
+   * Dex: clientCredentialsScopePolicy; offline_access and federated:id refused with Dex's texts.
+   */
+  private static final ScopePolicy SCOPES =
+      new ScopePolicy(
+          List.of(Scopes.OPENID, Scopes.EMAIL, Scopes.PROFILE, Scopes.GROUPS),
+          false,
+          Map.of(
+              Scopes.OFFLINE_ACCESS,
+              "client_credentials grant does not support offline_access scope.",
+              Scopes.FEDERATED_ID,
+              "client_credentials grant does not support federated:id scope."),
+          OAuthError.INVALID_SCOPE);
 
   /** The requested scopes (split as Dex splits the scope parameter) and the nonce. */
   public record Request(List<String> scopes, String nonce) {
@@ -98,41 +98,8 @@ public final class ClientCredentialsGrant
   /** Dex validates the scopes after authenticating the client; there is no connector. */
   @Override
   public Resolution<Request> resolve(Optional<Client> client, Request request) {
-    validateScopes(client.orElseThrow(), request.scopes());
+    SCOPES.validate(issuer, client.orElseThrow(), request.scopes());
     return Resolution.withoutConnector(request);
-  }
-
-  private void validateScopes(Client client, List<String> scopes) {
-    List<String> unrecognized = new ArrayList<>();
-    for (String scope : scopes) {
-      String rejected = REJECTED.get(scope);
-      if (rejected != null) {
-        throw new OAuthException(OAuthError.INVALID_SCOPE, rejected);
-      }
-      if (!STANDARD.contains(scope) && !scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
-        unrecognized.add(scope);
-      }
-    }
-    List<String> untrusted;
-    try {
-      untrusted = issuer.untrustedScopes(client.id(), scopes);
-    } catch (StorageException e) {
-      log.atError()
-          .setMessage("error validating cross client trust")
-          .addKeyValue("client_id", client.id())
-          .addKeyValue("err", e.getMessage())
-          .log();
-      throw new OAuthException(OAuthError.INVALID_CLIENT, "Error validating cross client trust.")
-          .withStatus(400);
-    }
-    if (!unrecognized.isEmpty()) {
-      throw new OAuthException(
-          OAuthError.INVALID_SCOPE, "Unrecognized scope(s) " + GoQuote.list(unrecognized));
-    }
-    if (!untrusted.isEmpty()) {
-      throw new OAuthException(
-          OAuthError.INVALID_SCOPE, "Client can't request scope(s) " + GoQuote.list(untrusted));
-    }
   }
 
   @Override

@@ -12,6 +12,7 @@ import dev.ferry.endpoint.token.RequestContext;
 import dev.ferry.endpoint.token.Resolution;
 import dev.ferry.endpoint.token.TokenResponse;
 import dev.ferry.http.Form;
+import dev.ferry.oauth2.GoQuote;
 import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;

@@ -17,11 +17,10 @@ import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;
 import dev.ferry.oauth2.Scopes;
 import dev.ferry.storage.Client;
-import dev.ferry.storage.StorageException;
 import dev.ferry.token.RefreshTokens;
 import dev.ferry.token.TokenIssuer;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,15 +50,19 @@ import org.slf4j.LoggerFactory;
 public final class PasswordGrant implements Grant<PasswordGrant.Request, PasswordGrant.Request> {
   private static final Logger log = LoggerFactory.getLogger(PasswordGrant.class);
 
-  /** Scopes the grant knows besides cross-client ones (Dex: passwordScopePolicy). */
-  private static final List<String> STANDARD =
-      List.of(
-          Scopes.OPENID,
-          Scopes.OFFLINE_ACCESS,
-          Scopes.EMAIL,
-          Scopes.PROFILE,
-          Scopes.GROUPS,
-          Scopes.FEDERATED_ID);
+  /** Dex: passwordScopePolicy. */
+  private static final ScopePolicy SCOPES =
+      new ScopePolicy(
+          List.of(
+              Scopes.OPENID,
+              Scopes.OFFLINE_ACCESS,
+              Scopes.EMAIL,
+              Scopes.PROFILE,
+              Scopes.GROUPS,
+              Scopes.FEDERATED_ID),
+          true,
+          Map.of(),
+          OAuthError.INVALID_REQUEST);
 
   /** The parameters the grant reads from the POST body. */
   public record Request(List<String> scopes, String nonce, String username, String password) {
@@ -105,41 +108,8 @@ public final class PasswordGrant implements Grant<PasswordGrant.Request, Passwor
   /** Dex validates the scopes before the connector: then the configured password connector. */
   @Override
   public Resolution<Request> resolve(Optional<Client> client, Request request) {
-    validateScopes(client.orElseThrow(), request.scopes());
+    SCOPES.validate(issuer, client.orElseThrow(), request.scopes());
     return Resolution.connector(connectorId, request);
-  }
-
-  private void validateScopes(Client client, List<String> scopes) {
-    List<String> unrecognized = new ArrayList<>();
-    for (String scope : scopes) {
-      if (!STANDARD.contains(scope) && !scope.startsWith(Scopes.CROSS_CLIENT_PREFIX)) {
-        unrecognized.add(scope);
-      }
-    }
-    List<String> untrusted;
-    try {
-      untrusted = issuer.untrustedScopes(client.id(), scopes);
-    } catch (StorageException e) {
-      log.atError()
-          .setMessage("error validating cross client trust")
-          .addKeyValue("client_id", client.id())
-          .addKeyValue("err", e.getMessage())
-          .log();
-      throw new OAuthException(OAuthError.INVALID_CLIENT, "Error validating cross client trust.")
-          .withStatus(400);
-    }
-    if (!scopes.contains(Scopes.OPENID)) {
-      throw new OAuthException(
-          OAuthError.INVALID_REQUEST, "Missing required scope(s) [\"openid\"].");
-    }
-    if (!unrecognized.isEmpty()) {
-      throw new OAuthException(
-          OAuthError.INVALID_REQUEST, "Unrecognized scope(s) " + GoQuote.list(unrecognized));
-    }
-    if (!untrusted.isEmpty()) {
-      throw new OAuthException(
-          OAuthError.INVALID_REQUEST, "Client can't request scope(s) " + GoQuote.list(untrusted));
-    }
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.ferry.endpoint.token.GrantRequest;
 import dev.ferry.endpoint.token.Resolution;
 import dev.ferry.endpoint.token.TokenResponse;
 import dev.ferry.http.Form;
+import dev.ferry.oauth2.GoQuote;
 import dev.ferry.oauth2.GrantTypes;
 import dev.ferry.oauth2.OAuthError;
 import dev.ferry.oauth2.OAuthException;

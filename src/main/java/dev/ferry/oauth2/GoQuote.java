@@ -1,16 +1,17 @@
-package dev.ferry.endpoint.auth;
+package dev.ferry.oauth2;
 
 import java.util.List;
 
 /**
  * Go's {@code %q} for the values Dex quotes in its error descriptions ({@code strconv.Quote}; a
  * slice as {@code ["a" "b"]}). Non-printable characters are escaped, so a description never carries
- * a raw control character.
+ * a raw control character. Used by the token endpoint's grants and by the browser flow alike.
  */
-final class GoQuote {
+public final class GoQuote {
   private GoQuote() {}
 
-  static String quote(String s) {
+  /** {@code strconv.Quote(s)}. */
+  public static String quote(String s) {
     StringBuilder out = new StringBuilder(s.length() + 2).append('"');
     s.codePoints()
         .forEach(c -> {
@@ -38,7 +39,8 @@ final class GoQuote {
     return out.append('"').toString();
   }
 
-  static String quote(List<String> values) {
+  /** {@code fmt.Sprintf("%q", values)} for a {@code []string}: {@code ["a" "b"]}. */
+  public static String list(List<String> values) {
     StringBuilder out = new StringBuilder("[");
     for (int i = 0; i < values.size(); i++) {
       if (i > 0) {
@@ -49,6 +51,7 @@ final class GoQuote {
     return out.append(']').toString();
   }
 
+  /** Go's {@code unicode.IsPrint}: letters, marks, numbers, punctuation, symbols, ASCII space. */
   private static boolean printable(int c) {
     if (c == 0xfffd) {
       return true;
