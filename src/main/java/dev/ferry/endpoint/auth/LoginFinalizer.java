@@ -11,6 +11,7 @@ import dev.ferry.storage.OfflineSessions;
 import dev.ferry.storage.Storage;
 import dev.ferry.storage.StorageException;
 import dev.ferry.storage.UserConnectorKey;
+import dev.ferry.token.RefreshTokens;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -37,14 +38,7 @@ final class LoginFinalizer {
 
   /** The auth request as stored after the login; any failure is Dex's "Login error." page. */
   AuthRequest finalizeLogin(Identity identity, AuthRequest authRequest, OpenedConnector connector) {
-    Claims claims =
-        new Claims(
-            identity.userId(),
-            identity.username(),
-            identity.preferredUsername(),
-            identity.email(),
-            identity.emailVerified(),
-            identity.groups());
+    Claims claims = RefreshTokens.claimsOf(identity);
     try {
       storage
           .authRequests()
