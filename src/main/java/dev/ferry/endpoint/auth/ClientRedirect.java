@@ -1,6 +1,7 @@
 package dev.ferry.endpoint.auth;
 
 import dev.ferry.http.Router;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -65,13 +66,39 @@ final class ClientRedirect {
         query.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
       }
     });
-    return beforeQuery + "?" + GoUrl.encode(query) + rawFragment.map(f -> "#" + f).orElse("");
+    return ascii(beforeQuery)
+        + "?"
+        + GoUrl.encode(query)
+        + rawFragment.map(f -> "#" + ascii(f)).orElse("");
   }
 
   /** The URI with its fragment replaced by the encoded {@code values} (implicit and hybrid). */
   String withFragment(Map<String, List<String>> values) {
-    String query = rawQuery.isEmpty() ? "" : "?" + rawQuery;
-    return beforeQuery + query + "#" + GoUrl.escapeFragment(GoUrl.encode(values));
+    String query = rawQuery.isEmpty() ? "" : "?" + ascii(rawQuery);
+    return ascii(beforeQuery) + query + "#" + GoUrl.escapeFragment(GoUrl.encode(values));
+  }
+
+  /**
+   * Every character outside ASCII percent-encoded as its UTF-8 bytes, as Go's {@code URL.String}
+   * writes a path, host or fragment that holds them: a {@code Location} header carries bytes, and a
+   * raw {@code é} or U+2028 there is neither valid nor what the client registered.
+   */
+  private static String ascii(String s) {
+    if (s.chars().allMatch(c -> c < 0x80)) {
+      return s;
+    }
+    StringBuilder out = new StringBuilder(s.length() + 16);
+    s.codePoints()
+        .forEach(c -> {
+          if (c < 0x80) {
+            out.append((char) c);
+          } else {
+            for (byte b : new String(Character.toChars(c)).getBytes(StandardCharsets.UTF_8)) {
+              out.append('%').append(String.format("%02X", b & 0xff));
+            }
+          }
+        });
+    return out.toString();
   }
 
   /**

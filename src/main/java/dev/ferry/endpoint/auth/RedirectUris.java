@@ -29,7 +29,9 @@ final class RedirectUris {
     if (redirectUri.equals(OOB) || redirectUri.equals(DEVICE_CALLBACK)) {
       return true;
     }
-    return loopbackHttp(redirectUri);
+    // Dex parses the URI first (url.Parse): a control character or a malformed escape anywhere in
+    // it is refused here, never found out after the user has logged in.
+    return ClientRedirect.parse(redirectUri).isPresent() && loopbackHttp(redirectUri);
   }
 
   /** {@code http://} followed by a loopback host (and optionally a port), Go's url.Parse rules. */

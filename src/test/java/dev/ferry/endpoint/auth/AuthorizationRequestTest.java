@@ -123,7 +123,10 @@ class AuthorizationRequestTest {
     }
   }
 
-  /** Go's url.Parse refuses these loopback look-alikes, so Dex shows its page (request_test.go). */
+  /**
+   * Go's url.Parse refuses these loopback look-alikes (a non-numeric port, a backslash, a control
+   * character, a malformed escape), so Dex shows its page (request_test.go) before any login.
+   */
   @Test
   void aPublicClientsLoopbackRedirectNeedsANumericPortAndNoBackslash() throws Exception {
     try (WebFixture f =
@@ -134,7 +137,9 @@ class AuthorizationRequestTest {
           List.of(
               "http://localhost:evil.com/cb",
               "http://127.0.0.1:x\\y",
-              "http://localhost:80\\evil.com/")) {
+              "http://localhost:80\\evil.com/",
+              "http://localhost:8080/\r\nX-Injected: y",
+              "http://localhost:8080/%zz")) {
         Map<String, String> params = codeRequest("cli");
         params.put("redirect_uri", uri);
         HttpResponse<String> r = f.get(FlowClient.authPath("/auth/mock", params));

@@ -92,6 +92,12 @@ class FlowPartsTest {
     assertThat(ClientRedirect.parse("https://c.example/a%zz")).isEmpty();
     assertThat(ClientRedirect.parse("https://c.example/a\nb")).isEmpty();
     assertThat(ClientRedirect.parse(":nope")).isEmpty();
+    // Non-ASCII leaves as UTF-8 percent-escapes, as Go's URL.String writes it.
+    assertThat(
+            ClientRedirect.parse("http://localhost:8080/\u00e9\u2028x#f\u00e9")
+                .orElseThrow()
+                .withQuery(Map.of("code", "c"), true))
+        .isEqualTo("http://localhost:8080/%C3%A9%E2%80%A8x?code=c#f%C3%A9");
     assertThat(ClientRedirect.resolve("/dex/auth", "cb?code=1")).isEqualTo("/dex/cb?code=1");
     assertThat(ClientRedirect.resolve("/dex/auth", "../x/")).isEqualTo("/x/");
     assertThat(ClientRedirect.resolve("/dex/auth", "urn:ietf:wg:oauth:2.0:oob?code=1"))

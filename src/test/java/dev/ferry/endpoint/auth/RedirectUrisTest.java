@@ -57,6 +57,11 @@ class RedirectUrisTest {
         "true | | http://[::1]:evil/cb | false",
         "true | | http://127.0.0.1\\@evil.example/ | false",
         "true | | http://localhost:80\\evil.example/ | false",
+        // Go's url.Parse refuses a control character or a malformed escape anywhere.
+        "true | | http://localhost:8080/%zz | false",
+        "true | | http://localhost:8080/a\u0001b | false",
+        "true | | http://localhost:8080/a\tb | false",
+        "true | | http://localhost:8080/\u007f | false",
       })
   void allowed(boolean isPublic, String registered, String uri, boolean expected) {
     List<String> uris = registered == null ? List.of() : List.of(registered.split(","));
