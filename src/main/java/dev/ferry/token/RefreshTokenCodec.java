@@ -37,8 +37,8 @@ public final class RefreshTokenCodec {
   /** Dex's {@code internal.Marshal(&RefreshToken{...})}; an empty field is omitted (proto3). */
   public static String encode(String refreshId, String token) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(refreshId.length() + token.length() + 6);
-    writeString(out, REFRESH_ID, refreshId);
-    writeString(out, TOKEN, token);
+    SubjectCodec.writeStringField(out, REFRESH_ID, refreshId.getBytes(StandardCharsets.UTF_8));
+    SubjectCodec.writeStringField(out, TOKEN, token.getBytes(StandardCharsets.UTF_8));
     return Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
   }
 
@@ -101,21 +101,6 @@ public final class RefreshTokenCodec {
       return 63;
     }
     return -1;
-  }
-
-  private static void writeString(ByteArrayOutputStream out, int field, String value) {
-    if (value.isEmpty()) {
-      return;
-    }
-    byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-    out.write((field << 3) | 2);
-    int length = bytes.length;
-    while ((length & ~0x7F) != 0) {
-      out.write((length & 0x7F) | 0x80);
-      length >>>= 7;
-    }
-    out.write(length);
-    out.write(bytes, 0, bytes.length);
   }
 
   /** The subset of Go's protobuf wire decoding one message of two string fields needs. */

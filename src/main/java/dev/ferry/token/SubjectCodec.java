@@ -16,8 +16,8 @@ import java.util.Base64;
  * in protobuf for it would cost more than it saves.
  */
 public final class SubjectCodec {
-  private static final int USER_ID_TAG = (1 << 3) | 2;
-  private static final int CONN_ID_TAG = (2 << 3) | 2;
+  private static final int USER_ID = 1;
+  private static final int CONN_ID = 2;
 
   private SubjectCodec() {}
 
@@ -30,17 +30,21 @@ public final class SubjectCodec {
   public static String encode(String userId, String connectorId) {
     ByteArrayOutputStream out =
         new ByteArrayOutputStream(userId.length() + connectorId.length() + 6);
-    writeField(out, USER_ID_TAG, userId);
-    writeField(out, CONN_ID_TAG, connectorId);
+    writeStringField(out, USER_ID, strictUtf8(userId));
+    writeStringField(out, CONN_ID, strictUtf8(connectorId));
     return Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
   }
 
-  private static void writeField(ByteArrayOutputStream out, int tag, String value) {
-    if (value.isEmpty()) {
+  /**
+   * One proto3 string field (wire type 2): tag, varint length, bytes; an empty value is left out as
+   * proto3 leaves out a default. Shared with {@link RefreshTokenCodec}, whose message has the same
+   * shape.
+   */
+  static void writeStringField(ByteArrayOutputStream out, int field, byte[] bytes) {
+    if (bytes.length == 0) {
       return;
     }
-    byte[] bytes = strictUtf8(value);
-    out.write(tag);
+    out.write((field << 3) | 2);
     int length = bytes.length;
     while ((length & ~0x7F) != 0) {
       out.write((length & 0x7F) | 0x80);
