@@ -78,7 +78,20 @@ public final class Form {
    * {@code %} is an error. Used for form values and for HTTP Basic credentials (RFC 6749 §2.3.1).
    */
   public static String queryUnescape(String s) throws FormException {
-    if (s.indexOf('%') < 0 && s.indexOf('+') < 0) {
+    return unescape(s, true);
+  }
+
+  /**
+   * Go's {@code url.PathUnescape}: as {@link #queryUnescape}, but {@code +} stays a {@code +}.
+   *
+   * @throws FormException on a {@code %} not followed by two hex digits
+   */
+  public static String pathUnescape(String s) throws FormException {
+    return unescape(s, false);
+  }
+
+  private static String unescape(String s, boolean plusIsSpace) throws FormException {
+    if (s.indexOf('%') < 0 && (!plusIsSpace || s.indexOf('+') < 0)) {
       return s;
     }
     byte[] raw = s.getBytes(StandardCharsets.UTF_8);
@@ -91,7 +104,7 @@ public final class Form {
         }
         out.write(hex(raw[i + 1]) << 4 | hex(raw[i + 2]));
         i += 2;
-      } else if (b == '+') {
+      } else if (b == '+' && plusIsSpace) {
         out.write(' ');
       } else {
         out.write(b);

@@ -2,7 +2,6 @@ package dev.ferry.endpoint.auth;
 
 import dev.ferry.http.Form;
 import dev.ferry.http.FormException;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,49 +78,16 @@ final class GoUrl {
 
   /** {@code url.PathUnescape}: empty when an escape is malformed. */
   static Optional<String> pathUnescape(String s) {
-    if (s.indexOf('%') < 0) {
-      return Optional.of(s);
+    try {
+      return Optional.of(Form.pathUnescape(s));
+    } catch (FormException e) {
+      return Optional.empty();
     }
-    byte[] raw = s.getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
-    for (int i = 0; i < raw.length; i++) {
-      if (raw[i] == '%') {
-        if (i + 2 >= raw.length || hex(raw[i + 1]) < 0 || hex(raw[i + 2]) < 0) {
-          return Optional.empty();
-        }
-        out.write(hex(raw[i + 1]) << 4 | hex(raw[i + 2]));
-        i += 2;
-      } else {
-        out.write(raw[i]);
-      }
-    }
-    return Optional.of(out.toString(StandardCharsets.UTF_8));
   }
 
   /** Whether every {@code %} in {@code s} starts a valid escape (Go's unescape would succeed). */
   static boolean validEscapes(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) == '%'
-          && (i + 2 >= s.length()
-              || hex((byte) s.charAt(i + 1)) < 0
-              || hex((byte) s.charAt(i + 2)) < 0)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int hex(byte b) {
-    if (b >= '0' && b <= '9') {
-      return b - '0';
-    }
-    if (b >= 'a' && b <= 'f') {
-      return b - 'a' + 10;
-    }
-    if (b >= 'A' && b <= 'F') {
-      return b - 'A' + 10;
-    }
-    return -1;
+    return s.indexOf('%') < 0 || pathUnescape(s).isPresent();
   }
 
   static String escape(String s, Mode mode) {
