@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
 import dev.ferry.server.Version;
+import dev.ferry.workload.Failure;
+import dev.ferry.workload.Workplace;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       ConfigCommand.class,
       PolicyCommand.class,
+      TokenCommand.class,
       VersionCommand.class
     })
 public final class Main implements Runnable {
@@ -35,7 +38,38 @@ public final class Main implements Runnable {
 
   /** Runs the command line with the given streams and returns the exit status (for tests). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine commandLine = new CommandLine(new Main()).setOut(out).setErr(err);
+    return run(out, err, Workplace.system(), args);
+  }
+
+  /**
+   * Runs the command line with the given streams, environment and clock (what {@code ferry token}
+   * reads) and returns the exit status.
+   */
+  public static int run(PrintWriter out, PrintWriter err, Workplace place, String... args) {
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> type) throws Exception {
+            if (type == TokenCommand.class) {
+              return type.cast(new TokenCommand(place));
+            }
+            return CommandLine.defaultFactory().create(type);
+          }
+        };
+    CommandLine commandLine = new CommandLine(new Main(), factory).setOut(out).setErr(err);
+    CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
+    commandLine.setParameterExceptionHandler((error, arguments) -> {
+      CommandLine failed = error.getCommandLine();
+      if (!"token".equals(failed.getCommandName())) {
+        return usage.handleParseException(error, arguments);
+      }
+      // ferry token runs inside CI steps and kubectl: one line says what is wrong.
+      failed
+          .getErr()
+          .println("error: " + error.getMessage() + " (ferry token --help lists the flags)");
+      failed.getErr().flush();
+      return Failure.USAGE.exitStatus();
+    });
     commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
       // Bad input never ends in a stack trace: one line naming the problem.
       cmd.getErr().println("ferry: " + error.getMessage());

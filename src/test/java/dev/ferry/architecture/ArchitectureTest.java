@@ -42,6 +42,34 @@ class ArchitectureTest {
     rule.check(ferry);
   }
 
+  /**
+   * {@code ferry token} runs in CI jobs and pods: the workload client uses no server code, so it
+   * stays small and starts fast, and only the command line reaches it.
+   */
+  @Test
+  void theWorkloadClientStandsAlone() {
+    check(
+        noClasses()
+            .that()
+            .resideInAPackage("dev.ferry.workload..")
+            .should()
+            .dependOnClassesThat()
+            .resideOutsideOfPackages(
+                "dev.ferry.workload..",
+                "java..",
+                "javax..",
+                "org.jspecify..",
+                "com.fasterxml.jackson..",
+                "com.nimbusds.."));
+    check(
+        noClasses()
+            .that()
+            .resideOutsideOfPackages("dev.ferry.workload..", "dev.ferry.cli..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAPackage("dev.ferry.workload.."));
+  }
+
   @Test
   void nothingBelowTheCliDependsOnIt() {
     check(

@@ -23,11 +23,11 @@ import java.util.StringJoiner;
  * A whole Ferry started from a YAML config file, as {@code ferry serve} starts it, with an issuer
  * on a free loopback port; requests go through real HTTP.
  */
-final class RunningFerry implements AutoCloseable {
-  final String issuer;
+public final class RunningFerry implements AutoCloseable {
+  public final String issuer;
 
   /** Where this instance listens, with the issuer's path: replicas share an issuer. */
-  final String base;
+  public final String base;
 
   final FerryServer server;
   private final HttpClient http =
@@ -43,7 +43,7 @@ final class RunningFerry implements AutoCloseable {
    * Starts Ferry on {@code yaml}, in which {@code ${ISSUER}} and {@code ${WEB}} stand for the
    * issuer URL and listen address Ferry gets.
    */
-  static RunningFerry start(Path dir, String yaml, Clock clock) throws Exception {
+  public static RunningFerry start(Path dir, String yaml, Clock clock) throws Exception {
     int port = freePort();
     return start(dir, yaml, clock, "http://127.0.0.1:" + port + "/dex", port);
   }
@@ -52,7 +52,7 @@ final class RunningFerry implements AutoCloseable {
    * Starts one replica of {@code issuer} listening on {@code port}; {@code ${TELEMETRY}} in the
    * YAML stands for a free telemetry address.
    */
-  static RunningFerry start(Path dir, String yaml, Clock clock, String issuer, int port)
+  public static RunningFerry start(Path dir, String yaml, Clock clock, String issuer, int port)
       throws Exception {
     Path file = dir.resolve("config-" + port + ".yaml");
     Files.writeString(
@@ -69,18 +69,18 @@ final class RunningFerry implements AutoCloseable {
   }
 
   /** The telemetry listener's base URL. */
-  String telemetry() {
+  public String telemetry() {
     return "http://127.0.0.1:" + server.telemetryPort().orElseThrow();
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     }
   }
 
-  HttpResponse<String> get(String path) throws IOException, InterruptedException {
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
         HttpRequest.newBuilder(URI.create(path.startsWith("http") ? path : base + path))
             .timeout(Duration.ofSeconds(20))
@@ -88,7 +88,7 @@ final class RunningFerry implements AutoCloseable {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> postForm(String path, Map<String, String> form, String basicUser)
+  public HttpResponse<String> postForm(String path, Map<String, String> form, String basicUser)
       throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
