@@ -400,35 +400,47 @@ public final class Exchanger {
     }
   }
 
+  /**
+   * Why the request failed, in a few words. The whole cause chain is looked at first: the JDK's
+   * client reports an unknown host as a {@link ConnectException} caused by an {@link
+   * UnresolvedAddressException}.
+   */
   private String reason(Throwable failure) {
+    if (inChain(failure, UnresolvedAddressException.class)
+        || inChain(failure, UnknownHostException.class)) {
+      return "unknown host";
+    }
+    if (inChain(failure, HttpConnectTimeoutException.class)) {
+      return "no connection within " + seconds(timeout);
+    }
+    if (inChain(failure, HttpTimeoutException.class)) {
+      return "no answer within " + seconds(timeout);
+    }
     for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-        return "unknown host";
-      }
-      if (t instanceof HttpConnectTimeoutException) {
-        return "no connection within " + seconds(timeout);
-      }
-      if (t instanceof HttpTimeoutException) {
-        return "no answer within " + seconds(timeout);
-      }
       if (t instanceof SSLException) {
         return "TLS failed"
             + (t.getMessage() == null ? "" : " (" + Text.clean(t.getMessage()) + ")");
       }
-      if (t instanceof ConnectException) {
-        return "connection refused";
-      }
-      if (t.getMessage() != null && t.getMessage().startsWith("the response body is longer")) {
-        return t.getMessage();
-      }
+    }
+    if (inChain(failure, ConnectException.class)) {
+      return "connection refused";
     }
     return failure.getMessage() == null
         ? failure.getClass().getSimpleName()
         : Text.clean(failure.getMessage());
   }
 
+  private static boolean inChain(Throwable failure, Class<? extends Throwable> type) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String seconds(Duration duration) {
-    return duration.toSeconds() + "s";
+    return duration.toMillisPart() == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
   }
 
   private static WorkloadException network(URI url, String reason, Throwable cause) {
