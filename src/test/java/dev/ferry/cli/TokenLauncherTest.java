@@ -36,7 +36,6 @@ class TokenLauncherTest {
   private static Path launcher;
   private static Path jar;
   private static String help;
-  private static int javaMajor;
 
   @BeforeAll
   static void install() throws IOException {
@@ -56,7 +55,6 @@ class TokenLauncherTest {
             new PrintWriter(out, true), new PrintWriter(new StringWriter()), "token", "--help");
     assertThat(status).isZero();
     help = out.toString();
-    javaMajor = Runtime.version().feature();
   }
 
   /**
@@ -126,21 +124,19 @@ class TokenLauncherTest {
     }
   }
 
-  /** The option that makes the JVM fail unless it maps the archive: proof it is used. */
-  private static Map<String, String> archiveRequired(String suffix) {
-    return Map.of("FERRY_JAVA_OPTS", suffix.equals(".aot") ? "-XX:AOTMode=on" : "-Xshare:on");
-  }
+  /** Makes the JVM fail unless it maps the archive: proof that it is used. */
+  private static final Map<String, String> ARCHIVE_REQUIRED =
+      Map.of("FERRY_JAVA_OPTS", "-Xshare:on");
 
   @Test
   void recordsTheArchiveUsesItAndIgnoresABrokenOne() throws Exception {
     Path cache = dir.resolve("cache-auto");
-    String suffix = javaMajor >= 25 ? ".aot" : ".jsa";
 
     assertHelp(ferry(cache, Map.of("FERRY_TOKEN_ARCHIVE_WAIT", "1"), "token", "--help"));
     Path archive = archives(cache).getFirst();
     assertThat(archives(cache)).containsExactly(archive);
-    assertThat(archive.getFileName().toString()).startsWith("token-").endsWith(suffix);
-    assertHelp(ferry(cache, archiveRequired(suffix), "token", "--help"));
+    assertThat(archive.getFileName().toString()).startsWith("token-").endsWith(".jsa");
+    assertHelp(ferry(cache, ARCHIVE_REQUIRED, "token", "--help"));
 
     // Broken (another JDK's, or written by something else) and newer than the jar: the JVM
     // ignores it, silently.
@@ -150,15 +146,11 @@ class TokenLauncherTest {
   }
 
   @Test
-  void dynamicCdsArchiveAsOnJdk21UnderHomeAndRerecordedWhenOlderThanTheJar() throws Exception {
+  void underHomeWhenXdgCacheHomeIsRelativeAndRecordedAgainWhenOlderThanTheJar() throws Exception {
     Path home = dir.resolve("home");
     Files.createDirectories(home);
     // A relative XDG_CACHE_HOME is ignored (the XDG spec), as ferry token's cache ignores it.
-    Map<String, String> record =
-        Map.of(
-            "HOME", home.toString(),
-            "FERRY_TOKEN_ARCHIVE", "cds",
-            "FERRY_TOKEN_ARCHIVE_WAIT", "1");
+    Map<String, String> record = Map.of("HOME", home.toString(), "FERRY_TOKEN_ARCHIVE_WAIT", "1");
     Path relative = Path.of("relative-cache");
     assertHelp(ferry(relative, record, "token", "--help"));
     assertThat(relative).doesNotExist();
@@ -169,10 +161,7 @@ class TokenLauncherTest {
     assertHelp(
         ferry(
             relative,
-            Map.of(
-                "HOME", home.toString(),
-                "FERRY_TOKEN_ARCHIVE", "cds",
-                "FERRY_JAVA_OPTS", "-Xshare:on"),
+            Map.of("HOME", home.toString(), "FERRY_JAVA_OPTS", "-Xshare:on"),
             "token",
             "--help"));
 
