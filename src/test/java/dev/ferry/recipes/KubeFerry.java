@@ -13,10 +13,13 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.ferry.server.RunningFerry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -90,6 +93,16 @@ final class KubeFerry implements AutoCloseable {
     JWTClaimsSet claims = jwt.getJWTClaimsSet();
     assertThat(claims.getIssuer()).isEqualTo(ferry.issuer);
     return claims;
+  }
+
+  /**
+   * A SHA-256 prefix of {@code token}: what assertions compare, so that a failure message shows no
+   * token.
+   */
+  static String fingerprint(String token) throws Exception {
+    byte[] hash =
+        MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+    return "sha256:" + HexFormat.of().formatHex(hash, 0, 8);
   }
 
   /** Requests Ferry's token endpoint answered, from its {@code http_requests_total}. */
