@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /**
- * An executable {@code ferry} in a directory of its own, running this build's classes in a new
- * JVM: recipes and kubeconfigs call {@code ferry} by name, as users' do, with this directory first
- * on their {@code PATH}.
+ * An executable {@code ferry} in a directory of its own, running this build's classes in a new JVM:
+ * recipes and kubeconfigs call {@code ferry} by name, as users' do, with this directory first on
+ * their {@code PATH}.
  */
 public final class FerryOnPath {
   private FerryOnPath() {}
