@@ -234,8 +234,9 @@ final class TokenCommand implements Callable<Integer> {
     }
     @Nullable TokenCache cache = null;
     String key = "";
-    if (!noCache) {
-      cache = new TokenCache(TokenCache.directory(place), place.clock());
+    Optional<Path> cacheDirectory = noCache ? Optional.empty() : TokenCache.directory(place);
+    if (cacheDirectory.isPresent()) {
+      cache = new TokenCache(cacheDirectory.get(), place.clock());
       key = TokenCache.key(cacheInputs(request, source));
       Optional<IssuedToken> cached = cache.get(key);
       if (cached.isPresent()) {

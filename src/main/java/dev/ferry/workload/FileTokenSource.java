@@ -1,0 +1,80 @@
+package dev.ferry.workload;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * A token in a file: a projected Kubernetes service-account token or any {@code file:PATH}. The
+ * file is read afresh on every call because the kubelet rotates it, swapping the {@code ..data}
+ * symlink its {@code token} link points through; following links is what picks up the new one.
+ */
+final class FileTokenSource implements TokenSource {
+  /** A JWT is a few kilobytes; this stops {@code file:/dev/zero} from filling memory. */
+  private static final int MAX_BYTES = 64 * 1024;
+
+  private final String name;
+  private final Path path;
+  private final String whenMissing;
+  private final Clock clock;
+
+  /**
+   * @param whenMissing what follows "no token file at PATH: " when there is none: the platform
+   *     setting that provides it
+   */
+  FileTokenSource(String name, Path path, String whenMissing, Workplace place) {
+    this.name = name;
+    this.path = path;
+    this.whenMissing = whenMissing;
+    this.clock = place.clock();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String cacheIdentity() throws WorkloadException {
+    return TokenCache.key(List.of(read().strip()));
+  }
+
+  @Override
+  public UpstreamToken fetch() throws WorkloadException {
+    return UnverifiedJwt.check(read(), name + " (" + path + ")", clock);
+  }
+
+  private String read() throws WorkloadException {
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] bytes = in.readNBytes(MAX_BYTES + 1);
+      if (bytes.length > MAX_BYTES) {
+        throw new WorkloadException(
+            Failure.UPSTREAM_TOKEN,
+            "the token file " + path + " is larger than " + MAX_BYTES + " bytes; not a JWT");
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, "no token file at " + path + ": " + whenMissing);
+    } catch (AccessDeniedException e) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN,
+          "cannot read the token file " + path + " (permission denied): " + whenMissing);
+    } catch (IOException e) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN,
+          "cannot read the token file " + path + " (" + describe(e) + "): " + whenMissing);
+    }
+  }
+
+  private static String describe(IOException e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+}

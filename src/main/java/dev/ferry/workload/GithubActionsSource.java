@@ -1,0 +1,172 @@
+package dev.ferry.workload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * GitHub Actions' OIDC token: the runner's endpoint {@code ACTIONS_ID_TOKEN_REQUEST_URL}, called
+ * with the bearer {@code ACTIONS_ID_TOKEN_REQUEST_TOKEN} and the audience, answers {@code
+ * {"value":"<jwt>"}}. Both variables exist only in jobs granted {@code id-token: write}.
+ */
+final class GithubActionsSource implements TokenSource {
+  static final String NAME = "github-actions";
+  static final String URL_VARIABLE = "ACTIONS_ID_TOKEN_REQUEST_URL";
+  static final String TOKEN_VARIABLE = "ACTIONS_ID_TOKEN_REQUEST_TOKEN";
+
+  /** The answer is one small JSON object; more than this is not the runner. */
+  private static final int MAX_BYTES = 256 * 1024;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Workplace place;
+  private final @Nullable String audience;
+  private final Duration timeout;
+
+  GithubActionsSource(Workplace place, @Nullable String audience, Duration timeout) {
+    this.place = place;
+    this.audience = audience;
+    this.timeout = timeout;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * The request URL names the workflow run and job, so it changes with every job; the request
+   * token's hash stands in for the token, which cannot be had without the network.
+   */
+  @Override
+  public String cacheIdentity() throws WorkloadException {
+    Variables v = variables();
+    return TokenCache.key(List.of(v.url().toString(), TokenCache.key(List.of(v.requestToken()))));
+  }
+
+  @Override
+  public UpstreamToken fetch() throws WorkloadException {
+    Variables v = variables();
+    URI uri = v.url();
+    String endpoint = "the GitHub Actions token endpoint (" + origin(uri) + ")";
+    HttpRequest request =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("Authorization", "bearer " + v.requestToken())
+            .header("Accept", "application/json")
+            .GET()
+            .build();
+    HttpClient client =
+        HttpClient.newBuilder()
+            .connectTimeout(timeout)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+    byte[] body;
+    int status;
+    try (client) {
+      HttpResponse<InputStream> response =
+          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      status = response.statusCode();
+      try (InputStream in = response.body()) {
+        body = in.readNBytes(MAX_BYTES + 1);
+      }
+    } catch (HttpTimeoutException e) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, endpoint + " did not answer within " + Sources.describe(timeout));
+    } catch (IOException e) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN,
+          "could not reach " + endpoint + ": " + e.getClass().getSimpleName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, "interrupted while asking " + endpoint + " for a token");
+    }
+    if (status != 200) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, endpoint + " answered HTTP " + status + ", not a token");
+    }
+    if (body.length > MAX_BYTES) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, endpoint + " answered more than " + MAX_BYTES + " bytes");
+    }
+    @Nullable JsonNode tree;
+    try {
+      tree = JSON.readTree(body);
+    } catch (IOException e) {
+      tree = null;
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, endpoint + " did not answer a JSON object");
+    }
+    JsonNode value = tree.path("value");
+    if (!value.isTextual()) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, endpoint + " answered JSON without a \"value\" string");
+    }
+    return UnverifiedJwt.check(value.asText(), NAME, place.clock());
+  }
+
+  private record Variables(URI url, String requestToken) {}
+
+  private Variables variables() throws WorkloadException {
+    @Nullable String url = place.env().get(URL_VARIABLE);
+    @Nullable String token = place.env().get(TOKEN_VARIABLE);
+    List<String> missing = new ArrayList<>();
+    if (url == null || url.isBlank()) {
+      missing.add(URL_VARIABLE);
+    }
+    if (token == null || token.isBlank()) {
+      missing.add(TOKEN_VARIABLE);
+    }
+    if (url == null || token == null || !missing.isEmpty()) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN,
+          String.join(" and ", missing)
+              + (missing.size() == 1 ? " is" : " are")
+              + " not set: give the job `permissions: id-token: write` (GitHub gives no OIDC"
+              + " token to pull requests from forks)");
+    }
+    return new Variables(requestUri(url.strip()), token.strip());
+  }
+
+  /** The runner's URL already carries {@code ?api-version=2.0}; the audience is added to it. */
+  private URI requestUri(String url) throws WorkloadException {
+    String withAudience = url;
+    if (audience != null) {
+      String separator =
+          url.indexOf('?') < 0 ? "?" : url.endsWith("?") || url.endsWith("&") ? "" : "&";
+      withAudience =
+          url + separator + "audience=" + URLEncoder.encode(audience, StandardCharsets.UTF_8);
+    }
+    try {
+      URI uri = new URI(withAudience);
+      if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+          && uri.getHost() != null
+          && uri.getRawFragment() == null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // Reported below, without the value: it is the runner's, not the user's.
+    }
+    throw new WorkloadException(Failure.UPSTREAM_TOKEN, URL_VARIABLE + " is not an http(s) URL");
+  }
+
+  private static String origin(URI uri) {
+    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+  }
+}
