@@ -5,6 +5,7 @@ import dev.ferry.workload.Failure;
 import dev.ferry.workload.Workplace;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,14 +14,7 @@ import picocli.CommandLine.Command;
     name = "ferry",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
-    description = "A Dex-compatible OpenID Connect provider built for machine authentication.",
-    subcommands = {
-      ServeCommand.class,
-      ConfigCommand.class,
-      PolicyCommand.class,
-      TokenCommand.class,
-      VersionCommand.class
-    })
+    description = "A Dex-compatible OpenID Connect provider built for machine authentication.")
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.@org.jspecify.annotations.Nullable CommandSpec spec;
 
@@ -56,7 +50,25 @@ public final class Main implements Runnable {
             return CommandLine.defaultFactory().create(type);
           }
         };
-    CommandLine commandLine = new CommandLine(new Main(), factory).setOut(out).setErr(err);
+    CommandLine commandLine = new CommandLine(new Main(), factory);
+    if (args.length > 0 && "token".equals(args[0])) {
+      // kubectl runs ferry token on every command: picocli builds the model of every subcommand
+      // it is given, and the others' load the server, the config, Jackson and CEL (hundreds of
+      // milliseconds), so ferry token gets only its own.
+      commandLine.addSubcommand(TokenCommand.class);
+    } else {
+      // In the order ferry --help lists them.
+      for (Class<?> subcommand :
+          List.of(
+              ServeCommand.class,
+              ConfigCommand.class,
+              PolicyCommand.class,
+              TokenCommand.class,
+              VersionCommand.class)) {
+        commandLine.addSubcommand(subcommand);
+      }
+    }
+    commandLine.setOut(out).setErr(err);
     CommandLine.IParameterExceptionHandler usage = commandLine.getParameterExceptionHandler();
     commandLine.setParameterExceptionHandler((error, arguments) -> {
       CommandLine failed = error.getCommandLine();

@@ -75,6 +75,9 @@ final class TokenCommand implements Callable<Integer> {
   /** Issuer requests give up after this long: a CI step or kubectl must not hang. */
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
+  /** Set by bin/ferry's recording run (see {@link #token}). */
+  static final String RECORDING = "FERRY_TOKEN_RECORDING";
+
   private final Workplace place;
 
   @Spec @Nullable CommandSpec spec;
@@ -239,6 +242,11 @@ final class TokenCommand implements Callable<Integer> {
       if (cached.isPresent()) {
         return output.render(cached.get(), place.clock());
       }
+    }
+    if (place.env().get(RECORDING) != null) {
+      // bin/ferry records the warm path for its class archive by running the user's command
+      // again: a miss there must not fetch a platform token or ask the issuer for one.
+      throw new WorkloadException(Failure.USAGE, "not in the cache (class archive recording)");
     }
     @Nullable UpstreamToken upstream = source == null ? null : source.fetch();
     IssuedToken issued = new Exchanger(place, DEFAULT_TIMEOUT).exchange(request, upstream);
