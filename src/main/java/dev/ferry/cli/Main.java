@@ -5,7 +5,9 @@ import dev.ferry.workload.Failure;
 import dev.ferry.workload.Workplace;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -78,16 +80,61 @@ public final class Main implements Runnable {
       // ferry token runs inside CI steps and kubectl: one line says what is wrong.
       failed
           .getErr()
-          .println("error: " + error.getMessage() + " (ferry token --help lists the flags)");
+          .println("error: " + usageLine(error) + " (ferry token --help lists the flags)");
       failed.getErr().flush();
       return Failure.USAGE.exitStatus();
     });
     commandLine.setExecutionExceptionHandler((error, cmd, parsed) -> {
+      if ("token".equals(cmd.getCommandName())) {
+        // A bug in ferry token: its message could quote a token or a secret, so only the class.
+        cmd.getErr().println("error: internal error (" + error.getClass().getSimpleName() + ")");
+        cmd.getErr().flush();
+        return Failure.INTERNAL.exitStatus();
+      }
       // Bad input never ends in a stack trace: one line naming the problem.
       cmd.getErr().println("ferry: " + error.getMessage());
       return 1;
     });
     return commandLine.execute(args);
+  }
+
+  /** An option's value written with {@code =}: {@code --client-secret=hunter2}. */
+  private static final Pattern ATTACHED_VALUE =
+      Pattern.compile("(--?[A-Za-z0-9][A-Za-z0-9-]*)=[^\\s',]*");
+
+  /**
+   * What is wrong with {@code ferry token}'s command line, naming options but never a value: a
+   * mistyped {@code --client-secret=...} must not put the secret in a CI log.
+   */
+  static String usageLine(CommandLine.ParameterException error) {
+    if (error instanceof CommandLine.UnmatchedArgumentException unmatched) {
+      List<String> options = new ArrayList<>();
+      int others = 0;
+      for (String argument : unmatched.getUnmatched()) {
+        if (argument.startsWith("-")) {
+          int equals = argument.indexOf('=');
+          options.add(printable(equals < 0 ? argument : argument.substring(0, equals)));
+        } else {
+          others++;
+        }
+      }
+      List<String> parts = new ArrayList<>();
+      if (!options.isEmpty()) {
+        parts.add(
+            (options.size() == 1 ? "unknown option " : "unknown options ")
+                + String.join(", ", options));
+      }
+      if (others > 0) {
+        parts.add(others + (others == 1 ? " unexpected argument" : " unexpected arguments"));
+      }
+      return parts.isEmpty() ? "unexpected arguments" : String.join(" and ", parts);
+    }
+    return printable(ATTACHED_VALUE.matcher(String.valueOf(error.getMessage())).replaceAll("$1"));
+  }
+
+  /** Printable ASCII only: a control character in an argument must not forge a line. */
+  private static String printable(String text) {
+    return text.replaceAll("[^\\x20-\\x7e]", "");
   }
 
   @Override

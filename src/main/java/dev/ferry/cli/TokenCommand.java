@@ -43,8 +43,8 @@ import picocli.CommandLine.Spec;
       "Get a token from a Ferry issuer for this CI job or pod: obtain the platform's OIDC token,"
           + " exchange it at the issuer, cache the result and print it.",
       "",
-      "Exit status: 0 success, 2 usage, 3 platform token, 4 exchange refused, 5 network,"
-          + " 6 output.",
+      "Exit status: 0 success, 1 internal error, 2 usage, 3 platform token, 4 exchange"
+          + " refused, 5 network, 6 output.",
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -209,7 +209,12 @@ final class TokenCommand implements Callable<Integer> {
             : spec.commandLine().getErr();
     try {
       out.print(token(err));
-      out.flush();
+      if (out.checkError()) {
+        // A closed pipe or a full disk: the caller did not get the token, so this is no success.
+        err.println("error: cannot write the token to standard output");
+        err.flush();
+        return Failure.OUTPUT.exitStatus();
+      }
       return 0;
     } catch (WorkloadException e) {
       err.println("error: " + e.getMessage());
@@ -221,16 +226,12 @@ final class TokenCommand implements Callable<Integer> {
   private String token(PrintWriter err) throws WorkloadException {
     ExchangeRequest request = request();
     @Nullable TokenSource source = null;
+    // Said only when the platform is asked: kubectl would show it on every cache hit.
+    List<String> notices = new ArrayList<>();
     if (request.needsUpstreamToken()) {
       source =
           Sources.resolve(
-              from,
-              new SourceOptions(upstreamAudience, tokenEnv, tokenFile),
-              place,
-              notice -> {
-                err.println("ferry: " + notice);
-                err.flush();
-              });
+              from, new SourceOptions(upstreamAudience, tokenEnv, tokenFile), place, notices::add);
     }
     @Nullable TokenCache cache = null;
     String key = "";
@@ -248,13 +249,30 @@ final class TokenCommand implements Callable<Integer> {
       // again: a miss there must not fetch a platform token or ask the issuer for one.
       throw new WorkloadException(Failure.USAGE, "not in the cache (class archive recording)");
     }
-    @Nullable UpstreamToken upstream = source == null ? null : source.fetch();
-    IssuedToken issued = new Exchanger(place, DEFAULT_TIMEOUT).exchange(request, upstream);
-    String text = output.render(issued, place.clock());
-    if (cache != null) {
-      cache.put(key, issued);
+    // Another run may be exchanging the same inputs: wait for it, then take what it stored.
+    Optional<TokenCache.Lock> lock =
+        cache == null ? Optional.empty() : cache.lock(key, DEFAULT_TIMEOUT);
+    try {
+      if (cache != null) {
+        Optional<IssuedToken> cached = cache.get(key);
+        if (cached.isPresent()) {
+          return output.render(cached.get(), place.clock());
+        }
+      }
+      for (String notice : notices) {
+        err.println("ferry: " + notice);
+      }
+      err.flush();
+      @Nullable UpstreamToken upstream = source == null ? null : source.fetch();
+      IssuedToken issued = new Exchanger(place, DEFAULT_TIMEOUT).exchange(request, upstream);
+      String text = output.render(issued, place.clock());
+      if (cache != null) {
+        cache.put(key, issued);
+      }
+      return text;
+    } finally {
+      lock.ifPresent(TokenCache.Lock::close);
     }
-    return text;
   }
 
   private ExchangeRequest request() throws WorkloadException {
@@ -277,17 +295,21 @@ final class TokenCommand implements Callable<Integer> {
     for (String scope : scopes) {
       scopeList.addAll(Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).toList());
     }
-    return new ExchangeRequest(
-        issuerUri,
-        grant,
-        clientId == null ? "" : clientId,
-        secret,
-        federated,
-        connector,
-        scopeList,
-        audiences,
-        resources,
-        requestedTokenType);
+    ExchangeRequest request =
+        new ExchangeRequest(
+            issuerUri,
+            grant,
+            clientId == null ? "" : clientId,
+            secret,
+            federated,
+            connector,
+            scopeList,
+            audiences,
+            resources,
+            requestedTokenType);
+    // Before any source is read: a wrong flag is a usage error, not a missing token.
+    request.validate();
+    return request;
   }
 
   private URI issuerUri() throws WorkloadException {
@@ -311,21 +333,31 @@ final class TokenCommand implements Callable<Integer> {
   private List<String> cacheInputs(ExchangeRequest request, @Nullable TokenSource source)
       throws WorkloadException {
     List<String> inputs = new ArrayList<>();
-    inputs.add("v1");
+    inputs.add("v2");
     inputs.add(request.issuer().toString());
     inputs.add(request.grant().flag());
     inputs.add(request.clientId());
     inputs.add(
-        request.clientSecret() == null ? "" : TokenCache.key(List.of(request.clientSecret())));
+        optional(
+            request.clientSecret() == null
+                ? null
+                : TokenCache.key(List.of(request.clientSecret()))));
     inputs.add(Boolean.toString(request.federated()));
-    inputs.add(String.valueOf(request.connectorId()));
-    inputs.add(String.join(" ", request.scopes()));
-    inputs.add(String.join(" ", request.audiences()));
-    inputs.add(String.join(" ", request.resources()));
-    inputs.add(String.valueOf(request.requestedTokenType()));
+    inputs.add(optional(request.connectorId()));
+    // Each list as its length and then its values, so ["a b"] and ["a", "b"] differ.
+    for (List<String> list : List.of(request.scopes(), request.audiences(), request.resources())) {
+      inputs.add(Integer.toString(list.size()));
+      inputs.addAll(list);
+    }
+    inputs.add(optional(request.requestedTokenType()));
     inputs.add(source == null ? "" : source.name());
     inputs.add(source == null ? "" : source.cacheIdentity());
     return inputs;
+  }
+
+  /** Absent and each given value are distinct inputs: no value stands for "not given". */
+  private static String optional(@Nullable String value) {
+    return value == null ? "absent" : "given:" + value;
   }
 
   /** {@code --grant}'s values are the flag spellings, not the enum's names. */

@@ -21,6 +21,15 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
   private int length;
   private Flow.@org.jspecify.annotations.Nullable Subscription subscription;
 
+  /** The body went past the limit: the sender is not who it should be, not merely unreachable. */
+  static final class TooLong extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLong(String message) {
+      super(message);
+    }
+  }
+
   BoundedBody(int limit) {
     this.limit = limit;
   }
@@ -50,7 +59,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
           current.cancel();
         }
         result.completeExceptionally(
-            new IOException("the response body is longer than " + limit + " bytes"));
+            new TooLong("the response body is longer than " + limit + " bytes"));
         return;
       }
       if (length + n > bytes.length) {

@@ -86,18 +86,18 @@ final class BuildkiteSource implements TokenSource {
       throw new WorkloadException(
           Failure.UPSTREAM_TOKEN, "could not run " + what + ": " + e.getClass().getSimpleName());
     }
+    // One deadline for the agent and both of its pipes: the job waits at most the timeout.
+    long deadline = System.nanoTime() + timeout.toNanos();
     Drain stdout = Drain.start(process.getInputStream(), "buildkite-agent-stdout");
     Drain stderr = Drain.start(process.getErrorStream(), "buildkite-agent-stderr");
     try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
+      if (!process.waitFor(left(deadline), TimeUnit.NANOSECONDS)) {
         throw new WorkloadException(
             Failure.UPSTREAM_TOKEN, what + " did not finish within " + Sources.describe(timeout));
       }
       // A grandchild may hold the pipes open after the agent exits; do not wait on it for long.
-      byte[] out = stdout.bytes(timeout);
-      byte[] err = stderr.bytes(timeout);
+      byte[] out = stdout.bytes(left(deadline));
+      byte[] err = stderr.bytes(left(deadline));
       int status = process.exitValue();
       if (status != 0) {
         String line = firstLine(err);
@@ -111,10 +111,18 @@ final class BuildkiteSource implements TokenSource {
       }
       return UnverifiedJwt.check(new String(out, StandardCharsets.UTF_8), NAME, place.clock());
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new WorkloadException(Failure.UPSTREAM_TOKEN, "interrupted while running " + what);
+    } finally {
+      // Whatever the agent started and left running (it has no business outliving the request)
+      // goes with it, on every path; children it orphaned by exiting are out of reach.
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
     }
+  }
+
+  private static long left(long deadline) {
+    return Math.max(0, deadline - System.nanoTime());
   }
 
   private String jobId() throws WorkloadException {
@@ -203,8 +211,10 @@ final class BuildkiteSource implements TokenSource {
       return drain;
     }
 
-    byte[] bytes(Duration wait) throws InterruptedException {
-      thread.join(wait);
+    byte[] bytes(long waitNanos) throws InterruptedException {
+      if (waitNanos > 0) {
+        thread.join(Duration.ofNanos(waitNanos));
+      }
       synchronized (buffer) {
         return buffer.toByteArray();
       }

@@ -101,47 +101,30 @@ public final class Exchanger {
   /** The token request's form for {@code request}'s grant and client authentication. */
   static List<String[]> form(ExchangeRequest request, @Nullable UpstreamToken upstream)
       throws WorkloadException {
+    request.validate();
     List<String[]> form = new ArrayList<>();
     String platformToken = upstream == null ? "" : upstream.value();
     switch (request.grant()) {
       case TOKEN_EXCHANGE -> {
-        if (request.connectorId() == null) {
-          throw new WorkloadException(
-              Failure.USAGE,
-              "--grant token-exchange needs --connector: Ferry has no default connector");
-        }
         add(form, "grant_type", TOKEN_EXCHANGE);
         add(form, "connector_id", request.connectorId());
         add(form, "subject_token", platformToken);
         add(form, "subject_token_type", ID_TOKEN_TYPE);
         if (request.requestedTokenType() != null) {
-          add(form, "requested_token_type", tokenTypeUrn(request.requestedTokenType()));
+          add(
+              form,
+              "requested_token_type",
+              ExchangeRequest.tokenTypeUrn(request.requestedTokenType()));
         }
       }
       case JWT_BEARER -> {
-        refuseTokenType(request);
         add(form, "grant_type", JWT_BEARER);
         add(form, "assertion", platformToken);
         if (request.connectorId() != null) {
           add(form, "connector_id", request.connectorId());
         }
       }
-      case CLIENT_CREDENTIALS -> {
-        refuseTokenType(request);
-        if (!request.audiences().isEmpty() || !request.resources().isEmpty()) {
-          throw new WorkloadException(
-              Failure.USAGE,
-              "--audience and --resource do not apply to --grant client-credentials: the token"
-                  + " is the client's own (its aud is the client)");
-        }
-        if (request.connectorId() != null) {
-          throw new WorkloadException(
-              Failure.USAGE,
-              "--connector does not apply to --grant client-credentials: the client's"
-                  + " federatedCredentials name the connector");
-        }
-        add(form, "grant_type", "client_credentials");
-      }
+      case CLIENT_CREDENTIALS -> add(form, "grant_type", "client_credentials");
     }
     if (!request.scopes().isEmpty()) {
       add(form, "scope", String.join(" ", request.scopes()));
@@ -160,32 +143,6 @@ public final class Exchanger {
       add(form, "client_id", request.clientId());
     }
     return form;
-  }
-
-  private static void refuseTokenType(ExchangeRequest request) throws WorkloadException {
-    if (request.requestedTokenType() != null) {
-      throw new WorkloadException(
-          Failure.USAGE,
-          "--requested-token-type applies to --grant token-exchange only, not "
-              + request.grant().flag());
-    }
-  }
-
-  /** {@code access_token}, {@code id_token} and {@code refresh_token} stand for their URNs. */
-  static String tokenTypeUrn(String type) throws WorkloadException {
-    return switch (type) {
-      case "access_token", "id_token", "refresh_token" ->
-          "urn:ietf:params:oauth:token-type:" + type;
-      default -> {
-        if (type.startsWith("urn:")) {
-          yield type;
-        }
-        throw new WorkloadException(
-            Failure.USAGE,
-            "--requested-token-type must be access_token, id_token, refresh_token or a URN, not "
-                + Text.clean(type));
-      }
-    };
   }
 
   private static void add(List<String[]> form, String name, @Nullable String value) {
@@ -219,10 +176,13 @@ public final class Exchanger {
     URI url = URI.create(stripSlash(issuerText) + DISCOVERY_PATH);
     HttpResponse<byte[]> response =
         send(http, HttpRequest.newBuilder(url).header("Accept", "application/json").GET().build());
+    if (unavailable(response.statusCode())) {
+      throw unavailable(url, response.statusCode());
+    }
     if (response.statusCode() != 200) {
       throw new WorkloadException(
           Failure.EXCHANGE,
-          url
+          Text.clean(url.toString())
               + " answered HTTP "
               + response.statusCode()
               + ", not an OpenID discovery document: is --issuer right?");
@@ -231,26 +191,28 @@ public final class Exchanger {
     if (document == null || !document.isObject()) {
       throw new WorkloadException(
           Failure.EXCHANGE,
-          url + " answered HTTP 200 with something that is not JSON: is --issuer right?");
+          Text.clean(url.toString())
+              + " answered HTTP 200 with something that is not JSON: is --issuer right?");
     }
     JsonNode named = document.path("issuer");
     if (!named.isTextual() || !named.asText().equals(issuerText)) {
       throw new WorkloadException(
           Failure.EXCHANGE,
           "the discovery document at "
-              + url
+              + Text.clean(url.toString())
               + (named.isTextual()
                   ? " names the issuer " + Text.clean(named.asText())
                   : " names no issuer")
               + ", not "
-              + issuerText
+              + Text.clean(issuerText)
               + ": --issuer must be exactly the issuer Ferry is configured with");
     }
     JsonNode endpoint = document.path("token_endpoint");
     if (!endpoint.isTextual() || endpoint.asText().isEmpty()) {
       throw new WorkloadException(
           Failure.EXCHANGE,
-          issuerText + " is not a Ferry issuer: its discovery document has no token_endpoint");
+          Text.clean(issuerText)
+              + " is not a Ferry issuer: its discovery document has no token_endpoint");
     }
     URI tokenEndpoint;
     try {
@@ -265,13 +227,22 @@ public final class Exchanger {
         || ("https".equals(issuer.getScheme()) && !"https".equals(scheme))) {
       throw badEndpoint(issuerText, endpoint.asText());
     }
+    if ("http".equals(scheme) && !ExchangeRequest.loopback(tokenEndpoint)) {
+      // As for --issuer: plain http only to this machine.
+      throw new WorkloadException(
+          Failure.EXCHANGE,
+          Text.clean(issuerText)
+              + "'s discovery document sends the token to "
+              + Text.clean(endpoint.asText())
+              + ": plain http is allowed only to a loopback address");
+    }
     return tokenEndpoint;
   }
 
   private static WorkloadException badEndpoint(String issuer, String endpoint) {
     return new WorkloadException(
         Failure.EXCHANGE,
-        issuer
+        Text.clean(issuer)
             + " is not a Ferry issuer: its discovery document's token_endpoint "
             + Text.clean(endpoint)
             + " is not an http(s) URL"
@@ -302,19 +273,37 @@ public final class Exchanger {
       if (status == 200) {
         throw new WorkloadException(
             Failure.EXCHANGE,
-            endpoint + " answered HTTP 200 without an access_token: is --issuer a Ferry issuer?");
+            Text.clean(endpoint.toString())
+                + " answered HTTP 200 without an access_token: is --issuer a Ferry issuer?");
       }
+    }
+    if (unavailable(status)) {
+      throw unavailable(endpoint, status);
     }
     String type = response.headers().firstValue("Content-Type").orElse("no content type");
     throw new WorkloadException(
         Failure.EXCHANGE,
-        endpoint
+        Text.clean(endpoint.toString())
             + " answered HTTP "
             + status
             + " ("
             + Text.clean(type)
             + ") without an OAuth error: the issuer may not be Ferry, or a proxy in front of it"
             + " failed");
+  }
+
+  /**
+   * 502, 503 and 504 without an OAuth error are a gateway or load balancer saying the issuer is not
+   * there right now: an outage to retry, like a refused connection, not a refusal.
+   */
+  private static boolean unavailable(int status) {
+    return status == 502 || status == 503 || status == 504;
+  }
+
+  private static WorkloadException unavailable(URI url, int status) {
+    return new WorkloadException(
+        Failure.NETWORK,
+        Text.clean(url.toString()) + " answered HTTP " + status + ": the issuer is unavailable");
   }
 
   /** {@code <error>: <error_description> (request id <X-Request-Id>)}, as the issue shows it. */
@@ -444,6 +433,7 @@ public final class Exchanger {
   }
 
   private static WorkloadException network(URI url, String reason, Throwable cause) {
-    return new WorkloadException(Failure.NETWORK, "cannot reach " + url + ": " + reason, cause);
+    return new WorkloadException(
+        Failure.NETWORK, "cannot reach " + Text.clean(url.toString()) + ": " + reason, cause);
   }
 }

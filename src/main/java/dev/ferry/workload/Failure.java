@@ -5,6 +5,11 @@ package dev.ferry.workload;
  * can tell a misconfigured job from a refused one from a network outage.
  */
 public enum Failure {
+  /**
+   * A bug: something unexpected failed. Its line names only the exception's class, never its
+   * message, which could quote a token or a secret.
+   */
+  INTERNAL(1),
   /** The command line or its environment is wrong (picocli's own usage status). */
   USAGE(2),
   /** The platform token could not be obtained, or is expired or malformed. */

@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.List;
 
@@ -51,6 +52,20 @@ final class FileTokenSource implements TokenSource {
   }
 
   private String read() throws WorkloadException {
+    try {
+      // A FIFO, a terminal or /dev/stdin would block the read forever; /dev/zero never ends.
+      // Links are followed: the kubelet's token is a symlink to a regular file.
+      if (!Files.readAttributes(path, BasicFileAttributes.class).isRegularFile()) {
+        throw new WorkloadException(
+            Failure.UPSTREAM_TOKEN,
+            "the token file " + path + " is not a regular file: " + whenMissing);
+      }
+    } catch (NoSuchFileException e) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, "no token file at " + path + ": " + whenMissing);
+    } catch (IOException e) {
+      // Reported by the read below, with its reason.
+    }
     try (InputStream in = Files.newInputStream(path)) {
       byte[] bytes = in.readNBytes(MAX_BYTES + 1);
       if (bytes.length > MAX_BYTES) {

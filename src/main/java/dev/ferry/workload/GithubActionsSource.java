@@ -3,7 +3,6 @@ package dev.ferry.workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -15,6 +14,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,6 +35,9 @@ final class GithubActionsSource implements TokenSource {
   private static final int MAX_BYTES = 256 * 1024;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Printable ASCII without the space: what a header value can carry as one token. */
+  private static final Pattern BEARER = Pattern.compile("[\\x21-\\x7e]+");
 
   private final Workplace place;
   private final @Nullable String audience;
@@ -64,7 +71,6 @@ final class GithubActionsSource implements TokenSource {
     String endpoint = "the GitHub Actions token endpoint (" + origin(uri) + ")";
     HttpRequest request =
         HttpRequest.newBuilder(uri)
-            .timeout(timeout)
             .header("Authorization", "bearer " + v.requestToken())
             .header("Accept", "application/json")
             .GET()
@@ -74,34 +80,42 @@ final class GithubActionsSource implements TokenSource {
             .connectTimeout(timeout)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    byte[] body;
-    int status;
-    try (client) {
-      HttpResponse<InputStream> response =
-          client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-      status = response.statusCode();
-      try (InputStream in = response.body()) {
-        body = in.readNBytes(MAX_BYTES + 1);
-      }
-    } catch (HttpTimeoutException e) {
-      throw new WorkloadException(
-          Failure.UPSTREAM_TOKEN, endpoint + " did not answer within " + Sources.describe(timeout));
-    } catch (IOException e) {
-      throw new WorkloadException(
-          Failure.UPSTREAM_TOKEN,
-          "could not reach " + endpoint + ": " + e.getClass().getSimpleName());
+    // One deadline for the headers and the whole body: a request timeout stops at the headers,
+    // and a runner that sends them and then stalls would hang the job.
+    CompletableFuture<HttpResponse<byte[]>> future =
+        client.sendAsync(request, BoundedBody.handler(MAX_BYTES));
+    HttpResponse<byte[]> response;
+    try {
+      response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw silent(endpoint);
     } catch (InterruptedException e) {
+      future.cancel(true);
       Thread.currentThread().interrupt();
       throw new WorkloadException(
           Failure.UPSTREAM_TOKEN, "interrupted while asking " + endpoint + " for a token");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof BoundedBody.TooLong) {
+        throw new WorkloadException(
+            Failure.UPSTREAM_TOKEN, endpoint + " answered more than " + MAX_BYTES + " bytes");
+      }
+      if (cause instanceof HttpTimeoutException) {
+        throw silent(endpoint);
+      }
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN,
+          "could not reach " + endpoint + ": " + cause.getClass().getSimpleName());
+    } finally {
+      // Not close(), which would wait for the exchange that timed out: abandon it.
+      client.shutdownNow();
     }
+    int status = response.statusCode();
+    byte[] body = response.body();
     if (status != 200) {
       throw new WorkloadException(
           Failure.UPSTREAM_TOKEN, endpoint + " answered HTTP " + status + ", not a token");
-    }
-    if (body.length > MAX_BYTES) {
-      throw new WorkloadException(
-          Failure.UPSTREAM_TOKEN, endpoint + " answered more than " + MAX_BYTES + " bytes");
     }
     @Nullable JsonNode tree;
     try {
@@ -119,6 +133,11 @@ final class GithubActionsSource implements TokenSource {
           Failure.UPSTREAM_TOKEN, endpoint + " answered JSON without a \"value\" string");
     }
     return UnverifiedJwt.check(value.asText(), NAME, place.clock());
+  }
+
+  private WorkloadException silent(String endpoint) {
+    return new WorkloadException(
+        Failure.UPSTREAM_TOKEN, endpoint + " did not answer within " + Sources.describe(timeout));
   }
 
   private record Variables(URI url, String requestToken) {}
@@ -141,7 +160,16 @@ final class GithubActionsSource implements TokenSource {
               + " not set: give the job `permissions: id-token: write` (GitHub gives no OIDC"
               + " token to pull requests from forks)");
     }
-    return new Variables(requestUri(url.strip()), token.strip());
+    String requestToken = token.strip();
+    if (!BEARER.matcher(requestToken).matches()) {
+      // Never the value: it is a credential. The JDK would refuse it as a header anyway, and its
+      // exception message would carry it.
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN,
+          TOKEN_VARIABLE
+              + " is not a bearer token: it has a space, a control or a non-ASCII character");
+    }
+    return new Variables(requestUri(url.strip()), requestToken);
   }
 
   /** The runner's URL already carries {@code ?api-version=2.0}; the audience is added to it. */
@@ -167,6 +195,7 @@ final class GithubActionsSource implements TokenSource {
   }
 
   private static String origin(URI uri) {
-    return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+    return Text.clean(
+        uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()));
   }
 }

@@ -8,6 +8,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -16,7 +19,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,9 +51,16 @@ public final class TokenCache {
   /** A cache file holds one token response; anything larger was not written by us. */
   private static final int MAX_BYTES = 256 * 1024;
 
-  private static final int VERSION = 1;
+  /** 2: the file names its key, so an entry moved or linked under another name is not used. */
+  private static final int VERSION = 2;
+
   private static final Pattern KEY = Pattern.compile("[0-9a-f]{64}");
   private static final String SUFFIX = ".json";
+  private static final String LOCK_SUFFIX = ".lock";
+
+  /** How often a waiting {@link #lock} tries again. */
+  private static final Duration LOCK_POLL = Duration.ofMillis(50);
+
   private static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY =
       PosixFilePermissions.fromString("rwx------");
   private static final Set<PosixFilePermission> OWNER_ONLY_FILE =
@@ -122,7 +134,7 @@ public final class TokenCache {
       if (me.isEmpty() || !usableDirectory(me.get())) {
         return Optional.empty();
       }
-      Optional<IssuedToken> token = read(directory.resolve(key + SUFFIX), me.get());
+      Optional<IssuedToken> token = read(directory.resolve(key + SUFFIX), key, me.get());
       return token.filter(this::fresh);
     } catch (IOException | RuntimeException e) {
       // A cache we cannot read is a cache miss: the token is fetched again and rewritten.
@@ -144,7 +156,7 @@ public final class TokenCache {
       FileAttribute<Set<PosixFilePermission>> ownerOnly =
           PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE);
       temp = Files.createTempFile(directory, "." + key + ".", ".tmp", ownerOnly);
-      Files.write(temp, encode(token));
+      Files.write(temp, encode(key, token));
       // rename(2) replaces whatever is at the name (a symlink, another user's file) atomically:
       // a reader sees the old file or the new one, never half of one.
       Files.move(temp, directory.resolve(key + SUFFIX), StandardCopyOption.ATOMIC_MOVE);
@@ -204,7 +216,8 @@ public final class TokenCache {
 
   /**
    * The directory itself (not a symlink), ours, and closed to group and others; one of ours that is
-   * open is closed. Another user's directory is never used.
+   * open is closed, and what it held is deleted unread: while it was open, anyone could have put an
+   * entry there. Another user's directory is never used.
    */
   private boolean usableDirectory(UserPrincipal me) throws IOException {
     PosixFileAttributes attributes;
@@ -219,12 +232,124 @@ public final class TokenCache {
     }
     if (!OWNER_ONLY_DIRECTORY.equals(attributes.permissions())) {
       Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
+      purge();
     }
     return true;
   }
 
-  /** The token in {@code file} if it is a regular file of ours, 0600 or stricter, that parses. */
-  private static Optional<IssuedToken> read(Path file, UserPrincipal me) throws IOException {
+  /** Deletes every entry and temp file, without reading any. */
+  private void purge() throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+      for (Path entry : entries) {
+        String name = String.valueOf(entry.getFileName());
+        if (name.endsWith(SUFFIX) || name.endsWith(".tmp")) {
+          Files.deleteIfExists(entry);
+        }
+      }
+    }
+  }
+
+  /**
+   * Holds {@code key} against other {@code ferry token} runs of this user, waiting up to {@code
+   * wait}: two cache misses at once would each spend the platform token, which a single-use trust
+   * policy allows once. Empty when the lock cannot be had in time or at all; the caller then goes
+   * ahead unlocked, as without a cache.
+   */
+  public Optional<Lock> lock(String key, Duration wait) {
+    if (!KEY.matcher(key).matches()) {
+      return Optional.empty();
+    }
+    @Nullable FileChannel channel = null;
+    try {
+      Optional<UserPrincipal> me = me();
+      if (me.isEmpty() || !createDirectory() || !usableDirectory(me.get())) {
+        return Optional.empty();
+      }
+      Path file = directory.resolve(key + LOCK_SUFFIX);
+      channel =
+          FileChannel.open(
+              file,
+              Set.of(
+                  StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+              PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
+      PosixFileAttributes attributes =
+          Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (!attributes.isRegularFile() || !me.get().equals(attributes.owner())) {
+        channel.close();
+        return Optional.empty();
+      }
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (true) {
+        @Nullable FileLock held = tryLock(channel);
+        if (held != null) {
+          // A lock file in use is fresh, so the sweep leaves it alone.
+          Files.setLastModifiedTime(file, FileTime.from(clock.instant()));
+          return Optional.of(new Lock(channel, held));
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          channel.close();
+          return Optional.empty();
+        }
+        Thread.sleep(Duration.ofNanos(Math.min(left, LOCK_POLL.toNanos())));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closeQuietly(channel);
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      return Optional.empty();
+    }
+  }
+
+  /** The lock, or null while another process (or another channel of this one) holds it. */
+  private static @Nullable FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null;
+    }
+  }
+
+  private static void closeQuietly(@Nullable FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        // Closing releases the lock; nothing more to do.
+      }
+    }
+  }
+
+  /** A held {@link #lock}; closing it releases the key. */
+  public static final class Lock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock held;
+
+    private Lock(FileChannel channel, FileLock held) {
+      this.channel = channel;
+      this.held = held;
+    }
+
+    @Override
+    public void close() {
+      try {
+        held.release();
+      } catch (IOException e) {
+        // Closing the channel below releases it too.
+      }
+      closeQuietly(channel);
+    }
+  }
+
+  /**
+   * The token in {@code file} if it is a regular file of ours, 0600 or stricter, with no other name
+   * (a hard link could have been made while the directory was open, or point elsewhere), that
+   * parses and was written for {@code key}.
+   */
+  private static Optional<IssuedToken> read(Path file, String key, UserPrincipal me)
+      throws IOException {
     PosixFileAttributes attributes;
     try {
       attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -234,7 +359,9 @@ public final class TokenCache {
     if (!attributes.isRegularFile()
         || !me.equals(attributes.owner())
         || !OWNER_ONLY_FILE.containsAll(attributes.permissions())
-        || attributes.size() > MAX_BYTES) {
+        || attributes.size() > MAX_BYTES
+        || !Integer.valueOf(1)
+            .equals(Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS))) {
       return Optional.empty();
     }
     byte[] bytes;
@@ -244,14 +371,15 @@ public final class TokenCache {
     if (bytes.length > MAX_BYTES) {
       return Optional.empty();
     }
-    return decode(bytes);
+    return decode(bytes, key);
   }
 
-  private static byte[] encode(IssuedToken token) throws IOException {
+  private static byte[] encode(String key, IssuedToken token) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (JsonGenerator json = JSON.createGenerator(out)) {
       json.writeStartObject();
       json.writeNumberField("version", VERSION);
+      json.writeStringField("key", key);
       json.writeStringField("expiresAt", String.valueOf(token.expiresAt()));
       json.writeStringField("token", token.token());
       json.writeStringField("response", token.response());
@@ -260,9 +388,13 @@ public final class TokenCache {
     return out.toByteArray();
   }
 
-  /** The token a file holds; empty unless every field is there, of its type, and nothing else. */
-  private static Optional<IssuedToken> decode(byte[] bytes) throws IOException {
+  /**
+   * The token a file holds for {@code key}; empty unless every field is there, of its type, and
+   * nothing else.
+   */
+  private static Optional<IssuedToken> decode(byte[] bytes, String key) throws IOException {
     @Nullable Integer version = null;
+    @Nullable String writtenFor = null;
     @Nullable Instant expiresAt = null;
     @Nullable String token = null;
     @Nullable String response = null;
@@ -280,12 +412,14 @@ public final class TokenCache {
             }
             version = json.getIntValue();
           }
-          case "expiresAt", "token", "response" -> {
+          case "key", "expiresAt", "token", "response" -> {
             if (value != JsonToken.VALUE_STRING) {
               return Optional.empty();
             }
             String text = json.getText();
-            if ("expiresAt".equals(field)) {
+            if ("key".equals(field)) {
+              writtenFor = text;
+            } else if ("expiresAt".equals(field)) {
               expiresAt = Instant.parse(text);
             } else if ("token".equals(field)) {
               token = text;
@@ -306,6 +440,7 @@ public final class TokenCache {
     }
     if (version == null
         || version != VERSION
+        || !key.equals(writtenFor)
         || expiresAt == null
         || token == null
         || token.isEmpty()
@@ -334,12 +469,19 @@ public final class TokenCache {
               name.endsWith(SUFFIX)
                   && !name.equals(keep + SUFFIX)
                   && KEY.matcher(name.substring(0, name.length() - SUFFIX.length())).matches()
-                  && read(entry, me).map(t -> !isAfter(t, now)).orElse(false);
+                  && read(entry, name.substring(0, name.length() - SUFFIX.length()), me)
+                      .map(t -> !isAfter(t, now))
+                      .orElse(false);
           boolean staleTemp =
               name.startsWith(".")
                   && name.endsWith(".tmp")
                   && attributes.lastModifiedTime().toInstant().plus(STALE_TEMP).isBefore(now);
-          if (expired || staleTemp) {
+          // A lock file is touched whenever it is taken: one untouched for an hour is unused.
+          boolean staleLock =
+              name.endsWith(LOCK_SUFFIX)
+                  && !name.equals(keep + LOCK_SUFFIX)
+                  && attributes.lastModifiedTime().toInstant().plus(STALE_TEMP).isBefore(now);
+          if (expired || staleTemp || staleLock) {
             Files.deleteIfExists(entry);
           }
         } catch (IOException | RuntimeException e) {

@@ -14,11 +14,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -26,6 +30,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,13 +121,19 @@ class TokenCommandTest {
   record Result(int status, String out, String err) {}
 
   private Result run(String... args) {
+    return runWith(clock, new StringWriter(), args);
+  }
+
+  /** {@link #run} with another clock and standard output. */
+  private Result runWith(Clock time, Writer stdout, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    Writer both = stdout instanceof StringWriter ? out : stdout;
     int status =
         Main.run(
-            new PrintWriter(out, true),
+            new PrintWriter(both, true),
             new PrintWriter(err, true),
-            new Workplace(env, clock),
+            new Workplace(env, time),
             args);
     Result result = new Result(status, out.toString(), err.toString());
     assertThat(result.err()).doesNotContain(SECRET);
@@ -422,5 +433,251 @@ class TokenCommandTest {
         2,
         "--audience and --resource do not apply to --grant client-credentials: the token is the"
             + " client's own (its aud is the client)");
+  }
+
+  // ---- review fixes
+
+  @Test
+  void aFlagCombinationThatCannotWorkIsAUsageErrorBeforeTheSourceIsRead() {
+    Result result =
+        run(
+            "token",
+            "--from",
+            "gitlab",
+            "--issuer",
+            ferry.issuer,
+            "--client-id",
+            "deployer",
+            "--client-secret-env",
+            "DEPLOYER_SECRET");
+
+    assertFailed(
+        result, 2, "--grant token-exchange needs --connector: Ferry has no default connector");
+  }
+
+  @Test
+  void plainHttpToAnotherHostIsAUsageError() {
+    assertFailed(
+        tokenAt("http://ferry.example.com/dex"),
+        2,
+        "--issuer http://ferry.example.com/dex: use https: plain http is allowed only to a loopback"
+            + " address");
+  }
+
+  @Test
+  void aMistypedOptionNeverEchoesItsValue() {
+    for (String[] typo :
+        List.of(
+            new String[] {"--client-secret=hunter2"},
+            new String[] {"--client-secret", "hunter2"},
+            new String[] {"--issuer=hunter2", "--issuer=hunter2"})) {
+      Result result = token(typo);
+
+      assertFailedMatching(result, 2, ".*");
+      assertThat(result.err()).doesNotContain("hunter2");
+    }
+    assertFailed(
+        token("--client-secret=hunter2"),
+        2,
+        "unknown option --client-secret (ferry token --help lists the flags)");
+  }
+
+  @Test
+  void anUnexpectedFailureNamesOnlyItsClassWithStatusOne() {
+    Clock broken =
+        new Clock() {
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            throw new IllegalStateException("a message quoting hunter2");
+          }
+        };
+    List<String> args =
+        List.of(
+            "token",
+            "--from",
+            "env:CI_TOKEN",
+            "--issuer",
+            ferry.issuer,
+            "--client-id",
+            "deployer",
+            "--client-secret-env",
+            "DEPLOYER_SECRET",
+            "--connector",
+            "ci");
+
+    Result result = runWith(broken, new StringWriter(), args.toArray(String[]::new));
+
+    assertFailed(result, 1, "internal error (IllegalStateException)");
+  }
+
+  @Test
+  void aGithubRequestTokenThatCannotBeAHeaderIsNeverPrinted() {
+    env.put("ACTIONS_ID_TOKEN_REQUEST_URL", "http://127.0.0.1:9/x?api-version=2.0");
+    env.put("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "abc\u0001hunter3");
+
+    Result result =
+        run(
+            "token",
+            "--from",
+            "github-actions",
+            "--issuer",
+            ferry.issuer,
+            "--client-id",
+            "deployer",
+            "--connector",
+            "ci",
+            "--no-cache");
+
+    assertFailed(
+        result,
+        3,
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN is not a bearer token: it has a space, a control or a"
+            + " non-ASCII character");
+  }
+
+  @Test
+  void aTokenThatCannotBeWrittenIsAnOutputFailure() {
+    Writer closed =
+        new Writer() {
+          @Override
+          public void write(char[] buffer, int offset, int length) throws IOException {
+            throw new IOException("broken pipe");
+          }
+
+          @Override
+          public void flush() throws IOException {
+            throw new IOException("broken pipe");
+          }
+
+          @Override
+          public void close() {}
+        };
+    List<String> args =
+        List.of(
+            "token",
+            "--from",
+            "env:CI_TOKEN",
+            "--issuer",
+            ferry.issuer,
+            "--client-id",
+            "deployer",
+            "--client-secret-env",
+            "DEPLOYER_SECRET",
+            "--connector",
+            "ci",
+            "--no-cache");
+
+    Result result = runWith(clock, closed, args.toArray(String[]::new));
+
+    assertFailed(result, 6, "cannot write the token to standard output");
+  }
+
+  @Test
+  void autoSaysWhichPlatformOnlyWhenItAsksIt() {
+    env.put("GITLAB_CI", "true");
+    env.put("FERRY_ID_TOKEN", env.get("CI_TOKEN"));
+    String[] args = {
+      "token",
+      "--issuer",
+      ferry.issuer,
+      "--client-id",
+      "deployer",
+      "--client-secret-env",
+      "DEPLOYER_SECRET",
+      "--connector",
+      "ci"
+    };
+
+    Result miss = run(args);
+    Result hit = run(args);
+
+    assertThat(miss.status()).as(miss.toString()).isZero();
+    assertThat(miss.err()).isEqualTo("ferry: --from auto: using gitlab (GITLAB_CI=true)\n");
+    assertThat(hit.status()).as(hit.toString()).isZero();
+    assertThat(hit.out()).isEqualTo(miss.out());
+    assertThat(hit.err()).isEmpty();
+  }
+
+  @Test
+  void everyInputThatShapesTheTokenIsItsOwnCacheEntry() throws Exception {
+    AtomicInteger issued = new AtomicInteger();
+    String[] issuer = new String[1];
+    try (LoopbackHttpServer counting =
+        LoopbackHttpServer.start(
+            "counting",
+            false,
+            exchange -> {
+              if (exchange.getRequestURI().getPath().endsWith("/openid-configuration")) {
+                reply(
+                    exchange,
+                    200,
+                    "application/json",
+                    "{\"issuer\":\""
+                        + issuer[0]
+                        + "\",\"token_endpoint\":\""
+                        + issuer[0]
+                        + "/token\"}");
+              } else {
+                reply(
+                    exchange,
+                    200,
+                    "application/json",
+                    "{\"access_token\":\"t"
+                        + issued.incrementAndGet()
+                        + "\",\"token_type\":\"bearer\",\"expires_in\":3600}");
+              }
+            })) {
+      issuer[0] = counting.baseUrl();
+      List<List<String>> variants =
+          List.of(
+              List.of(),
+              List.of("--audience", "a b"),
+              List.of("--audience", "a", "--audience", "b"),
+              List.of("--scope", "openid"),
+              List.of("--scope", "openid groups"),
+              List.of("--requested-token-type", "id_token"),
+              List.of("--client-id", "other"),
+              List.of("--grant", "jwt-bearer", "--connector", "null"),
+              List.of("--grant", "jwt-bearer"));
+      List<String> tokens = new ArrayList<>();
+      for (List<String> variant : variants) {
+        List<String> args =
+            new ArrayList<>(
+                List.of(
+                    "token",
+                    "--from",
+                    "env:CI_TOKEN",
+                    "--issuer",
+                    issuer[0],
+                    "--client-secret-env",
+                    "DEPLOYER_SECRET"));
+        if (!variant.contains("--client-id")) {
+          args.addAll(List.of("--client-id", "deployer"));
+        }
+        if (!variant.contains("--grant")) {
+          args.addAll(List.of("--connector", "ci"));
+        }
+        args.addAll(variant);
+        Result first = run(args.toArray(String[]::new));
+        Result again = run(args.toArray(String[]::new));
+
+        assertThat(first.status()).as(variant + ": " + first).isZero();
+        assertThat(again.out()).as("%s is served from the cache", variant).isEqualTo(first.out());
+        tokens.add(first.out());
+      }
+
+      assertThat(tokens).doesNotHaveDuplicates();
+      assertThat(issued.get()).isEqualTo(variants.size());
+    }
   }
 }

@@ -525,12 +525,12 @@ class ExchangerTest {
 
   @Test
   void anUnknownHostIsANetworkFailure() {
-    WorkloadException e = failure("http://ferry.invalid");
+    WorkloadException e = failure("https://ferry.invalid");
 
     assertThat(e.failure()).isEqualTo(Failure.NETWORK);
     assertThat(e.getMessage())
         .isEqualTo(
-            "cannot reach http://ferry.invalid/.well-known/openid-configuration: unknown host");
+            "cannot reach https://ferry.invalid/.well-known/openid-configuration: unknown host");
   }
 
   @Test
@@ -652,15 +652,126 @@ class ExchangerTest {
   @Test
   void aProxysHtmlErrorNamesTheStatusAndDoubtsTheIssuer() throws Exception {
     try (StandIn proxy =
-        ferryLike(new Reply(502, "text/html", "<html><h1>502 Bad Gateway</h1></html>"))) {
+        ferryLike(new Reply(500, "text/html", "<html><h1>500 Internal Error</h1></html>"))) {
       WorkloadException e = failure(proxy.issuer());
 
       assertThat(e.failure()).isEqualTo(Failure.EXCHANGE);
       assertThat(e.getMessage())
           .isEqualTo(
               proxy.issuer()
-                  + "/token answered HTTP 502 (text/html) without an OAuth error: the issuer may"
+                  + "/token answered HTTP 500 (text/html) without an OAuth error: the issuer may"
                   + " not be Ferry, or a proxy in front of it failed");
+    }
+  }
+
+  @Test
+  void aGatewayErrorWithoutAnOAuthErrorIsAnOutageToRetry() throws Exception {
+    for (int status : new int[] {502, 503, 504}) {
+      try (StandIn proxy =
+          ferryLike(new Reply(status, "text/html", "<html><h1>Bad Gateway</h1></html>"))) {
+        WorkloadException e = failure(proxy.issuer());
+
+        assertThat(e.failure()).isEqualTo(Failure.NETWORK);
+        assertThat(e.getMessage())
+            .isEqualTo(
+                proxy.issuer() + "/token answered HTTP " + status + ": the issuer is unavailable");
+      }
+    }
+    try (StandIn down = new StandIn(path -> new Reply(503, "text/plain", "unavailable"))) {
+      WorkloadException e = failure(down.issuer());
+
+      assertThat(e.failure()).isEqualTo(Failure.NETWORK);
+      assertThat(e.getMessage())
+          .isEqualTo(
+              down.issuer()
+                  + "/.well-known/openid-configuration answered HTTP 503: the issuer is"
+                  + " unavailable");
+    }
+    // An OAuth error is Ferry's own answer, whatever the status.
+    try (StandIn ferry =
+        ferryLike(
+            new Reply(
+                503,
+                "application/json",
+                "{\"error\":\"temporarily_unavailable\",\"error_description\":\"busy\"}"))) {
+      WorkloadException e = failure(ferry.issuer());
+
+      assertThat(e.failure()).isEqualTo(Failure.EXCHANGE);
+      assertThat(e.getMessage()).isEqualTo("temporarily_unavailable: busy");
+    }
+  }
+
+  @Test
+  void aTokenEndpointFromDiscoveryIsShownWithoutControlOrBidiCharacters() throws Exception {
+    StandIn[] self = new StandIn[1];
+    self[0] =
+        new StandIn(path ->
+            path.endsWith(Exchanger.DISCOVERY_PATH)
+                ? new Reply(
+                    200,
+                    "application/json",
+                    discovery(
+                        self[0].issuer(),
+                        ",\"token_endpoint\":\"" + self[0].issuer() + "/to\u202eken\""))
+                : new Reply(500, "text/html", "<h1>no</h1>"));
+    try (StandIn odd = self[0]) {
+      WorkloadException e = failure(odd.issuer());
+
+      assertThat(e.failure()).isEqualTo(Failure.EXCHANGE);
+      assertThat(e.getMessage())
+          .startsWith(odd.issuer() + "/token answered HTTP 500")
+          .doesNotContain("\u202e");
+    }
+  }
+
+  @Test
+  void plainHttpGoesOnlyToALoopbackAddress() throws Exception {
+    for (String local :
+        List.of(
+            "http://localhost:5556",
+            "http://LOCALHOST/dex",
+            "http://127.0.0.1:5556/dex",
+            "http://127.9.8.7",
+            "http://[::1]:5556/dex",
+            "http://[0:0:0:0:0:0:0:1]/dex")) {
+      assertThat(ExchangeRequest.loopback(URI.create(local))).as(local).isTrue();
+    }
+    for (String remote :
+        List.of(
+            "http://ferry.example.com",
+            "http://10.0.0.1/dex",
+            "http://127.0.0.1.example.com/dex",
+            "http://128.0.0.1/dex",
+            "http://[::2]/dex",
+            "http://[::ffff:10.0.0.1]/dex")) {
+      assertThat(ExchangeRequest.loopback(URI.create(remote))).as(remote).isFalse();
+    }
+    assertThatThrownBy(() -> at("http://ferry.example.com/dex", SECRET).validate())
+        .isInstanceOfSatisfying(
+            WorkloadException.class, e -> assertThat(e.failure()).isEqualTo(Failure.USAGE))
+        .hasMessage(
+            "--issuer http://ferry.example.com/dex: use https: plain http is allowed only to a"
+                + " loopback address");
+
+    // Nor may a loopback issuer's discovery send the token to another host over plain http.
+    StandIn[] self = new StandIn[1];
+    self[0] =
+        new StandIn(path ->
+            new Reply(
+                200,
+                "application/json",
+                discovery(
+                    self[0].issuer(), ",\"token_endpoint\":\"http://ferry.example.com/token\"")));
+    try (StandIn sends = self[0]) {
+      WorkloadException e = failure(sends.issuer());
+
+      assertThat(e.failure()).isEqualTo(Failure.EXCHANGE);
+      assertThat(e.getMessage())
+          .isEqualTo(
+              sends.issuer()
+                  + "'s discovery document sends the token to http://ferry.example.com/token:"
+                  + " plain http is allowed only to a loopback address");
+      assertThat(sends.seen).hasSize(1);
     }
   }
 

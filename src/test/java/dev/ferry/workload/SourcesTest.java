@@ -2,6 +2,7 @@ package dev.ferry.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.ferry.testing.LoopbackHttpServer;
@@ -17,7 +18,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -234,6 +239,69 @@ class SourcesTest {
   }
 
   @Test
+  void githubActionsEndpointThatSendsHeadersAndThenStallsFailsWithinTheTimeout() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    try (LoopbackHttpServer stalling =
+        LoopbackHttpServer.start(
+            "stalling",
+            false,
+            exchange -> {
+              exchange.sendResponseHeaders(200, 0);
+              exchange.getResponseBody().write("{\"value\":\"".getBytes(StandardCharsets.UTF_8));
+              exchange.getResponseBody().flush();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              exchange.close();
+            })) {
+      try {
+        TokenSource source =
+            Sources.resolve(
+                "github-actions",
+                audience("ferry"),
+                place(
+                    Map.of(
+                        "ACTIONS_ID_TOKEN_REQUEST_URL",
+                        stalling.baseUrl() + "/x?api-version=2.0",
+                        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+                        REQUEST_TOKEN)),
+                notices::add,
+                Duration.ofMillis(300));
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(10),
+            () ->
+                assertFailure(
+                    source::fetch,
+                    Failure.UPSTREAM_TOKEN,
+                    "the GitHub Actions token endpoint ("
+                        + stalling.baseUrl()
+                        + ") did not answer within 300 ms"));
+      } finally {
+        release.countDown();
+      }
+    }
+  }
+
+  @Test
+  void githubActionsRequestTokenThatCannotBeAHeaderIsRefusedWithoutShowingIt() throws Exception {
+    for (String bad : List.of("abc\u0001hunter3", "abc hunter3", "abc\u00e9hunter3")) {
+      Map<String, String> env =
+          Map.of(
+              "ACTIONS_ID_TOKEN_REQUEST_URL",
+              "http://127.0.0.1:9/x?api-version=2.0",
+              "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+              bad);
+      assertFailure(
+          resolve("github-actions", audience("ferry"), env)::fetch,
+          Failure.UPSTREAM_TOKEN,
+          "ACTIONS_ID_TOKEN_REQUEST_TOKEN is not a bearer token: it has a space, a control or a"
+              + " non-ASCII character");
+    }
+  }
+
+  @Test
   void githubActionsWithoutItsVariablesNamesThemAndThePermission() throws Exception {
     String fix =
         " not set: give the job `permissions: id-token: write` (GitHub gives no OIDC token to"
@@ -403,9 +471,9 @@ class SourcesTest {
     assertFailure(
         () -> resolve("kubernetes", new SourceOptions(null, null, unreadable), Map.of()).fetch(),
         Failure.UPSTREAM_TOKEN,
-        "cannot read the token file "
+        "the token file "
             + unreadable
-            + " (Is a directory): mount a projected `serviceAccountToken` volume with an"
+            + " is not a regular file: mount a projected `serviceAccountToken` volume with an"
             + " `audience` there");
   }
 
@@ -433,6 +501,24 @@ class SourcesTest {
         () -> resolve("file:" + missing, DEFAULTS, Map.of()).fetch(),
         Failure.UPSTREAM_TOKEN,
         "no token file at " + missing + ": check the path given with --from file:" + missing);
+  }
+
+  @Test
+  void aFifoIsNotReadButRefusedAsNotARegularFile() throws Exception {
+    Path fifo = dir.resolve("token.fifo");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+    assertThat(mkfifo.waitFor()).isZero();
+    TokenSource source = resolve("file:" + fifo, DEFAULTS, Map.of());
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(10),
+        () ->
+            assertFailure(
+                source::fetch,
+                Failure.UPSTREAM_TOKEN,
+                "the token file "
+                    + fifo
+                    + " is not a regular file: check the path given with --from file:"
+                    + fifo));
   }
 
   // --- Buildkite ------------------------------------------------------------------------------
@@ -484,14 +570,64 @@ class SourcesTest {
 
   @Test
   void buildkiteAgentThatHangsIsKilledAfterTheTimeout() throws Exception {
-    Map<String, String> env = fakeAgent("exec sleep 30");
+    Path pids = dir.resolve("pids");
+    Map<String, String> env =
+        fakeAgent("echo $$ > '" + pids + "'\nsleep 30 &\necho $! >> '" + pids + "'\nwait");
     TokenSource source =
         Sources.resolve(
-            "buildkite", audience("ferry"), place(env), notices::add, Duration.ofMillis(300));
+            "buildkite", audience("ferry"), place(env), notices::add, Duration.ofSeconds(1));
     assertFailure(
         source::fetch,
         Failure.UPSTREAM_TOKEN,
-        "`buildkite-agent oidc request-token` did not finish within 300 ms");
+        "`buildkite-agent oidc request-token` did not finish within 1 s");
+
+    List<String> started = Files.readAllLines(pids);
+    assertThat(started).hasSize(2);
+    for (String pid : started) {
+      assertThat(gone(Long.parseLong(pid.strip()))).as("process %s is gone", pid).isTrue();
+    }
+  }
+
+  @Test
+  void buildkiteWaitsForTheAgentAndItsPipesWithinOneTimeout() throws Exception {
+    Path pids = dir.resolve("pids");
+    // The agent exits at once, but a child it leaves behind keeps both pipes open.
+    Map<String, String> env =
+        fakeAgent("sleep 30 &\necho $! > '" + pids + "'\nprintf '%s\\n' '" + token + "'");
+    TokenSource source =
+        Sources.resolve(
+            "buildkite", audience("ferry"), place(env), notices::add, Duration.ofSeconds(2));
+    try {
+      long start = System.nanoTime();
+      UpstreamToken fetched = source.fetch();
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+      assertThat(fetched.value()).isEqualTo(token);
+      // Once per pipe would be 4 s; one deadline is 2 s and a little.
+      assertThat(took).isLessThan(Duration.ofMillis(3500));
+    } finally {
+      for (String pid : Files.readAllLines(pids)) {
+        ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(ProcessHandle::destroyForcibly);
+      }
+    }
+  }
+
+  /** Whether {@code pid} has ended (a zombie awaiting its reaper has ended too). */
+  private static boolean gone(long pid) throws Exception {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isPresent()) {
+      try {
+        handle.get().onExit().get(10, TimeUnit.SECONDS);
+      } catch (TimeoutException e) {
+        // Still there: a zombie, or alive; /proc tells which.
+      }
+    }
+    Path stat = Path.of("/proc", Long.toString(pid), "stat");
+    if (!Files.exists(stat)) {
+      return true;
+    }
+    String text = Files.readString(stat);
+    return text.substring(text.lastIndexOf(')') + 2).startsWith("Z");
   }
 
   @Test

@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -147,7 +149,9 @@ class TokenCacheTest {
     cache.put(key("z"), expiringIn(Duration.ofHours(1), "z"));
     Files.writeString(
         file(key("a")),
-        "{\"version\":1,\"expiresAt\":\"2026-01-01T05:00:00Z\",\"token\":\"hand\","
+        "{\"version\":2,\"key\":\""
+            + key("a")
+            + "\",\"expiresAt\":\"2026-01-01T05:00:00Z\",\"token\":\"hand\","
             + "\"response\":\"{}\"}");
     Files.setPosixFilePermissions(file(key("a")), PosixFilePermissions.fromString("rw-------"));
 
@@ -224,6 +228,71 @@ class TokenCacheTest {
 
     assertThat(perms(dir())).isEqualTo("rwx------");
     assertThat(cache.get(key("a"))).isPresent();
+  }
+
+  @Test
+  void anOpenDirectoryLosesItsEntriesUnreadWhenItIsClosed() throws IOException {
+    TokenCache cache = cache();
+    cache.put(key("a"), expiringIn(Duration.ofHours(1), "t"));
+    // While it was open, anyone could have written or swapped an entry: none is trusted.
+    Files.setPosixFilePermissions(dir(), PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    assertThat(cache.get(key("a"))).isEmpty();
+    assertThat(perms(dir())).isEqualTo("rwx------");
+    assertThat(file(key("a"))).doesNotExist();
+  }
+
+  @Test
+  void anEntryIsUsedOnlyUnderTheKeyItWasWrittenFor() throws IOException {
+    TokenCache cache = cache();
+    cache.put(key("a"), expiringIn(Duration.ofHours(1), "for-a"));
+    Files.copy(file(key("a")), file(key("b")));
+    Files.setPosixFilePermissions(file(key("b")), PosixFilePermissions.fromString("rw-------"));
+
+    assertThat(cache.get(key("b"))).isEmpty();
+    assertThat(cache.get(key("a"))).map(IssuedToken::token).contains("for-a");
+  }
+
+  @Test
+  void anEntryWithAnotherNameIsNotUsed() throws IOException {
+    TokenCache cache = cache();
+    cache.put(key("a"), expiringIn(Duration.ofHours(1), "t"));
+    Files.createLink(home.resolve("elsewhere"), file(key("a")));
+
+    assertThat(cache.get(key("a"))).isEmpty();
+  }
+
+  @Test
+  void aLockHoldsItsKeyUntilClosed() throws IOException {
+    TokenCache cache = cache();
+    Optional<TokenCache.Lock> first = cache.lock(key("a"), Duration.ZERO);
+    assertThat(first).isPresent();
+    assertThat(perms(dir().resolve(key("a") + ".lock"))).isEqualTo("rw-------");
+    try (TokenCache.Lock other = cache.lock(key("b"), Duration.ZERO).orElseThrow()) {
+      assertThat(other).isNotNull();
+    }
+
+    assertThat(cache.lock(key("a"), Duration.ofMillis(200))).isEmpty();
+
+    first.get().close();
+    Optional<TokenCache.Lock> again = cache.lock(key("a"), Duration.ZERO);
+    assertThat(again).isPresent();
+    again.get().close();
+  }
+
+  @Test
+  void aWaitingLockIsTakenWhenTheHolderLetsGo() throws Exception {
+    TokenCache cache = cache();
+    TokenCache.Lock held = cache.lock(key("a"), Duration.ZERO).orElseThrow();
+    CompletableFuture<Optional<TokenCache.Lock>> waiter =
+        CompletableFuture.supplyAsync(() -> cache.lock(key("a"), Duration.ofSeconds(30)));
+    assertThat(waiter).isNotDone();
+
+    held.close();
+
+    Optional<TokenCache.Lock> taken = waiter.get(30, TimeUnit.SECONDS);
+    assertThat(taken).isPresent();
+    taken.get().close();
   }
 
   @Test
