@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
     sortOptions = false,
     description = {
       "Get a token from a Ferry issuer for this CI job or pod: obtain the platform's OIDC token,"
