@@ -48,29 +48,32 @@ import picocli.CommandLine.Spec;
           + " 6 output.",
     },
     footerHeading = "%nExamples:%n",
+    // Pre-wrapped: each line is shorter than picocli's usage width, so picocli never breaks a
+    // command in the middle of a value, and every continued line ends in " \\" for the shell.
     footer = {
       "  GitHub Actions (permissions: id-token: write):",
       "    ferry token --from github-actions --upstream-audience ferry \\",
       "      --issuer https://ferry.example.com --client-id ci --connector github",
       "  GitLab CI (id_tokens: FERRY_ID_TOKEN: aud: ferry):",
-      "    ferry token --from gitlab --issuer https://ferry.example.com --client-id ci"
-          + " --connector gitlab",
+      "    ferry token --from gitlab --issuer https://ferry.example.com \\",
+      "      --client-id ci --connector gitlab",
       "  Kubernetes (a projected service-account token with audience ferry):",
       "    ferry token --from kubernetes --token-file /var/run/secrets/ferry/token \\",
-      "      --issuer https://ferry.example.com --client-id billing --connector cluster",
-      "  Buildkite:",
-      "    ferry token --from buildkite --upstream-audience ferry --issuer https://ferry.example.com"
-          + " \\",
-      "      --client-id ci --connector buildkite",
+      "      --issuer https://ferry.example.com --client-id billing \\",
+      "      --connector cluster",
+      "  Buildkite (in a job: the agent sets BUILDKITE_JOB_ID):",
+      "    ferry token --from buildkite --upstream-audience ferry \\",
+      "      --issuer https://ferry.example.com --client-id ci --connector buildkite",
       "  CircleCI:",
-      "    ferry token --from circleci --issuer https://ferry.example.com --client-id ci"
-          + " --connector circleci",
+      "    ferry token --from circleci --issuer https://ferry.example.com \\",
+      "      --client-id ci --connector circleci",
       "  A federated client, client credentials:",
       "    ferry token --from kubernetes --grant client-credentials --federated \\",
       "      --issuer https://ferry.example.com --client-id billing",
-      "  kubectl (in a kubeconfig user's exec args):",
-      "    ferry token --from file:/path/token --output exec-credential --issuer ..."
-          + " --client-id kubectl",
+      "  kubectl (a kubeconfig user's exec args, here as one command):",
+      "    ferry token --from file:/path/token --output exec-credential \\",
+      "      --issuer https://ferry.example.com --client-id kubectl \\",
+      "      --connector cluster",
     })
 final class TokenCommand implements Callable<Integer> {
   /** Issuer requests give up after this long: a CI step or kubectl must not hang. */
@@ -106,8 +109,9 @@ final class TokenCommand implements Callable<Integer> {
       names = "--token-file",
       paramLabel = "PATH",
       description =
-          "Kubernetes: the projected service-account token (default"
-              + " /var/run/secrets/kubernetes.io/serviceaccount/token).")
+          // Not the default path itself: too long for the column, picocli would break it.
+          "Kubernetes: the projected service-account token (default: the pod's own"
+              + " service-account token).")
   @Nullable Path tokenFile;
 
   @Option(
@@ -167,7 +171,8 @@ final class TokenCommand implements Callable<Integer> {
       names = "--requested-token-type",
       paramLabel = "TYPE",
       description =
-          "access_token, id_token, or a token-type URN (token exchange only; default Ferry's).")
+          "access_token, id_token, refresh_token or a token-type URN (token exchange only;"
+              + " default Ferry's).")
   @Nullable String requestedTokenType;
 
   @Option(
