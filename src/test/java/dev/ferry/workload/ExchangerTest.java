@@ -701,6 +701,57 @@ class ExchangerTest {
     }
   }
 
+  private static Seen last(ConcurrentLinkedQueue<Seen> seen) {
+    return seen.stream().reduce((first, second) -> second).orElseThrow();
+  }
+
+  /** An exchange that must fail. */
+  interface Exchange {
+    IssuedToken run() throws WorkloadException;
+  }
+
+  private static WorkloadException refusal(Exchange exchange) {
+    try {
+      exchange.run();
+    } catch (WorkloadException e) {
+      return e;
+    }
+    throw new AssertionError("the exchange succeeded");
+  }
+
+  @Test
+  void aDescriptionEchoingTheRequestShowsNoToken() throws Exception {
+    String platformToken = ciToken("octo/app");
+    StandIn[] self = new StandIn[1];
+    try (StandIn echo =
+        new StandIn(path ->
+            path.endsWith(Exchanger.DISCOVERY_PATH)
+                ? new Reply(
+                    200,
+                    "application/json",
+                    discovery(
+                        self[0].issuer(), ",\"token_endpoint\":\"" + self[0].issuer() + "/token\""))
+                : new Reply(
+                    400,
+                    "application/json",
+                    JSON.createObjectNode()
+                        .put("error", "invalid_request")
+                        .put("error_description", "got body " + last(self[0].seen).body())
+                        .toString()))) {
+      self[0] = echo;
+      WorkloadException e =
+          refusal(() ->
+              new Exchanger(place(), TIMEOUT)
+                  .exchange(at(echo.issuer(), null), new UpstreamToken(platformToken, "test")));
+
+      assertThat(e.failure()).isEqualTo(Failure.EXCHANGE);
+      assertThat(e.getMessage())
+          .startsWith("invalid_request: got body grant_type=")
+          .contains("&subject_token=[redacted]&subject_token_type=")
+          .doesNotContain(platformToken.split("\\.")[0]);
+    }
+  }
+
   @Test
   void anErrorWithoutADescriptionKeepsTheRequestId() throws Exception {
     try (StandIn ferryish =
