@@ -54,6 +54,9 @@ public final class Exchanger {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Far more than any token lifetime Ferry issues; a larger expires_in is a broken issuer. */
+  static final Duration MAX_EXPIRES_IN = Duration.ofDays(366);
+
   private final Workplace place;
   private final Duration timeout;
 
@@ -332,19 +335,38 @@ public final class Exchanger {
     return line.toString();
   }
 
-  /** {@code expires_in} from now, else the JWT's {@code exp}, else unknown. */
-  private @Nullable Instant expiresAt(JsonNode expiresIn, String token) {
-    try {
-      if (expiresIn.isIntegralNumber() && expiresIn.canConvertToLong()) {
-        return place.clock().instant().plusSeconds(expiresIn.asLong());
-      }
-      if (expiresIn.isTextual() && expiresIn.asText().matches("[0-9]{1,12}")) {
-        return place.clock().instant().plusSeconds(Long.parseLong(expiresIn.asText()));
-      }
-    } catch (DateTimeException | ArithmeticException e) {
-      // An absurd expires_in says nothing; the JWT may.
+  /**
+   * {@code expires_in} from now, else the JWT's {@code exp}, else unknown. A token that is expired
+   * already is refused: printing it would claim a success the caller's next request disproves.
+   */
+  private @Nullable Instant expiresAt(JsonNode expiresIn, String token) throws WorkloadException {
+    Instant now = place.clock().instant();
+    @Nullable Instant expiresAt =
+        expiresIn.isMissingNode() || expiresIn.isNull()
+            ? jwtExpiry(token)
+            : now.plusSeconds(expiresInSeconds(expiresIn));
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      throw new WorkloadException(Failure.EXCHANGE, "the issued token is already expired");
     }
-    return jwtExpiry(token);
+    return expiresAt;
+  }
+
+  /**
+   * A positive whole number of seconds, at most {@link #MAX_EXPIRES_IN}: anything else is a broken
+   * issuer, whose token's lifetime cannot be known (so neither cached nor told to kubectl).
+   */
+  static long expiresInSeconds(JsonNode expiresIn) throws WorkloadException {
+    long seconds = 0;
+    if (expiresIn.isIntegralNumber() && expiresIn.canConvertToLong()) {
+      seconds = expiresIn.asLong();
+    } else if (expiresIn.isTextual() && expiresIn.asText().matches("[0-9]{1,12}")) {
+      seconds = Long.parseLong(expiresIn.asText());
+    }
+    if (seconds <= 0 || seconds > MAX_EXPIRES_IN.toSeconds()) {
+      throw new WorkloadException(
+          Failure.EXCHANGE, "the issuer's response has an invalid expires_in");
+    }
+    return seconds;
   }
 
   /**

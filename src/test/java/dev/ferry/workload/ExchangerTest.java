@@ -879,6 +879,70 @@ class ExchangerTest {
     }
   }
 
+  /** What {@link Exchanger} makes of a 200 response with {@code body} as its JSON. */
+  private static WorkloadException refusalOf(String body) throws IOException {
+    try (StandIn odd = ferryLike(new Reply(200, "application/json", body))) {
+      return refusal(() ->
+          new Exchanger(place(), TIMEOUT)
+              .exchange(at(odd.issuer(), SECRET), new UpstreamToken("t", "test")));
+    }
+  }
+
+  @Test
+  void anExpiresInThatIsNotAPositiveNumberOfSecondsWithinAYearIsRefused() throws Exception {
+    for (String expiresIn :
+        new String[] {
+          "99999999999999999999", "-5", "0", "3.5", "\"soon\"", "true", "{}", "31708800"
+        }) {
+      WorkloadException e =
+          refusalOf("{\"access_token\":\"opaque\",\"expires_in\":" + expiresIn + "}");
+
+      assertThat(e.failure()).as(expiresIn).isEqualTo(Failure.EXCHANGE);
+      assertThat(e.getMessage())
+          .as(expiresIn)
+          .isEqualTo("the issuer's response has an invalid expires_in");
+    }
+  }
+
+  @Test
+  void anExpiresInWithinAYearIsKept() throws Exception {
+    for (String expiresIn : new String[] {"1", "\"600\"", "31622400"}) {
+      try (StandIn ok =
+          ferryLike(
+              new Reply(
+                  200,
+                  "application/json",
+                  "{\"access_token\":\"opaque\",\"expires_in\":" + expiresIn + "}"))) {
+        IssuedToken issued =
+            new Exchanger(place(), TIMEOUT)
+                .exchange(at(ok.issuer(), SECRET), new UpstreamToken("t", "test"));
+
+        assertThat(issued.expiresAt())
+            .isEqualTo(clock.instant().plusSeconds(Long.parseLong(expiresIn.replace("\"", ""))));
+      }
+    }
+  }
+
+  @Test
+  void aTokenWhoseExpHasPassedIsRefused() throws Exception {
+    String expired =
+        Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                    ("{\"exp\":" + clock.instant().getEpochSecond() + "}")
+                        .getBytes(StandardCharsets.UTF_8))
+            + ".sig";
+
+    WorkloadException e = refusalOf("{\"access_token\":\"" + expired + "\"}");
+
+    assertThat(e.failure()).isEqualTo(Failure.EXCHANGE);
+    assertThat(e.getMessage()).isEqualTo("the issued token is already expired");
+  }
+
   @Test
   void anOpaqueTokenWithoutExpiresInCannotBeAnExecCredential() throws Exception {
     try (StandIn opaque =
