@@ -297,6 +297,7 @@ public final class Exchanger {
       }
       JsonNode token = body.path("access_token");
       if (status == 200 && token.isTextual() && !token.asText().isEmpty()) {
+        requirePrintable(token.asText());
         return new IssuedToken(
             token.asText(),
             expiresAt(body.path("expires_in"), token.asText()),
@@ -318,6 +319,19 @@ public final class Exchanger {
             + Text.clean(type)
             + ") without an OAuth error: the issuer may not be Ferry, or a proxy in front of it"
             + " failed");
+  }
+
+  /**
+   * An access token is RFC 6749's VSCHARs, and without spaces here: the token is printed bare for
+   * {@code $(ferry token)}, so a line break or an escape sequence would corrupt the value or the
+   * terminal. The value itself is never shown.
+   */
+  static void requirePrintable(String token) throws WorkloadException {
+    if (!token.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      throw new WorkloadException(
+          Failure.EXCHANGE,
+          "the issued access_token has characters a token cannot have (RFC 6749: printable ASCII)");
+    }
   }
 
   /** {@code <error>: <error_description> (request id <X-Request-Id>)}, as the issue shows it. */

@@ -924,6 +924,21 @@ class ExchangerTest {
   }
 
   @Test
+  void anAccessTokenOfOtherThanPrintableAsciiIsRefusedWithoutShowingIt() throws Exception {
+    for (String token :
+        new String[] {"tok\\u001b[31m\\nFOO=bar", "tok en", "tok\\tx", "t\\u00f6k", "tok\\u202e"}) {
+      WorkloadException e = refusalOf("{\"access_token\":\"" + token + "\",\"expires_in\":60}");
+
+      assertThat(e.failure()).as(token).isEqualTo(Failure.EXCHANGE);
+      assertThat(e.getMessage())
+          .as(token)
+          .isEqualTo(
+              "the issued access_token has characters a token cannot have (RFC 6749: printable"
+                  + " ASCII)");
+    }
+  }
+
+  @Test
   void aTokenWhoseExpHasPassedIsRefused() throws Exception {
     String expired =
         Base64.getUrlEncoder()
