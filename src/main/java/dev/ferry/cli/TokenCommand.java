@@ -8,6 +8,7 @@ import dev.ferry.workload.IssuedToken;
 import dev.ferry.workload.Output;
 import dev.ferry.workload.SourceOptions;
 import dev.ferry.workload.Sources;
+import dev.ferry.workload.Text;
 import dev.ferry.workload.TokenCache;
 import dev.ferry.workload.TokenSource;
 import dev.ferry.workload.UpstreamToken;
@@ -302,7 +303,8 @@ final class TokenCommand implements Callable<Integer> {
       // Reported below with the value, as any other unusable issuer.
     }
     throw new WorkloadException(
-        Failure.USAGE, "--issuer must be an http(s) URL without query or fragment: " + value);
+        Failure.USAGE,
+        "--issuer must be an http(s) URL without query or fragment: " + Text.typed(value));
   }
 
   /** Every input that shapes the issued token: a change in any of them is another cache entry. */

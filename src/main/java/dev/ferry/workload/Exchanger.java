@@ -225,7 +225,7 @@ public final class Exchanger {
     if (response.statusCode() != 200) {
       throw new WorkloadException(
           Failure.EXCHANGE,
-          url
+          shown(url)
               + " answered HTTP "
               + response.statusCode()
               + ", not an OpenID discovery document: is --issuer right?");
@@ -234,26 +234,27 @@ public final class Exchanger {
     if (document == null || !document.isObject()) {
       throw new WorkloadException(
           Failure.EXCHANGE,
-          url + " answered HTTP 200 with something that is not JSON: is --issuer right?");
+          shown(url) + " answered HTTP 200 with something that is not JSON: is --issuer right?");
     }
     JsonNode named = document.path("issuer");
     if (!named.isTextual() || !named.asText().equals(issuerText)) {
       throw new WorkloadException(
           Failure.EXCHANGE,
           "the discovery document at "
-              + url
+              + shown(url)
               + (named.isTextual()
                   ? " names the issuer " + Text.clean(named.asText())
                   : " names no issuer")
               + ", not "
-              + issuerText
+              + shown(issuerText)
               + ": --issuer must be exactly the issuer Ferry is configured with");
     }
     JsonNode endpoint = document.path("token_endpoint");
     if (!endpoint.isTextual() || endpoint.asText().isEmpty()) {
       throw new WorkloadException(
           Failure.EXCHANGE,
-          issuerText + " is not a Ferry issuer: its discovery document has no token_endpoint");
+          shown(issuerText)
+              + " is not a Ferry issuer: its discovery document has no token_endpoint");
     }
     URI tokenEndpoint;
     try {
@@ -274,11 +275,16 @@ public final class Exchanger {
   private static WorkloadException badEndpoint(String issuer, String endpoint) {
     return new WorkloadException(
         Failure.EXCHANGE,
-        issuer
+        shown(issuer)
             + " is not a Ferry issuer: its discovery document's token_endpoint "
             + Text.clean(endpoint)
             + " is not an http(s) URL"
             + (issuer.startsWith("https:") ? " with https" : ""));
+  }
+
+  /** A URL from --issuer (or built on it) as an error line shows it: bounded, cleaned. */
+  private static String shown(Object url) {
+    return Text.typed(url.toString());
   }
 
   private static String stripSlash(String url) {
@@ -306,13 +312,14 @@ public final class Exchanger {
       if (status == 200) {
         throw new WorkloadException(
             Failure.EXCHANGE,
-            endpoint + " answered HTTP 200 without an access_token: is --issuer a Ferry issuer?");
+            shown(endpoint)
+                + " answered HTTP 200 without an access_token: is --issuer a Ferry issuer?");
       }
     }
     String type = response.headers().firstValue("Content-Type").orElse("no content type");
     throw new WorkloadException(
         Failure.EXCHANGE,
-        endpoint
+        shown(endpoint)
             + " answered HTTP "
             + status
             + " ("
@@ -480,6 +487,7 @@ public final class Exchanger {
   }
 
   private static WorkloadException network(URI url, String reason, Throwable cause) {
-    return new WorkloadException(Failure.NETWORK, "cannot reach " + url + ": " + reason, cause);
+    return new WorkloadException(
+        Failure.NETWORK, "cannot reach " + shown(url) + ": " + reason, cause);
   }
 }

@@ -9,8 +9,11 @@ import java.util.regex.Pattern;
  * formatting characters (a newline would forge a second line, a bidi override would disguise the
  * first), no token (a server may echo the request it refused), and a bounded length.
  */
-final class Text {
+public final class Text {
   static final int MAX_CHARS = 300;
+
+  /** A value typed on the command line is shown shorter: the line is about it, not of it. */
+  static final int MAX_TYPED_CHARS = 200;
 
   /**
    * A JWS or JWE in compact form: base64url parts joined by dots, the first one the encoding of a
@@ -26,6 +29,18 @@ final class Text {
   private Text() {}
 
   static String clean(String text) {
+    return clean(text, MAX_CHARS);
+  }
+
+  /**
+   * A value the user gave (a flag, a path, a variable name), as an error line echoes it: cleaned as
+   * {@link #clean} cleans a server's text, and shorter.
+   */
+  public static String typed(String value) {
+    return clean(value, MAX_TYPED_CHARS);
+  }
+
+  private static String clean(String text, int maxChars) {
     // Redacted before it is cut short: a cut token is still most of a token.
     String shown = redactJwts(withoutControls(text));
     StringBuilder clean = new StringBuilder();
@@ -36,7 +51,7 @@ final class Text {
       if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
         continue;
       }
-      if (count == MAX_CHARS) {
+      if (count == maxChars) {
         clean.append("...");
         break;
       }
