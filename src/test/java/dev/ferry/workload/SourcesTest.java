@@ -601,6 +601,15 @@ class SourcesTest {
   }
 
   @Test
+  void aTokenWithoutExpIsRefusedBeforeFerryIsAsked() {
+    String jwt = b64("{\"alg\":\"none\"}") + "." + b64("{\"sub\":\"x\",\"aud\":\"ferry\"}") + ".";
+    assertFailure(
+        () -> resolve("env:T", DEFAULTS, Map.of("T", jwt)).fetch(),
+        Failure.UPSTREAM_TOKEN,
+        "the token from env (T) has no exp");
+  }
+
+  @Test
   void anExpThatIsNotATimeIsNotAJwt() {
     String header = b64("{\"alg\":\"none\"}");
     String payload = b64("{\"sub\":\"x\",\"exp\":\"tomorrow\"}");
