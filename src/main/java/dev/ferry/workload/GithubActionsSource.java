@@ -4,17 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -88,8 +92,7 @@ final class GithubActionsSource implements TokenSource {
           Failure.UPSTREAM_TOKEN, endpoint + " did not answer within " + Sources.describe(timeout));
     } catch (IOException e) {
       throw new WorkloadException(
-          Failure.UPSTREAM_TOKEN,
-          "could not reach " + endpoint + ": " + e.getClass().getSimpleName());
+          Failure.UPSTREAM_TOKEN, "could not reach " + endpoint + ": " + unreachable(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new WorkloadException(
@@ -119,6 +122,30 @@ final class GithubActionsSource implements TokenSource {
           Failure.UPSTREAM_TOKEN, endpoint + " answered JSON without a \"value\" string");
     }
     return UnverifiedJwt.check(value.asText(), NAME, place.clock());
+  }
+
+  /**
+   * Why the runner's endpoint could not be reached, in plain words rather than a JDK class name.
+   * The whole cause chain counts: the JDK's client wraps an unknown host in a connect failure.
+   */
+  static String unreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+        return "unknown host";
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof HttpTimeoutException) {
+        return "timed out";
+      }
+      if (t instanceof SSLException) {
+        return "TLS failed";
+      }
+      if (t instanceof ConnectException) {
+        return "connection refused";
+      }
+    }
+    return "the connection failed";
   }
 
   private record Variables(URI url, String requestToken) {}
