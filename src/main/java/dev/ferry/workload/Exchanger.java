@@ -14,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +57,10 @@ public final class Exchanger {
   private static final int MAX_BODY = 1 << 20;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A qualified exception class name as the JDK puts it in a message, with its colon. */
+  private static final Pattern JDK_CLASS_NAME =
+      Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*");
 
   /** Far more than any token lifetime Ferry issues; a larger expires_in is a broken issuer. */
   static final Duration MAX_EXPIRES_IN = Duration.ofDays(366);
@@ -461,8 +469,7 @@ public final class Exchanger {
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
-        return "TLS failed"
-            + (t.getMessage() == null ? "" : " (" + Text.clean(t.getMessage()) + ")");
+        return tlsFailed(t);
       }
     }
     if (inChain(failure, ConnectException.class)) {
@@ -471,6 +478,28 @@ public final class Exchanger {
     return failure.getMessage() == null
         ? failure.getClass().getSimpleName()
         : Text.clean(failure.getMessage());
+  }
+
+  /**
+   * A TLS failure in plain words: the JDK's message names its own classes ({@code
+   * sun.security...SunCertPathBuilderException}), which tell a CI user nothing. An untrusted
+   * certificate, the usual case (an issuer with a private CA), says what to look into.
+   */
+  static String tlsFailed(Throwable failure) {
+    if (inChain(failure, CertPathBuilderException.class)
+        || inChain(failure, CertPathValidatorException.class)) {
+      return "TLS failed: the issuer's certificate is not trusted (PKIX path building failed)";
+    }
+    if (inChain(failure, CertificateExpiredException.class)) {
+      return "TLS failed: the issuer's certificate has expired";
+    }
+    String message = failure.getMessage();
+    if (message == null || message.isBlank()) {
+      return "TLS failed";
+    }
+    return "TLS failed ("
+        + Text.clean(JDK_CLASS_NAME.matcher(message).replaceAll("")).strip()
+        + ")";
   }
 
   private static boolean inChain(Throwable failure, Class<? extends Throwable> type) {

@@ -548,6 +548,34 @@ class ExchangerTest {
   }
 
   @Test
+  void anUntrustedCertificateIsSaidPlainlyWithoutJdkClassNames() throws Exception {
+    // The test certificate is its own root, which this JVM does not trust: a private CA.
+    try (LoopbackHttpServer https =
+        LoopbackHttpServer.start("tls", true, exchange -> exchange.sendResponseHeaders(500, -1))) {
+      WorkloadException e = failure(https.baseUrl());
+
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "cannot reach "
+                  + https.baseUrl()
+                  + "/.well-known/openid-configuration: TLS failed: the issuer's certificate is"
+                  + " not trusted (PKIX path building failed)");
+    }
+  }
+
+  @Test
+  void otherTlsFailuresKeepTheirMessageWithoutClassNames() {
+    assertThat(
+            Exchanger.tlsFailed(
+                new javax.net.ssl.SSLHandshakeException(
+                    "(handshake_failure) java.security.cert.CertificateException: No name matching"
+                        + " ferry.example.com found")))
+        .isEqualTo("TLS failed ((handshake_failure) No name matching ferry.example.com found)");
+    assertThat(Exchanger.tlsFailed(new javax.net.ssl.SSLException((String) null)))
+        .isEqualTo("TLS failed");
+  }
+
+  @Test
   void anIssuerThatAcceptsAndSaysNothingTimesOut() throws Exception {
     CountDownLatch closed = new CountDownLatch(1);
     try (LoopbackHttpServer silent =
