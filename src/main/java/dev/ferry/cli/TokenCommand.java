@@ -8,6 +8,7 @@ import dev.ferry.workload.IssuedToken;
 import dev.ferry.workload.Output;
 import dev.ferry.workload.SourceOptions;
 import dev.ferry.workload.Sources;
+import dev.ferry.workload.Text;
 import dev.ferry.workload.TokenCache;
 import dev.ferry.workload.TokenSource;
 import dev.ferry.workload.UpstreamToken;
@@ -38,6 +39,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "token",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
     sortOptions = false,
     description = {
       "Get a token from a Ferry issuer for this CI job or pod: obtain the platform's OIDC token,"
@@ -47,29 +49,32 @@ import picocli.CommandLine.Spec;
           + " refused, 5 network, 6 output.",
     },
     footerHeading = "%nExamples:%n",
+    // Pre-wrapped: each line is shorter than picocli's usage width, so picocli never breaks a
+    // command in the middle of a value, and every continued line ends in " \\" for the shell.
     footer = {
       "  GitHub Actions (permissions: id-token: write):",
       "    ferry token --from github-actions --upstream-audience ferry \\",
       "      --issuer https://ferry.example.com --client-id ci --connector github",
       "  GitLab CI (id_tokens: FERRY_ID_TOKEN: aud: ferry):",
-      "    ferry token --from gitlab --issuer https://ferry.example.com --client-id ci"
-          + " --connector gitlab",
+      "    ferry token --from gitlab --issuer https://ferry.example.com \\",
+      "      --client-id ci --connector gitlab",
       "  Kubernetes (a projected service-account token with audience ferry):",
       "    ferry token --from kubernetes --token-file /var/run/secrets/ferry/token \\",
-      "      --issuer https://ferry.example.com --client-id billing --connector cluster",
-      "  Buildkite:",
-      "    ferry token --from buildkite --upstream-audience ferry --issuer https://ferry.example.com"
-          + " \\",
-      "      --client-id ci --connector buildkite",
+      "      --issuer https://ferry.example.com --client-id billing \\",
+      "      --connector cluster",
+      "  Buildkite (in a job: the agent sets BUILDKITE_JOB_ID):",
+      "    ferry token --from buildkite --upstream-audience ferry \\",
+      "      --issuer https://ferry.example.com --client-id ci --connector buildkite",
       "  CircleCI:",
-      "    ferry token --from circleci --issuer https://ferry.example.com --client-id ci"
-          + " --connector circleci",
+      "    ferry token --from circleci --issuer https://ferry.example.com \\",
+      "      --client-id ci --connector circleci",
       "  A federated client, client credentials:",
       "    ferry token --from kubernetes --grant client-credentials --federated \\",
       "      --issuer https://ferry.example.com --client-id billing",
-      "  kubectl (in a kubeconfig user's exec args):",
-      "    ferry token --from file:/path/token --output exec-credential --issuer ..."
-          + " --client-id kubectl",
+      "  kubectl (a kubeconfig user's exec args, here as one command):",
+      "    ferry token --from file:/path/token --output exec-credential \\",
+      "      --issuer https://ferry.example.com --client-id kubectl \\",
+      "      --connector cluster",
     })
 final class TokenCommand implements Callable<Integer> {
   /** Issuer requests give up after this long: a CI step or kubectl must not hang. */
@@ -108,8 +113,9 @@ final class TokenCommand implements Callable<Integer> {
       names = "--token-file",
       paramLabel = "PATH",
       description =
-          "Kubernetes: the projected service-account token (default"
-              + " /var/run/secrets/kubernetes.io/serviceaccount/token).")
+          // Not the default path itself: too long for the column, picocli would break it.
+          "Kubernetes: the projected service-account token (default: the pod's own"
+              + " service-account token).")
   @Nullable Path tokenFile;
 
   @Option(
@@ -169,7 +175,8 @@ final class TokenCommand implements Callable<Integer> {
       names = "--requested-token-type",
       paramLabel = "TYPE",
       description =
-          "access_token, id_token, or a token-type URN (token exchange only; default Ferry's).")
+          "access_token, id_token, refresh_token or a token-type URN (token exchange only;"
+              + " default Ferry's).")
   @Nullable String requestedTokenType;
 
   @Option(
@@ -326,7 +333,8 @@ final class TokenCommand implements Callable<Integer> {
       // Reported below with the value, as any other unusable issuer.
     }
     throw new WorkloadException(
-        Failure.USAGE, "--issuer must be an http(s) URL without query or fragment: " + value);
+        Failure.USAGE,
+        "--issuer must be an http(s) URL without query or fragment: " + Text.typed(value));
   }
 
   /** Every input that shapes the issued token: a change in any of them is another cache entry. */

@@ -29,10 +29,6 @@ final class BuildkiteSource implements TokenSource {
   /** A JWT is a few kilobytes; the agent prints nothing else on stdout. */
   private static final int MAX_BYTES = 64 * 1024;
 
-  /** Anything shaped like a JWT in the agent's stderr is cut out before it is shown. */
-  private static final Pattern JWT_LIKE =
-      Pattern.compile("[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*");
-
   /** Terminal colour and cursor codes, which the agent prints on a terminal. */
   private static final Pattern ANSI_ESCAPE = Pattern.compile("\\x1B\\[[0-9;?]*[ -/]*[@-~]");
 
@@ -164,8 +160,8 @@ final class BuildkiteSource implements TokenSource {
   static String firstLine(byte[] err) {
     String text = new String(err, StandardCharsets.UTF_8);
     for (String line : text.split("\n", -1)) {
-      String clean =
-          JWT_LIKE.matcher(ANSI_ESCAPE.matcher(line).replaceAll("")).replaceAll("[redacted]");
+      // Anything shaped like a JWT is cut out before it is shown.
+      String clean = Text.redactJwts(ANSI_ESCAPE.matcher(line).replaceAll(""));
       StringBuilder printable = new StringBuilder();
       clean
           .codePoints()

@@ -40,13 +40,14 @@ final class EnvTokenSource implements TokenSource {
 
   @Override
   public UpstreamToken fetch() throws WorkloadException {
-    return UnverifiedJwt.check(value(), name + " (" + variable + ")", clock);
+    return UnverifiedJwt.check(value(), name + " (" + Text.typed(variable) + ")", clock);
   }
 
   private String value() throws WorkloadException {
     @Nullable String value = env.get(variable);
     if (value == null || value.isBlank()) {
-      throw new WorkloadException(Failure.UPSTREAM_TOKEN, variable + " is not set: " + whenMissing);
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, Text.typed(variable) + " is not set: " + whenMissing);
     }
     return value;
   }

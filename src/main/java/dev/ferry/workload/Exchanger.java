@@ -14,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateExpiredException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
@@ -53,6 +57,13 @@ public final class Exchanger {
   private static final int MAX_BODY = 1 << 20;
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** A qualified exception class name as the JDK puts it in a message, with its colon. */
+  private static final Pattern JDK_CLASS_NAME =
+      Pattern.compile("\\b(?:[a-z][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*(?:Exception|Error)\\b:?\\s*");
+
+  /** Far more than any token lifetime Ferry issues; a larger expires_in is a broken issuer. */
+  static final Duration MAX_EXPIRES_IN = Duration.ofDays(366);
 
   private final Workplace place;
   private final Duration timeout;
@@ -182,7 +193,7 @@ public final class Exchanger {
     if (response.statusCode() != 200) {
       throw new WorkloadException(
           Failure.EXCHANGE,
-          Text.clean(url.toString())
+          shown(url)
               + " answered HTTP "
               + response.statusCode()
               + ", not an OpenID discovery document: is --issuer right?");
@@ -191,27 +202,26 @@ public final class Exchanger {
     if (document == null || !document.isObject()) {
       throw new WorkloadException(
           Failure.EXCHANGE,
-          Text.clean(url.toString())
-              + " answered HTTP 200 with something that is not JSON: is --issuer right?");
+          shown(url) + " answered HTTP 200 with something that is not JSON: is --issuer right?");
     }
     JsonNode named = document.path("issuer");
     if (!named.isTextual() || !named.asText().equals(issuerText)) {
       throw new WorkloadException(
           Failure.EXCHANGE,
           "the discovery document at "
-              + Text.clean(url.toString())
+              + shown(url)
               + (named.isTextual()
                   ? " names the issuer " + Text.clean(named.asText())
                   : " names no issuer")
               + ", not "
-              + Text.clean(issuerText)
+              + shown(issuerText)
               + ": --issuer must be exactly the issuer Ferry is configured with");
     }
     JsonNode endpoint = document.path("token_endpoint");
     if (!endpoint.isTextual() || endpoint.asText().isEmpty()) {
       throw new WorkloadException(
           Failure.EXCHANGE,
-          Text.clean(issuerText)
+          shown(issuerText)
               + " is not a Ferry issuer: its discovery document has no token_endpoint");
     }
     URI tokenEndpoint;
@@ -242,11 +252,16 @@ public final class Exchanger {
   private static WorkloadException badEndpoint(String issuer, String endpoint) {
     return new WorkloadException(
         Failure.EXCHANGE,
-        Text.clean(issuer)
+        shown(issuer)
             + " is not a Ferry issuer: its discovery document's token_endpoint "
             + Text.clean(endpoint)
             + " is not an http(s) URL"
             + (issuer.startsWith("https:") ? " with https" : ""));
+  }
+
+  /** A URL from --issuer (or built on it) as an error line shows it: bounded, cleaned. */
+  private static String shown(Object url) {
+    return Text.typed(url.toString());
   }
 
   private static String stripSlash(String url) {
@@ -265,6 +280,7 @@ public final class Exchanger {
       }
       JsonNode token = body.path("access_token");
       if (status == 200 && token.isTextual() && !token.asText().isEmpty()) {
+        requirePrintable(token.asText());
         return new IssuedToken(
             token.asText(),
             expiresAt(body.path("expires_in"), token.asText()),
@@ -273,7 +289,7 @@ public final class Exchanger {
       if (status == 200) {
         throw new WorkloadException(
             Failure.EXCHANGE,
-            Text.clean(endpoint.toString())
+            shown(endpoint)
                 + " answered HTTP 200 without an access_token: is --issuer a Ferry issuer?");
       }
     }
@@ -283,7 +299,7 @@ public final class Exchanger {
     String type = response.headers().firstValue("Content-Type").orElse("no content type");
     throw new WorkloadException(
         Failure.EXCHANGE,
-        Text.clean(endpoint.toString())
+        shown(endpoint)
             + " answered HTTP "
             + status
             + " ("
@@ -302,8 +318,20 @@ public final class Exchanger {
 
   private static WorkloadException unavailable(URI url, int status) {
     return new WorkloadException(
-        Failure.NETWORK,
-        Text.clean(url.toString()) + " answered HTTP " + status + ": the issuer is unavailable");
+        Failure.NETWORK, shown(url) + " answered HTTP " + status + ": the issuer is unavailable");
+  }
+
+  /**
+   * An access token is RFC 6749's VSCHARs, and without spaces here: the token is printed bare for
+   * {@code $(ferry token)}, so a line break or an escape sequence would corrupt the value or the
+   * terminal. The value itself is never shown.
+   */
+  static void requirePrintable(String token) throws WorkloadException {
+    if (!token.chars().allMatch(c -> c >= 0x21 && c <= 0x7e)) {
+      throw new WorkloadException(
+          Failure.EXCHANGE,
+          "the issued access_token has characters a token cannot have (RFC 6749: printable ASCII)");
+    }
   }
 
   /** {@code <error>: <error_description> (request id <X-Request-Id>)}, as the issue shows it. */
@@ -321,19 +349,38 @@ public final class Exchanger {
     return line.toString();
   }
 
-  /** {@code expires_in} from now, else the JWT's {@code exp}, else unknown. */
-  private @Nullable Instant expiresAt(JsonNode expiresIn, String token) {
-    try {
-      if (expiresIn.isIntegralNumber() && expiresIn.canConvertToLong()) {
-        return place.clock().instant().plusSeconds(expiresIn.asLong());
-      }
-      if (expiresIn.isTextual() && expiresIn.asText().matches("[0-9]{1,12}")) {
-        return place.clock().instant().plusSeconds(Long.parseLong(expiresIn.asText()));
-      }
-    } catch (DateTimeException | ArithmeticException e) {
-      // An absurd expires_in says nothing; the JWT may.
+  /**
+   * {@code expires_in} from now, else the JWT's {@code exp}, else unknown. A token that is expired
+   * already is refused: printing it would claim a success the caller's next request disproves.
+   */
+  private @Nullable Instant expiresAt(JsonNode expiresIn, String token) throws WorkloadException {
+    Instant now = place.clock().instant();
+    @Nullable Instant expiresAt =
+        expiresIn.isMissingNode() || expiresIn.isNull()
+            ? jwtExpiry(token)
+            : now.plusSeconds(expiresInSeconds(expiresIn));
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      throw new WorkloadException(Failure.EXCHANGE, "the issued token is already expired");
     }
-    return jwtExpiry(token);
+    return expiresAt;
+  }
+
+  /**
+   * A positive whole number of seconds, at most {@link #MAX_EXPIRES_IN}: anything else is a broken
+   * issuer, whose token's lifetime cannot be known (so neither cached nor told to kubectl).
+   */
+  static long expiresInSeconds(JsonNode expiresIn) throws WorkloadException {
+    long seconds = 0;
+    if (expiresIn.isIntegralNumber() && expiresIn.canConvertToLong()) {
+      seconds = expiresIn.asLong();
+    } else if (expiresIn.isTextual() && expiresIn.asText().matches("[0-9]{1,12}")) {
+      seconds = Long.parseLong(expiresIn.asText());
+    }
+    if (seconds <= 0 || seconds > MAX_EXPIRES_IN.toSeconds()) {
+      throw new WorkloadException(
+          Failure.EXCHANGE, "the issuer's response has an invalid expires_in");
+    }
+    return seconds;
   }
 
   /**
@@ -407,8 +454,7 @@ public final class Exchanger {
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
-        return "TLS failed"
-            + (t.getMessage() == null ? "" : " (" + Text.clean(t.getMessage()) + ")");
+        return tlsFailed(t);
       }
     }
     if (inChain(failure, ConnectException.class)) {
@@ -417,6 +463,28 @@ public final class Exchanger {
     return failure.getMessage() == null
         ? failure.getClass().getSimpleName()
         : Text.clean(failure.getMessage());
+  }
+
+  /**
+   * A TLS failure in plain words: the JDK's message names its own classes ({@code
+   * sun.security...SunCertPathBuilderException}), which tell a CI user nothing. An untrusted
+   * certificate, the usual case (an issuer with a private CA), says what to look into.
+   */
+  static String tlsFailed(Throwable failure) {
+    if (inChain(failure, CertPathBuilderException.class)
+        || inChain(failure, CertPathValidatorException.class)) {
+      return "TLS failed: the issuer's certificate is not trusted (PKIX path building failed)";
+    }
+    if (inChain(failure, CertificateExpiredException.class)) {
+      return "TLS failed: the issuer's certificate has expired";
+    }
+    String message = failure.getMessage();
+    if (message == null || message.isBlank()) {
+      return "TLS failed";
+    }
+    return "TLS failed ("
+        + Text.clean(JDK_CLASS_NAME.matcher(message).replaceAll("")).strip()
+        + ")";
   }
 
   private static boolean inChain(Throwable failure, Class<? extends Throwable> type) {
@@ -434,6 +502,6 @@ public final class Exchanger {
 
   private static WorkloadException network(URI url, String reason, Throwable cause) {
     return new WorkloadException(
-        Failure.NETWORK, "cannot reach " + Text.clean(url.toString()) + ": " + reason, cause);
+        Failure.NETWORK, "cannot reach " + shown(url) + ": " + reason, cause);
   }
 }

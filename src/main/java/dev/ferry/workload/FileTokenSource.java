@@ -48,7 +48,7 @@ final class FileTokenSource implements TokenSource {
 
   @Override
   public UpstreamToken fetch() throws WorkloadException {
-    return UnverifiedJwt.check(read(), name + " (" + path + ")", clock);
+    return UnverifiedJwt.check(read(), name + " (" + shownPath() + ")", clock);
   }
 
   private String read() throws WorkloadException {
@@ -71,21 +71,31 @@ final class FileTokenSource implements TokenSource {
       if (bytes.length > MAX_BYTES) {
         throw new WorkloadException(
             Failure.UPSTREAM_TOKEN,
-            "the token file " + path + " is larger than " + MAX_BYTES + " bytes; not a JWT");
+            "the token file " + shownPath() + " is larger than " + MAX_BYTES + " bytes; not a JWT");
       }
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new WorkloadException(
-          Failure.UPSTREAM_TOKEN, "no token file at " + path + ": " + whenMissing);
+          Failure.UPSTREAM_TOKEN, "no token file at " + shownPath() + ": " + whenMissing);
     } catch (AccessDeniedException e) {
       throw new WorkloadException(
           Failure.UPSTREAM_TOKEN,
-          "cannot read the token file " + path + " (permission denied): " + whenMissing);
+          "cannot read the token file " + shownPath() + " (permission denied): " + whenMissing);
     } catch (IOException e) {
       throw new WorkloadException(
           Failure.UPSTREAM_TOKEN,
-          "cannot read the token file " + path + " (" + describe(e) + "): " + whenMissing);
+          "cannot read the token file "
+              + shownPath()
+              + " ("
+              + Text.typed(describe(e))
+              + "): "
+              + whenMissing);
     }
+  }
+
+  /** The path as an error line shows it: it was typed, or named by a platform variable. */
+  private String shownPath() {
+    return Text.typed(path.toString());
   }
 
   private static String describe(IOException e) {

@@ -3,13 +3,16 @@ package dev.ferry.workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -105,8 +109,7 @@ final class GithubActionsSource implements TokenSource {
         throw silent(endpoint);
       }
       throw new WorkloadException(
-          Failure.UPSTREAM_TOKEN,
-          "could not reach " + endpoint + ": " + cause.getClass().getSimpleName());
+          Failure.UPSTREAM_TOKEN, "could not reach " + endpoint + ": " + unreachable(cause));
     } finally {
       // Not close(), which would wait for the exchange that timed out: abandon it.
       client.shutdownNow();
@@ -138,6 +141,30 @@ final class GithubActionsSource implements TokenSource {
   private WorkloadException silent(String endpoint) {
     return new WorkloadException(
         Failure.UPSTREAM_TOKEN, endpoint + " did not answer within " + Sources.describe(timeout));
+  }
+
+  /**
+   * Why the runner's endpoint could not be reached, in plain words rather than a JDK class name.
+   * The whole cause chain counts: the JDK's client wraps an unknown host in a connect failure.
+   */
+  static String unreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+        return "unknown host";
+      }
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof HttpTimeoutException) {
+        return "timed out";
+      }
+      if (t instanceof SSLException) {
+        return "TLS failed";
+      }
+      if (t instanceof ConnectException) {
+        return "connection refused";
+      }
+    }
+    return "the connection failed";
   }
 
   private record Variables(URI url, String requestToken) {}

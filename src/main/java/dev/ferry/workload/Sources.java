@@ -77,7 +77,7 @@ public final class Sources {
         "gitlab",
         variable,
         "declare it under the job's `id_tokens:` with `aud:` (id_tokens: "
-            + variable
+            + Text.typed(variable)
             + ": aud: ...)"
             + (options.tokenEnv() == null ? ", or name another variable with --token-env" : ""),
         place);
@@ -100,19 +100,21 @@ public final class Sources {
       if (!path.isEmpty()) {
         try {
           return new FileTokenSource(
-              "file", Path.of(path), "check the path given with --from " + from, place);
+              "file", Path.of(path), "check the path given with --from " + Text.typed(from), place);
         } catch (InvalidPathException e) {
-          throw new WorkloadException(Failure.USAGE, "--from " + from + ": not a file path");
+          throw new WorkloadException(
+              Failure.USAGE, "--from " + Text.typed(from) + ": not a file path");
         }
       }
     } else if (name.startsWith("env:")) {
       String variable = name.substring("env:".length());
       if (!variable.isEmpty()) {
         return new EnvTokenSource(
-            "env", variable, "--from " + from + " reads the token from it", place);
+            "env", variable, "--from " + Text.typed(from) + " reads the token from it", place);
       }
     }
-    throw new WorkloadException(Failure.USAGE, "--from " + from + " is not one of " + VALID);
+    throw new WorkloadException(
+        Failure.USAGE, "--from " + Text.typed(from) + " is not one of " + VALID);
   }
 
   private record Detected(String name, String because) {}

@@ -20,8 +20,9 @@ final class UnverifiedJwt {
   private UnverifiedJwt() {}
 
   /**
-   * The trimmed {@code raw} as {@code source}'s token, if it parses as a JWT whose {@code exp}, if
-   * any, is after {@code clock}'s now.
+   * The trimmed {@code raw} as {@code source}'s token, if it parses as a JWT whose {@code exp} is
+   * after {@code clock}'s now. A token without {@code exp} is refused too: no platform issues one,
+   * Ferry refuses it anyway, and without it the Ferry token's lifetime would have no upper bound.
    */
   static UpstreamToken check(String raw, String source, Clock clock) throws WorkloadException {
     String value = raw.strip();
@@ -31,20 +32,22 @@ final class UnverifiedJwt {
     JWTClaimsSet claims = claims(value, source);
     // Nimbus refuses a non-numeric exp while parsing, so a date here is a real one.
     @Nullable Date exp = claims.getExpirationTime();
-    if (exp != null) {
-      Instant expiresAt = exp.toInstant();
-      Instant now = clock.instant();
-      if (!expiresAt.isAfter(now)) {
-        throw new WorkloadException(
-            Failure.UPSTREAM_TOKEN,
-            "the token from "
-                + source
-                + " expired at "
-                + expiresAt
-                + " ("
-                + ago(Duration.between(expiresAt, now))
-                + " ago)");
-      }
+    if (exp == null) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN, "the token from " + source + " has no exp");
+    }
+    Instant expiresAt = exp.toInstant();
+    Instant now = clock.instant();
+    if (!expiresAt.isAfter(now)) {
+      throw new WorkloadException(
+          Failure.UPSTREAM_TOKEN,
+          "the token from "
+              + source
+              + " expired at "
+              + expiresAt
+              + " ("
+              + ago(Duration.between(expiresAt, now))
+              + " ago)");
     }
     return new UpstreamToken(value, source);
   }

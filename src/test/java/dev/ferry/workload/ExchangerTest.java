@@ -548,6 +548,34 @@ class ExchangerTest {
   }
 
   @Test
+  void anUntrustedCertificateIsSaidPlainlyWithoutJdkClassNames() throws Exception {
+    // The test certificate is its own root, which this JVM does not trust: a private CA.
+    try (LoopbackHttpServer https =
+        LoopbackHttpServer.start("tls", true, exchange -> exchange.sendResponseHeaders(500, -1))) {
+      WorkloadException e = failure(https.baseUrl());
+
+      assertThat(e.getMessage())
+          .isEqualTo(
+              "cannot reach "
+                  + https.baseUrl()
+                  + "/.well-known/openid-configuration: TLS failed: the issuer's certificate is"
+                  + " not trusted (PKIX path building failed)");
+    }
+  }
+
+  @Test
+  void otherTlsFailuresKeepTheirMessageWithoutClassNames() {
+    assertThat(
+            Exchanger.tlsFailed(
+                new javax.net.ssl.SSLHandshakeException(
+                    "(handshake_failure) java.security.cert.CertificateException: No name matching"
+                        + " ferry.example.com found")))
+        .isEqualTo("TLS failed ((handshake_failure) No name matching ferry.example.com found)");
+    assertThat(Exchanger.tlsFailed(new javax.net.ssl.SSLException((String) null)))
+        .isEqualTo("TLS failed");
+  }
+
+  @Test
   void anIssuerThatAcceptsAndSaysNothingTimesOut() throws Exception {
     CountDownLatch closed = new CountDownLatch(1);
     try (LoopbackHttpServer silent =
@@ -812,6 +840,57 @@ class ExchangerTest {
     }
   }
 
+  private static Seen last(ConcurrentLinkedQueue<Seen> seen) {
+    return seen.stream().reduce((first, second) -> second).orElseThrow();
+  }
+
+  /** An exchange that must fail. */
+  interface Exchange {
+    IssuedToken run() throws WorkloadException;
+  }
+
+  private static WorkloadException refusal(Exchange exchange) {
+    try {
+      exchange.run();
+    } catch (WorkloadException e) {
+      return e;
+    }
+    throw new AssertionError("the exchange succeeded");
+  }
+
+  @Test
+  void aDescriptionEchoingTheRequestShowsNoToken() throws Exception {
+    String platformToken = ciToken("octo/app");
+    StandIn[] self = new StandIn[1];
+    try (StandIn echo =
+        new StandIn(path ->
+            path.endsWith(Exchanger.DISCOVERY_PATH)
+                ? new Reply(
+                    200,
+                    "application/json",
+                    discovery(
+                        self[0].issuer(), ",\"token_endpoint\":\"" + self[0].issuer() + "/token\""))
+                : new Reply(
+                    400,
+                    "application/json",
+                    JSON.createObjectNode()
+                        .put("error", "invalid_request")
+                        .put("error_description", "got body " + last(self[0].seen).body())
+                        .toString()))) {
+      self[0] = echo;
+      WorkloadException e =
+          refusal(() ->
+              new Exchanger(place(), TIMEOUT)
+                  .exchange(at(echo.issuer(), null), new UpstreamToken(platformToken, "test")));
+
+      assertThat(e.failure()).isEqualTo(Failure.EXCHANGE);
+      assertThat(e.getMessage())
+          .startsWith("invalid_request: got body grant_type=")
+          .contains("&subject_token=[redacted]&subject_token_type=")
+          .doesNotContain(platformToken.split("\\.")[0]);
+    }
+  }
+
   @Test
   void anErrorWithoutADescriptionKeepsTheRequestId() throws Exception {
     try (StandIn ferryish =
@@ -937,6 +1016,85 @@ class ExchangerTest {
 
       assertThat(issued.expiresAt()).isEqualTo(exp);
     }
+  }
+
+  /** What {@link Exchanger} makes of a 200 response with {@code body} as its JSON. */
+  private static WorkloadException refusalOf(String body) throws IOException {
+    try (StandIn odd = ferryLike(new Reply(200, "application/json", body))) {
+      return refusal(() ->
+          new Exchanger(place(), TIMEOUT)
+              .exchange(at(odd.issuer(), SECRET), new UpstreamToken("t", "test")));
+    }
+  }
+
+  @Test
+  void anExpiresInThatIsNotAPositiveNumberOfSecondsWithinAYearIsRefused() throws Exception {
+    for (String expiresIn :
+        new String[] {
+          "99999999999999999999", "-5", "0", "3.5", "\"soon\"", "true", "{}", "31708800"
+        }) {
+      WorkloadException e =
+          refusalOf("{\"access_token\":\"opaque\",\"expires_in\":" + expiresIn + "}");
+
+      assertThat(e.failure()).as(expiresIn).isEqualTo(Failure.EXCHANGE);
+      assertThat(e.getMessage())
+          .as(expiresIn)
+          .isEqualTo("the issuer's response has an invalid expires_in");
+    }
+  }
+
+  @Test
+  void anExpiresInWithinAYearIsKept() throws Exception {
+    for (String expiresIn : new String[] {"1", "\"600\"", "31622400"}) {
+      try (StandIn ok =
+          ferryLike(
+              new Reply(
+                  200,
+                  "application/json",
+                  "{\"access_token\":\"opaque\",\"expires_in\":" + expiresIn + "}"))) {
+        IssuedToken issued =
+            new Exchanger(place(), TIMEOUT)
+                .exchange(at(ok.issuer(), SECRET), new UpstreamToken("t", "test"));
+
+        assertThat(issued.expiresAt())
+            .isEqualTo(clock.instant().plusSeconds(Long.parseLong(expiresIn.replace("\"", ""))));
+      }
+    }
+  }
+
+  @Test
+  void anAccessTokenOfOtherThanPrintableAsciiIsRefusedWithoutShowingIt() throws Exception {
+    for (String token :
+        new String[] {"tok\\u001b[31m\\nFOO=bar", "tok en", "tok\\tx", "t\\u00f6k", "tok\\u202e"}) {
+      WorkloadException e = refusalOf("{\"access_token\":\"" + token + "\",\"expires_in\":60}");
+
+      assertThat(e.failure()).as(token).isEqualTo(Failure.EXCHANGE);
+      assertThat(e.getMessage())
+          .as(token)
+          .isEqualTo(
+              "the issued access_token has characters a token cannot have (RFC 6749: printable"
+                  + " ASCII)");
+    }
+  }
+
+  @Test
+  void aTokenWhoseExpHasPassedIsRefused() throws Exception {
+    String expired =
+        Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("{\"alg\":\"none\"}".getBytes(StandardCharsets.UTF_8))
+            + "."
+            + Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(
+                    ("{\"exp\":" + clock.instant().getEpochSecond() + "}")
+                        .getBytes(StandardCharsets.UTF_8))
+            + ".sig";
+
+    WorkloadException e = refusalOf("{\"access_token\":\"" + expired + "\"}");
+
+    assertThat(e.failure()).isEqualTo(Failure.EXCHANGE);
+    assertThat(e.getMessage()).isEqualTo("the issued token is already expired");
   }
 
   @Test

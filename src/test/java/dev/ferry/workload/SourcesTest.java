@@ -187,6 +187,38 @@ class SourcesTest {
   }
 
   @Test
+  void githubActionsUnreachableEndpointSaysWhyInPlainWords() throws Exception {
+    String base;
+    try (Runner runner = new Runner("{}")) {
+      base = runner.server.baseUrl();
+    }
+    for (String[] endpoint :
+        new String[][] {{base, "connection refused"}, {"http://runner.invalid", "unknown host"}}) {
+      Map<String, String> env =
+          Map.of(
+              "ACTIONS_ID_TOKEN_REQUEST_URL",
+              endpoint[0] + "/x?api-version=2.0",
+              "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+              REQUEST_TOKEN);
+      assertFailure(
+          resolve("github-actions", audience("ferry"), env)::fetch,
+          Failure.UPSTREAM_TOKEN,
+          "could not reach the GitHub Actions token endpoint ("
+              + endpoint[0]
+              + "): "
+              + endpoint[1]);
+    }
+    assertThat(
+            GithubActionsSource.unreachable(
+                new java.io.IOException(new java.net.http.HttpConnectTimeoutException("x"))))
+        .isEqualTo("timed out");
+    assertThat(GithubActionsSource.unreachable(new javax.net.ssl.SSLHandshakeException("PKIX")))
+        .isEqualTo("TLS failed");
+    assertThat(GithubActionsSource.unreachable(new java.io.IOException("reset")))
+        .isEqualTo("the connection failed");
+  }
+
+  @Test
   void githubActionsUnreachableOrSilentEndpointFailsWithinTheTimeout() throws Exception {
     String base;
     try (Runner runner = new Runner("{}")) {
@@ -735,6 +767,15 @@ class SourcesTest {
               })
           .hasMessage("the token from env (T) is not a JWT");
     }
+  }
+
+  @Test
+  void aTokenWithoutExpIsRefusedBeforeFerryIsAsked() {
+    String jwt = b64("{\"alg\":\"none\"}") + "." + b64("{\"sub\":\"x\",\"aud\":\"ferry\"}") + ".";
+    assertFailure(
+        () -> resolve("env:T", DEFAULTS, Map.of("T", jwt)).fetch(),
+        Failure.UPSTREAM_TOKEN,
+        "the token from env (T) has no exp");
   }
 
   @Test
