@@ -88,7 +88,9 @@ class TokenCommandInputEchoTest {
 
   @Test
   void aFromWithAnEscapeOrOfGreatLengthIsShownCleanAndCut() {
-    String[] flags = {"--issuer", "https://ferry.example.com", "--client-id", "ci"};
+    String[] flags = {
+      "--issuer", "https://ferry.example.com", "--client-id", "ci", "--connector", "ci"
+    };
     assertOneCleanLine(
         token(concat(new String[] {"--from", "bogus" + ESCAPE}, flags)), 2, "--from bogus[31m ");
     assertOneCleanLine(
