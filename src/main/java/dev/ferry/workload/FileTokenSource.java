@@ -8,61 +8,47 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Clock;
-import java.util.List;
 
 /**
  * A token in a file: a projected Kubernetes service-account token or any {@code file:PATH}. The
  * file is read afresh on every call because the kubelet rotates it, swapping the {@code ..data}
  * symlink its {@code token} link points through; following links is what picks up the new one.
  */
-final class FileTokenSource implements TokenSource {
+final class FileTokenSource extends LocalTokenSource {
   /** A JWT is a few kilobytes; this stops {@code file:/dev/zero} from filling memory. */
   private static final int MAX_BYTES = 64 * 1024;
 
-  private final String name;
   private final Path path;
   private final String whenMissing;
-  private final Clock clock;
 
   /**
    * @param whenMissing what follows "no token file at PATH: " when there is none: the platform
    *     setting that provides it
    */
   FileTokenSource(String name, Path path, String whenMissing, Workplace place) {
-    this.name = name;
+    super(name, place);
     this.path = path;
     this.whenMissing = whenMissing;
-    this.clock = place.clock();
   }
 
   @Override
-  public String name() {
-    return name;
+  String where() {
+    return Text.typed(path.toString());
   }
 
   @Override
-  public String cacheIdentity() throws WorkloadException {
-    return TokenCache.key(List.of(read().strip()));
-  }
-
-  @Override
-  public UpstreamToken fetch() throws WorkloadException {
-    return UnverifiedJwt.check(read(), name + " (" + shownPath() + ")", clock);
-  }
-
-  private String read() throws WorkloadException {
+  String read() throws WorkloadException {
     try {
       // A FIFO, a terminal or /dev/stdin would block the read forever; /dev/zero never ends.
       // Links are followed: the kubelet's token is a symlink to a regular file.
       if (!Files.readAttributes(path, BasicFileAttributes.class).isRegularFile()) {
         throw new WorkloadException(
             Failure.UPSTREAM_TOKEN,
-            "the token file " + path + " is not a regular file: " + whenMissing);
+            "the token file " + where() + " is not a regular file: " + whenMissing);
       }
     } catch (NoSuchFileException e) {
       throw new WorkloadException(
-          Failure.UPSTREAM_TOKEN, "no token file at " + path + ": " + whenMissing);
+          Failure.UPSTREAM_TOKEN, "no token file at " + where() + ": " + whenMissing);
     } catch (IOException e) {
       // Reported by the read below, with its reason.
     }
@@ -71,31 +57,26 @@ final class FileTokenSource implements TokenSource {
       if (bytes.length > MAX_BYTES) {
         throw new WorkloadException(
             Failure.UPSTREAM_TOKEN,
-            "the token file " + shownPath() + " is larger than " + MAX_BYTES + " bytes; not a JWT");
+            "the token file " + where() + " is larger than " + MAX_BYTES + " bytes; not a JWT");
       }
       return new String(bytes, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
       throw new WorkloadException(
-          Failure.UPSTREAM_TOKEN, "no token file at " + shownPath() + ": " + whenMissing);
+          Failure.UPSTREAM_TOKEN, "no token file at " + where() + ": " + whenMissing);
     } catch (AccessDeniedException e) {
       throw new WorkloadException(
           Failure.UPSTREAM_TOKEN,
-          "cannot read the token file " + shownPath() + " (permission denied): " + whenMissing);
+          "cannot read the token file " + where() + " (permission denied): " + whenMissing);
     } catch (IOException e) {
       throw new WorkloadException(
           Failure.UPSTREAM_TOKEN,
           "cannot read the token file "
-              + shownPath()
+              + where()
               + " ("
               + Text.typed(describe(e))
               + "): "
               + whenMissing);
     }
-  }
-
-  /** The path as an error line shows it: it was typed, or named by a platform variable. */
-  private String shownPath() {
-    return Text.typed(path.toString());
   }
 
   private static String describe(IOException e) {
