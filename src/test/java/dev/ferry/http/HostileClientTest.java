@@ -121,12 +121,14 @@ class HostileClientTest {
   @Test
   void stalledBodiesPinNoThreadAndAValidRequestIsServedBesideThem() throws Exception {
     // The idle timeout is out of the way: only the body deadline may close the stalled ones.
+    // 600 stalled requests are three times the 200 worker threads: were a stalled body to pin a
+    // thread, the valid request could not be served. The deadline leaves room to open them all.
     try (Listener l =
             new Listener(s ->
                 s.idleTimeout(Duration.ofMinutes(10))
-                    .readTimeouts(Duration.ofSeconds(20), Duration.ofSeconds(20)));
+                    .readTimeouts(Duration.ofSeconds(8), Duration.ofSeconds(8)));
         Closer stalled = new Closer()) {
-      for (int i = 0; i < 2000; i++) {
+      for (int i = 0; i < 600; i++) {
         stalled.add(trickler(l, "a"));
       }
       // One more byte each, as a trickling client sends, after all of them hold their request.
