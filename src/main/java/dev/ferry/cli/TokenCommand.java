@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -372,13 +373,7 @@ final class TokenCommand implements Callable<Integer> {
   static final class GrantConverter implements CommandLine.ITypeConverter<Grant> {
     @Override
     public Grant convert(String value) {
-      for (Grant candidate : Grant.values()) {
-        if (candidate.flag().equals(value)) {
-          return candidate;
-        }
-      }
-      throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not token-exchange, jwt-bearer or client-credentials");
+      return byFlag(value, Grant.values(), Grant::flag);
     }
   }
 
@@ -386,13 +381,21 @@ final class TokenCommand implements Callable<Integer> {
   static final class OutputConverter implements CommandLine.ITypeConverter<Output> {
     @Override
     public Output convert(String value) {
-      for (Output candidate : Output.values()) {
-        if (candidate.flag().equals(value)) {
-          return candidate;
-        }
-      }
-      throw new CommandLine.TypeConversionException(
-          "'" + value + "' is not token, json, env or exec-credential");
+      return byFlag(value, Output.values(), Output::flag);
     }
+  }
+
+  /** The value whose flag spelling is {@code value}, or an error listing the spellings. */
+  private static <T> T byFlag(String value, T[] values, Function<T, String> flag) {
+    List<String> spellings = new ArrayList<>();
+    for (T candidate : values) {
+      if (flag.apply(candidate).equals(value)) {
+        return candidate;
+      }
+      spellings.add(flag.apply(candidate));
+    }
+    String last = spellings.remove(spellings.size() - 1);
+    throw new CommandLine.TypeConversionException(
+        "'" + value + "' is not " + String.join(", ", spellings) + " or " + last);
   }
 }
